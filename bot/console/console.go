@@ -1,0 +1,143 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"steady/bot"
+	"steady/flows"
+	"steady/store"
+)
+
+// Console prints messages for a terminal. It remembers the choices last
+// offered to the client, so typing a number or a label picks one.
+type Console struct {
+	mu      sync.Mutex
+	out     io.Writer
+	now     func() time.Time
+	loc     *time.Location
+	stamped time.Time
+
+	offered []flows.Choice
+	prompt  string
+}
+
+var _ bot.Messenger = (*Console)(nil)
+
+// New returns a Console writing to out. now and loc stamp output with the
+// simulated time on the client's clock.
+func New(out io.Writer, now func() time.Time, loc *time.Location) *Console {
+	return &Console{out: out, now: now, loc: loc}
+}
+
+// SendDM prints a direct message.
+func (c *Console) SendDM(ctx context.Context, userID string, m bot.Outgoing) (bot.MessageRef, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if m.Audience == flows.ToClient {
+		c.offered, c.prompt = m.Choices, m.Prompt
+	}
+	c.print(string(m.Audience), m)
+	return bot.MessageRef{ChannelID: "dm:" + userID, MessageID: m.Key}, nil
+}
+
+// Post prints a channel post, labelled by who it is for.
+func (c *Console) Post(ctx context.Context, channelID string, m bot.Outgoing) (bot.MessageRef, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.print(string(m.Audience), m)
+	return bot.MessageRef{ChannelID: channelID, MessageID: m.Key}, nil
+}
+
+// Update prints the new version of a message.
+func (c *Console) Update(ctx context.Context, ref bot.MessageRef, m bot.Outgoing) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m.Text = "(updated) " + m.Text
+	c.print(string(m.Audience), m)
+	return nil
+}
+
+// OpenThread names a thread; in a terminal it is only a label.
+func (c *Console) OpenThread(ctx context.Context, channelID, name string) (string, error) {
+	return channelID + "/" + name, nil
+}
+
+// Audit prints audit entries.
+func (c *Console) Audit(events []store.AuditEvent) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range events {
+		line := e.Action
+		if e.Rule != "" {
+			line += " [" + e.Rule + "]"
+		}
+		if e.Actor != "" && e.Actor != "steady" {
+			line += " by " + e.Actor
+		}
+		if e.Reason != "" {
+			line += ": " + e.Reason
+		}
+		c.stamp()
+		fmt.Fprintf(c.out, "[audit] %s\n", line)
+	}
+}
+
+// Note prints a simulator line.
+func (c *Console) Note(format string, a ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.out, "[sim] "+format+"\n", a...)
+}
+
+// Echo prints what the client typed, for transcripts read from a pipe.
+func (c *Console) Echo(line string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stamp()
+	fmt.Fprintf(c.out, "> %s\n", line)
+}
+
+// Pick maps a typed line to one of the choices last offered to the client:
+// an exact label first (so "2" on a 0–4 scale means two), then a position.
+func (c *Console) Pick(line string) (choice, prompt string, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := strings.TrimSpace(line)
+	for _, ch := range c.offered {
+		if strings.EqualFold(ch.Label, t) {
+			return ch.Value, c.prompt, true
+		}
+	}
+	var n int
+	if _, err := fmt.Sscanf(t, "%d", &n); err == nil && fmt.Sprint(n) == t && n >= 1 && n <= len(c.offered) {
+		return c.offered[n-1].Value, c.prompt, true
+	}
+	return "", "", false
+}
+
+// print writes each line of a message with its prefix, then its choices.
+func (c *Console) print(label string, m bot.Outgoing) {
+	c.stamp()
+	prefix := "[" + label + "] "
+	for _, line := range strings.Split(m.Text, "\n") {
+		fmt.Fprintf(c.out, "%s%s\n", prefix, line)
+	}
+	for i, ch := range m.Choices {
+		fmt.Fprintf(c.out, "%s[%d] %s\n", prefix, i+1, ch.Label)
+	}
+}
+
+// stamp prints the simulated time when it has moved since the last output.
+func (c *Console) stamp() {
+	now := c.now().Truncate(time.Minute)
+	if now.Equal(c.stamped) {
+		return
+	}
+	c.stamped = now
+	fmt.Fprintf(c.out, "--- %s ---\n", now.In(c.loc).Format("Mon 2 Jan 2006 15:04 MST"))
+}

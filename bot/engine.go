@@ -1,0 +1,376 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"steady/flows"
+	"steady/scheduler"
+	"steady/store"
+	"steady/store/redisstore"
+)
+
+// Occurrence kinds the engine handles.
+const (
+	KindSleepLog = "sleep_log"
+)
+
+// Config is the service's deployment-level settings. Zero fields take the
+// defaults documented on each.
+type Config struct {
+	// StaffChannel is the private staff channel where worker pings are posted,
+	// mentioning the worker. Empty: pings go to the worker by DM.
+	StaffChannel string
+	// PeerChannel is the moderated peer-support channel. Empty: no peer nudge is
+	// ever posted (each one is audited as suppressed).
+	PeerChannel string
+	// LeadID is the worker id of the lead / on-call.
+	LeadID string
+	// MaxAttempts bounds retries of a step that lost a race with another
+	// replica (default 5).
+	MaxAttempts int
+}
+
+// Deps are what an Engine is built from.
+type Deps struct {
+	Store     *redisstore.Store
+	Scheduler *scheduler.Scheduler
+	Messenger Messenger
+	Clock     scheduler.Clock
+	Catalog   *flows.Catalog // default: flows.DefaultCatalog()
+	Log       *slog.Logger   // default: discard
+	Config    Config
+}
+
+// Engine is Steady's application core.
+type Engine struct {
+	store *redisstore.Store
+	sched *scheduler.Scheduler
+	msg   Messenger
+	clock scheduler.Clock
+	cat   *flows.Catalog
+	log   *slog.Logger
+	cfg   Config
+}
+
+// New returns an Engine.
+func New(d Deps) *Engine {
+	if d.Catalog == nil {
+		d.Catalog = flows.DefaultCatalog()
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Config.MaxAttempts <= 0 {
+		d.Config.MaxAttempts = 5
+	}
+	return &Engine{store: d.Store, sched: d.Scheduler, msg: d.Messenger, clock: d.Clock, cat: d.Catalog, log: d.Log, cfg: d.Config}
+}
+
+// Catalog returns the engine's message catalogue.
+func (e *Engine) Catalog() *flows.Catalog { return e.cat }
+
+var _ scheduler.Handler = (*Engine)(nil)
+
+var flowsByName = map[string]flows.Flow{
+	flows.FlowSleep:     flows.SleepLog,
+	flows.FlowPlanCheck: flows.PlanCheck,
+}
+
+// decision is what a step decided: the conversation to store (nil: leave it)
+// and the effects to carry out.
+type decision struct {
+	conv    *store.Conversation
+	effects []flows.Effect
+}
+
+// run is the shape of every state change: load the client, decide (pure),
+// fetch what the effects need, commit everything in one atomic write guarded
+// by the conversation's version, then deliver the outbox. A concurrent change
+// by another replica makes it start again from a fresh read.
+func (e *Engine) run(ctx context.Context, clientID string, decide func(st redisstore.State, fc flows.Context) (decision, error)) error {
+	for attempt := 1; ; attempt++ {
+		st, err := e.store.Load(ctx, clientID)
+		if err != nil {
+			return err
+		}
+		fc, err := e.flowContext(st.Client)
+		if err != nil {
+			return err
+		}
+		d, err := decide(st, fc)
+		if err != nil {
+			return err
+		}
+		if d.conv != nil || len(d.effects) > 0 {
+			if d, err = e.expand(ctx, fc, d); err != nil {
+				return err
+			}
+			err = e.commit(ctx, st, fc, d)
+			if redisstore.IsConflict(err) && attempt < e.cfg.MaxAttempts {
+				e.log.Debug("step conflict, retrying", "client", clientID, "attempt", attempt)
+				continue
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return e.Flush(ctx, clientID)
+	}
+}
+
+func (e *Engine) flowContext(c store.Client) (flows.Context, error) {
+	loc, err := c.Location()
+	if err != nil {
+		return flows.Context{}, err
+	}
+	return flows.Context{Now: e.clock.Now(), Loc: loc, Client: c, Catalog: e.cat}, nil
+}
+
+// expand carries out the reads that some effects need before they can be
+// committed: a finished sleep log is assessed against the client's history
+// and the rules; a firing rule is raised against any incident it already has.
+func (e *Engine) expand(ctx context.Context, fc flows.Context, d decision) (decision, error) {
+	var out []flows.Effect
+	for _, ef := range d.effects {
+		save, ok := ef.(flows.SaveSleep)
+		if !ok {
+			out = append(out, ef)
+			continue
+		}
+		more, conv, err := e.assessSleep(ctx, fc, save.Entry)
+		if err != nil {
+			return d, err
+		}
+		out = append(out, more...)
+		if conv != nil {
+			d.conv = conv
+		}
+	}
+	d.effects = out
+	return d, nil
+}
+
+// commit writes a decision atomically: conversation, records, audit and the
+// outgoing messages all go in or none do.
+func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Context, d decision) error {
+	b := e.store.Batch(st.Client.ID)
+	if d.conv != nil {
+		if d.conv.Active() {
+			b.SetConversation(*d.conv)
+		} else {
+			b.CloseConversation()
+		}
+	}
+	var staff *staffAddresses
+	for _, ef := range d.effects {
+		switch ef := ef.(type) {
+		case flows.Send:
+			if staff == nil {
+				s, err := e.staffFor(ctx, st.Client)
+				if err != nil {
+					return err
+				}
+				staff = &s
+			}
+			out, ok, why := e.address(st.Client, *staff, ef)
+			if !ok {
+				b.Audit(store.AuditEvent{At: fc.Now, Actor: "steady", Action: "message.withheld", Reason: why})
+				continue
+			}
+			raw, err := json.Marshal(out)
+			if err != nil {
+				return fmt.Errorf("bot: encode outgoing: %w", err)
+			}
+			b.Enqueue(raw)
+		case flows.SaveSleep:
+			b.PutSleep(ef.Entry)
+		case flows.SaveIncident:
+			b.PutIncident(ef.Incident)
+		case flows.Audit:
+			b.Audit(ef.Event)
+		default:
+			return fmt.Errorf("bot: unknown effect %T", ef)
+		}
+	}
+	_, err := b.Commit(ctx, st.Conversation.Version)
+	return err
+}
+
+type staffAddresses struct {
+	worker, lead store.Worker
+}
+
+func (e *Engine) staffFor(ctx context.Context, c store.Client) (staffAddresses, error) {
+	var s staffAddresses
+	w, err := e.store.Worker(ctx, c.WorkerID)
+	if err != nil {
+		return s, fmt.Errorf("bot: worker of client %s: %w", c.ID, err)
+	}
+	s.worker = w
+	if e.cfg.LeadID != "" {
+		if l, err := e.store.Worker(ctx, e.cfg.LeadID); err == nil {
+			s.lead = l
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// address turns an audience into a DM or a channel post. It is also the last
+// consent check before anything leaves: nothing reaches the peer channel for
+// a client who has not consented, whatever a flow asked for.
+func (e *Engine) address(c store.Client, staff staffAddresses, s flows.Send) (Outgoing, bool, string) {
+	out := Outgoing{Audience: s.To, Text: s.Message.Text, Choices: s.Message.Choices, Prompt: s.Message.Prompt, Key: s.Key}
+	switch s.To {
+	case flows.ToClient:
+		out.UserID = c.DiscordID
+	case flows.ToWorker, flows.ToLead:
+		w := staff.worker
+		if s.To == flows.ToLead {
+			w = staff.lead
+			if w.ID == "" {
+				return out, false, "no lead configured"
+			}
+		}
+		if e.cfg.StaffChannel != "" {
+			out.ChannelID, out.Mention = e.cfg.StaffChannel, w.DiscordID
+		} else {
+			out.UserID = w.DiscordID
+		}
+	case flows.ToPeer:
+		if !c.Consents.PeerAllowed() {
+			return out, false, "peer message blocked: no peer-group consent"
+		}
+		if e.cfg.PeerChannel == "" {
+			return out, false, "peer message not posted: no peer channel configured"
+		}
+		out.ChannelID = e.cfg.PeerChannel
+	default:
+		return out, false, "unknown audience"
+	}
+	if out.UserID == "" && out.ChannelID == "" {
+		return out, false, "no address for " + string(s.To)
+	}
+	return out, true, ""
+}
+
+// Flush delivers a client's outbox in order. A message stays queued until
+// its delivery succeeds, so a crash or an outage delays it but cannot lose it.
+func (e *Engine) Flush(ctx context.Context, clientID string) error {
+	for {
+		items, err := e.store.Outbox(ctx, clientID, 16)
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return e.store.OutboxDrained(ctx, clientID)
+		}
+		for _, raw := range items {
+			var m Outgoing
+			if err := json.Unmarshal(raw, &m); err != nil {
+				e.log.Error("dropping undecodable outbox entry", "client", clientID, "err", err)
+			} else if err := e.deliver(ctx, m); err != nil {
+				var unreachable ErrUnreachable
+				if !errors.As(err, &unreachable) {
+					return fmt.Errorf("bot: deliver to %s: %w", m.Audience, err)
+				}
+				e.log.Warn("recipient unreachable", "client", clientID, "audience", string(m.Audience), "reason", unreachable.Reason)
+			}
+			if err := e.store.Delivered(ctx, clientID); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (e *Engine) deliver(ctx context.Context, m Outgoing) error {
+	var err error
+	if m.UserID != "" {
+		_, err = e.msg.SendDM(ctx, m.UserID, m)
+	} else {
+		_, err = e.msg.Post(ctx, m.ChannelID, m)
+	}
+	return err
+}
+
+// FlushAll delivers every outbox a crash may have left behind.
+func (e *Engine) FlushAll(ctx context.Context) error {
+	ids, err := e.store.OutboxClients(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, id := range ids {
+		errs = append(errs, e.Flush(ctx, id))
+	}
+	return errors.Join(errs...)
+}
+
+// Fire handles a due occurrence (scheduler.Handler).
+func (e *Engine) Fire(ctx context.Context, o scheduler.Occurrence) error {
+	switch o.Kind {
+	case KindSleepLog:
+		return e.fireSleep(ctx, o)
+	}
+	e.log.Error("occurrence of unknown kind dropped", "kind", o.Kind, "client", o.Client)
+	return nil
+}
+
+// Missed records an occurrence that fell due while nothing was running and
+// is now too late: the client is not prompted hours late, and the worker can
+// see the gap (scheduler.Handler).
+func (e *Engine) Missed(ctx context.Context, o scheduler.Occurrence) error {
+	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
+		return decision{effects: []flows.Effect{flows.Audit{Event: store.AuditEvent{
+			At: fc.Now, Actor: "steady", Action: "prompt.missed", Rule: o.Kind,
+			Reason: "due " + o.Local.Format(scheduler.CivilLayout) + " while Steady was not running; past its grace window",
+		}}}}, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // the client was erased; nothing to record against
+	}
+	return err
+}
+
+// skipReason says why a client is not to be prompted now, or "".
+func skipReason(c store.Client, now time.Time) string {
+	switch {
+	case c.Status == store.StatusStopped:
+		return "client has stopped Steady"
+	case c.Status == store.StatusPaused && (c.PausedUntil.IsZero() || now.Before(c.PausedUntil)):
+		return "client has paused Steady"
+	}
+	return ""
+}
+
+func (e *Engine) fireSleep(ctx context.Context, o scheduler.Occurrence) error {
+	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
+		if why := skipReason(st.Client, fc.Now); why != "" {
+			return decision{effects: []flows.Effect{auditNow(fc, "prompt.skipped", o.Kind, why)}}, nil
+		}
+		if st.Conversation.PromptID == o.ID {
+			return decision{}, nil // already started by an earlier attempt; its messages are in the outbox
+		}
+		var effects []flows.Effect
+		if st.Conversation.Active() {
+			effects = append(effects, auditNow(fc, "prompt.superseded", st.Conversation.Flow, "left unanswered when the next prompt came"))
+		}
+		conv, start := flows.SleepLog.Start(fc, o.ID, map[string]string{flows.AnswerNight: o.Local.Format(time.DateOnly)})
+		effects = append(effects, auditNow(fc, "prompt.sent", o.Kind, ""))
+		return decision{conv: &conv, effects: append(effects, start...)}, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+func auditNow(fc flows.Context, action, rule, reason string) flows.Effect {
+	return flows.Audit{Event: store.AuditEvent{At: fc.Now, Actor: "steady", Action: action, Rule: rule, Reason: reason}}
+}

@@ -1,0 +1,48 @@
+package bot
+
+import (
+	"context"
+
+	"steady/flows"
+)
+
+// Outgoing is one message to deliver.
+type Outgoing struct {
+	Audience flows.Audience `json:"audience"`
+	// UserID, if set, is the person to DM; otherwise ChannelID is the channel to post in.
+	UserID    string         `json:"user_id,omitempty"`
+	ChannelID string         `json:"channel_id,omitempty"`
+	Text      string         `json:"text"`
+	Choices   []flows.Choice `json:"choices,omitempty"`
+	Prompt    string         `json:"prompt,omitempty"`
+	// Mention is a user to mention in a channel post (a worker in the staff channel).
+	Mention string `json:"mention,omitempty"`
+	// Key is stable across retries of the step that produced the message, so
+	// an adapter can refuse to deliver it twice.
+	Key string `json:"key"`
+}
+
+// MessageRef points at a delivered message, for later updates.
+type MessageRef struct {
+	ChannelID string
+	MessageID string
+}
+
+// Messenger delivers messages. Implementations: bot/discord, bot/console.
+type Messenger interface {
+	// SendDM sends a direct message, with its choices as buttons.
+	SendDM(ctx context.Context, userID string, m Outgoing) (MessageRef, error)
+	// Post posts in a channel or thread.
+	Post(ctx context.Context, channelID string, m Outgoing) (MessageRef, error)
+	// Update replaces a delivered message's text and choices (an acknowledged
+	// ping loses its buttons).
+	Update(ctx context.Context, ref MessageRef, m Outgoing) error
+	// OpenThread starts a thread in a channel and returns its id.
+	OpenThread(ctx context.Context, channelID, name string) (string, error)
+}
+
+// ErrUnreachable is returned by a Messenger when the recipient cannot be
+// messaged at all (e.g. they closed their DMs); retrying will not help.
+type ErrUnreachable struct{ Reason string }
+
+func (e ErrUnreachable) Error() string { return "recipient unreachable: " + e.Reason }

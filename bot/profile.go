@@ -1,0 +1,215 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"steady/scheduler"
+	"steady/store"
+)
+
+// Profile is a client as a worker enrols them: who they are, their worker,
+// consents, schedules, thresholds and plan. `steady try --profile` reads it
+// from YAML; the Discord /enrol command builds one from its options.
+type Profile struct {
+	Client struct {
+		ID        string `yaml:"id"`
+		Name      string `yaml:"name"`
+		DiscordID string `yaml:"discord_id"`
+		TimeZone  string `yaml:"time_zone"`
+		JobStart  string `yaml:"job_start"`
+	} `yaml:"client"`
+	Worker   StaffProfile  `yaml:"worker"`
+	Lead     *StaffProfile `yaml:"lead"`
+	Consents struct {
+		WorkerSeesAnswers bool     `yaml:"worker_sees_answers"`
+		PeerGroup         string   `yaml:"peer_group"`         // off | anonymous | named
+		SupervisorLiaison string   `yaml:"supervisor_liaison"` // none | functional | named
+		SupervisorItems   []string `yaml:"supervisor_items"`
+	} `yaml:"consents"`
+	Schedules struct {
+		SleepLog      string `yaml:"sleep_log"`      // "07:30"
+		WeeklyCheckIn string `yaml:"weekly_checkin"` // "mon 10:00" or "cron 0 10 * * mon"
+	} `yaml:"schedules"`
+	SleepThresholds struct {
+		MinAsleepMinutes   int `yaml:"min_asleep_minutes"`
+		MaxLatencyMinutes  int `yaml:"max_latency_minutes"`
+		MaxPoorQuality     int `yaml:"max_poor_quality"`
+		DropBelowMedianMin int `yaml:"drop_below_median_minutes"`
+	} `yaml:"sleep_thresholds"`
+	Plan struct {
+		EarlyWarningSigns     []string            `yaml:"early_warning_signs"`
+		WarningSignsThreshold int                 `yaml:"warning_signs_threshold"`
+		PauseScript           string              `yaml:"pause_script"`
+		Grounding             string              `yaml:"grounding"`
+		Actions               map[string][]string `yaml:"actions"`
+		CrisisContacts        []string            `yaml:"crisis_contacts"`
+	} `yaml:"plan"`
+}
+
+// StaffProfile names a worker or lead.
+type StaffProfile struct {
+	ID        string `yaml:"id"`
+	Name      string `yaml:"name"`
+	DiscordID string `yaml:"discord_id"`
+	TimeZone  string `yaml:"time_zone"`
+}
+
+// ParseProfile reads a profile from YAML. Unknown fields are errors, so a
+// misspelt consent cannot silently fall back to a default.
+func ParseProfile(b []byte) (Profile, error) {
+	var p Profile
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&p); err != nil {
+		return p, fmt.Errorf("profile: %w", err)
+	}
+	return p, p.Validate()
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+
+// Validate reports every mistake, one line each.
+func (p Profile) Validate() error {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf("profile: "+format, a...)) }
+	if !idPattern.MatchString(p.Client.ID) {
+		bad("client.id %q: use 1–32 lower-case letters, digits, - or _", p.Client.ID)
+	}
+	if strings.TrimSpace(p.Client.Name) == "" {
+		bad("client.name is required")
+	}
+	if _, err := time.LoadLocation(p.Client.TimeZone); err != nil || p.Client.TimeZone == "" {
+		bad("client.time_zone %q is not an IANA zone like Europe/London", p.Client.TimeZone)
+	}
+	if p.Client.JobStart != "" {
+		if _, err := time.Parse(time.DateOnly, p.Client.JobStart); err != nil {
+			bad("client.job_start %q: use YYYY-MM-DD", p.Client.JobStart)
+		}
+	}
+	if !idPattern.MatchString(p.Worker.ID) {
+		bad("worker.id %q: use 1–32 lower-case letters, digits, - or _", p.Worker.ID)
+	}
+	if p.Lead != nil && !idPattern.MatchString(p.Lead.ID) {
+		bad("lead.id %q: use 1–32 lower-case letters, digits, - or _", p.Lead.ID)
+	}
+	if !p.Consents.WorkerSeesAnswers {
+		bad("consents.worker_sees_answers must be true: Steady cannot be used without it")
+	}
+	switch store.PeerConsent(p.Consents.PeerGroup) {
+	case store.PeerOff, store.PeerAnonymous, store.PeerNamed:
+	default:
+		bad("consents.peer_group %q: use off, anonymous or named", p.Consents.PeerGroup)
+	}
+	switch store.SupervisorConsent(p.Consents.SupervisorLiaison) {
+	case store.SupervisorNone, store.SupervisorFunctional:
+	case store.SupervisorNamed:
+		if len(p.Consents.SupervisorItems) == 0 {
+			bad("consents.supervisor_items: list the items the client agreed to, for supervisor_liaison: named")
+		}
+	default:
+		bad("consents.supervisor_liaison %q: use none, functional or named", p.Consents.SupervisorLiaison)
+	}
+	if s := p.Schedules.SleepLog; s != "" {
+		if _, err := scheduler.ParseRule("daily " + s); err != nil {
+			bad("schedules.sleep_log %q: use a 24-hour time like 07:30", s)
+		}
+	}
+	if s := p.Schedules.WeeklyCheckIn; s != "" {
+		if _, err := scheduler.ParseRule(weeklyRule(s)); err != nil {
+			bad("schedules.weekly_checkin %q: use a day and time like \"mon 10:00\", or \"cron MIN HOUR DOM MON DOW\"", s)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func weeklyRule(s string) string {
+	if strings.HasPrefix(strings.TrimSpace(s), "cron ") {
+		return s
+	}
+	return "weekly " + s
+}
+
+// ErrAlreadyEnrolled is returned by Enrol for a client id that exists.
+var ErrAlreadyEnrolled = errors.New("client already enrolled")
+
+// Enrol records a new client from a worker's profile: their record with
+// every consent dated, their staff, and their schedules. by is the worker
+// doing it.
+func (e *Engine) Enrol(ctx context.Context, p Profile, by string) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if _, err := e.store.Client(ctx, p.Client.ID); err == nil {
+		return ErrAlreadyEnrolled
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	now := e.clock.Now()
+	staff := []StaffProfile{p.Worker}
+	if p.Lead != nil {
+		staff = append(staff, *p.Lead)
+	}
+	for i, s := range staff {
+		w := store.Worker{ID: s.ID, Name: s.Name, DiscordID: s.DiscordID, TimeZone: s.TimeZone, Lead: i > 0}
+		if w.TimeZone == "" {
+			w.TimeZone = p.Client.TimeZone
+		}
+		if err := e.store.PutWorker(ctx, w); err != nil {
+			return err
+		}
+	}
+	c := store.Client{
+		ID: p.Client.ID, DisplayName: p.Client.Name, DiscordID: p.Client.DiscordID, TimeZone: p.Client.TimeZone,
+		WorkerID: p.Worker.ID, Status: store.StatusActive, EnrolledAt: now, JobStart: p.Client.JobStart,
+		Schedules: store.Schedules{SleepLog: p.Schedules.SleepLog, WeeklyCheckIn: p.Schedules.WeeklyCheckIn},
+		SleepThresholds: store.SleepThresholds{
+			MinAsleepMinutes: p.SleepThresholds.MinAsleepMinutes, MaxLatencyMinutes: p.SleepThresholds.MaxLatencyMinutes,
+			MaxPoorQuality: p.SleepThresholds.MaxPoorQuality, DropBelowMedianMin: p.SleepThresholds.DropBelowMedianMin,
+		},
+		Plan: store.Plan{
+			EarlyWarningSigns: p.Plan.EarlyWarningSigns, WarningSignsThreshold: p.Plan.WarningSignsThreshold,
+			PauseScript: p.Plan.PauseScript, Grounding: p.Plan.Grounding, Actions: p.Plan.Actions,
+			CrisisContacts: p.Plan.CrisisContacts,
+		},
+	}
+	if c.DiscordID == "" {
+		c.DiscordID = c.ID
+	}
+	c.Consents.SupervisorItems = p.Consents.SupervisorItems
+	note := "recorded at enrolment"
+	worker := map[bool]string{true: "yes", false: "no"}[p.Consents.WorkerSeesAnswers]
+	c.Consents.Set(store.PurposeWorker, worker, by, note, now)
+	c.Consents.Set(store.PurposePeer, p.Consents.PeerGroup, by, note, now)
+	c.Consents.Set(store.PurposeSupervisor, p.Consents.SupervisorLiaison, by, note, now)
+	if err := e.store.Enrol(ctx, c); err != nil {
+		return err
+	}
+	b := e.store.Batch(c.ID)
+	b.Audit(store.AuditEvent{At: now, Actor: by, Action: "client.enrolled", Reason: "worker " + c.WorkerID})
+	for _, h := range c.Consents.History {
+		b.Audit(store.AuditEvent{At: now, Actor: by, Action: "consent.recorded", Reason: h.Purpose + "=" + h.Value})
+	}
+	if _, err := b.Commit(ctx, -1); err != nil {
+		return err
+	}
+	return e.applySchedules(ctx, c)
+}
+
+// applySchedules makes the scheduler's series match the client's schedules.
+func (e *Engine) applySchedules(ctx context.Context, c store.Client) error {
+	key := scheduler.SeriesKey(c.ID, KindSleepLog, "")
+	if c.Schedules.SleepLog == "" {
+		return e.sched.RemoveSeries(ctx, key)
+	}
+	return e.sched.PutSeries(ctx, scheduler.Series{
+		Client: c.ID, Kind: KindSleepLog, Zone: c.TimeZone, Rule: "daily " + c.Schedules.SleepLog,
+	})
+}

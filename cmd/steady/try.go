@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"steady/bot"
+	"steady/bot/console"
+	"steady/scheduler"
+	"steady/store"
+	"steady/store/redisstore"
+)
+
+//go:embed sample-client.yaml
+var sampleProfile []byte
+
+const tryHelp = `usage: steady try [--profile FILE] [--start TIME] [--reset]
+
+Runs Steady for one client on a simulated clock: you type as the client, and
+every line shows who would receive it ([client], [worker], [lead], [peer],
+[audit]). Lines starting with ":" are simulator commands (:help lists them).
+Reads a script from a pipe as well as a person at a terminal.
+
+Without REDIS_URL it uses an in-process Redis that lives as long as the
+command. With REDIS_URL (e.g. redis://localhost:6379/0) state survives a
+restart: run it again and it resumes at the same question and time.
+
+flags:`
+
+type tryOptions struct {
+	profile string
+	start   string
+	prefix  string
+	reset   bool
+}
+
+func runTry(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var o tryOptions
+	fs := flag.NewFlagSet("try", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprintln(stderr, tryHelp); fs.PrintDefaults() }
+	fs.StringVar(&o.profile, "profile", "", "client profile `FILE` (YAML, see docs/examples/client.yaml); default: the sample client")
+	fs.StringVar(&o.start, "start", "", "simulated start `TIME` in the client's zone: \"2026-11-23 06:00\" (default: today 06:00)")
+	fs.StringVar(&o.prefix, "prefix", "steady-try", "Redis key `PREFIX`, so a try never touches a service's keys")
+	fs.BoolVar(&o.reset, "reset", false, "with REDIS_URL: forget earlier runs and start afresh")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if err := try(ctx, o, stdin, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "steady try:", err)
+		return 1
+	}
+	return 0
+}
+
+func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.Writer) error {
+	raw := sampleProfile
+	if o.profile != "" {
+		b, err := os.ReadFile(o.profile)
+		if err != nil {
+			return fmt.Errorf("read profile: %w", err)
+		}
+		raw = b
+	}
+	profile, err := bot.ParseProfile(raw)
+	if err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(profile.Client.TimeZone)
+	if err != nil {
+		return err
+	}
+
+	rdb, closeRedis, err := tryRedis()
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+	if o.reset {
+		if err := deletePrefix(ctx, rdb, o.prefix); err != nil {
+			return err
+		}
+	}
+
+	clockKey := o.prefix + ":try:clock"
+	start, resumed, err := tryStart(ctx, rdb, clockKey, o.start, loc)
+	if err != nil {
+		return err
+	}
+	clock := scheduler.NewFakeClock(start)
+	st := redisstore.New(rdb, o.prefix)
+	sched := scheduler.New(rdb, clock, scheduler.Options{Prefix: o.prefix})
+	con := console.New(stdout, clock.Now, loc)
+	leadID := ""
+	if profile.Lead != nil {
+		leadID = profile.Lead.ID
+	}
+	engine := bot.New(bot.Deps{
+		Store: st, Scheduler: sched, Messenger: con, Clock: clock,
+		Config: bot.Config{StaffChannel: "staff", PeerChannel: "peer", LeadID: leadID},
+	})
+	sim := &console.Simulator{
+		Engine: engine, Sched: sched, Store: st, Clock: clock, Console: con,
+		ClientID: profile.Client.ID, WorkerID: profile.Worker.ID, Loc: loc,
+		Interactive: isTerminal(stdin),
+		SaveClock: func(ctx context.Context, t time.Time) error {
+			return rdb.Set(ctx, clockKey, t.UnixMilli(), 0).Err()
+		},
+	}
+
+	c, err := st.Client(ctx, profile.Client.ID)
+	switch {
+	case err == nil && resumed:
+		sim.UserID = c.DiscordID
+		con.Note("resuming %s's week at %s; :help lists commands", c.DisplayName, start.In(loc).Format("Mon 2 Jan 15:04 MST"))
+		if err := sim.SkipAudit(ctx); err != nil {
+			return err
+		}
+		if err := engine.FlushAll(ctx); err != nil {
+			return err
+		}
+		if err := engine.Resume(ctx, c.ID); err != nil {
+			return err
+		}
+	case err == nil || errors.Is(err, store.ErrNotFound):
+		if err == nil {
+			return fmt.Errorf("client %s already exists under prefix %q but the simulated clock is gone; rerun with --reset", c.ID, o.prefix)
+		}
+		if err := engine.Enrol(ctx, profile, profile.Worker.ID); err != nil {
+			return err
+		}
+		if err := sim.SaveClock(ctx, start); err != nil {
+			return err
+		}
+		c, err = st.Client(ctx, profile.Client.ID)
+		if err != nil {
+			return err
+		}
+		sim.UserID = c.DiscordID
+		con.Note("%s is enrolled (%s), worker %s; it is %s", c.DisplayName, c.TimeZone, profile.Worker.Name, start.In(loc).Format("Mon 2 Jan 15:04 MST"))
+		if c.Schedules.SleepLog != "" {
+			con.Note("sleep log every day at %s; type :advance 1d to let a day pass, :help for all commands", c.Schedules.SleepLog)
+		}
+	default:
+		return err
+	}
+	return sim.Run(ctx, stdin, stdout)
+}
+
+// tryRedis connects to REDIS_URL, or starts an in-process Redis when it is unset.
+func tryRedis() (redis.UniversalClient, func(), error) {
+	if url := os.Getenv("REDIS_URL"); url != "" {
+		opt, err := redis.ParseURL(url)
+		if err != nil {
+			return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		rdb := redis.NewClient(opt)
+		return rdb, func() { rdb.Close() }, nil
+	}
+	mr := miniredis.NewMiniRedis()
+	if err := mr.Start(); err != nil {
+		return nil, nil, fmt.Errorf("start in-process Redis: %w", err)
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	return rdb, func() { rdb.Close(); mr.Close() }, nil
+}
+
+// tryStart picks the simulated start: the saved clock of an earlier run,
+// --start, or today at 06:00 on the client's clock.
+func tryStart(ctx context.Context, rdb redis.UniversalClient, key, flagStart string, loc *time.Location) (time.Time, bool, error) {
+	saved, err := rdb.Get(ctx, key).Result()
+	if err == nil {
+		ms, err := strconv.ParseInt(saved, 10, 64)
+		if err != nil {
+			return time.Time{}, false, fmt.Errorf("saved simulated clock %q is unreadable; rerun with --reset", saved)
+		}
+		return time.UnixMilli(ms), true, nil
+	}
+	if !errors.Is(err, redis.Nil) {
+		return time.Time{}, false, fmt.Errorf("read simulated clock: %w", err)
+	}
+	if flagStart == "" {
+		now := time.Now().In(loc)
+		return time.Date(now.Year(), now.Month(), now.Day(), 6, 0, 0, 0, loc), false, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, flagStart, loc); err == nil {
+			if layout == "2006-01-02" {
+				t = t.Add(6 * time.Hour)
+			}
+			return t, false, nil
+		}
+	}
+	if t, err := time.Parse(time.RFC3339, flagStart); err == nil {
+		return t, false, nil
+	}
+	return time.Time{}, false, fmt.Errorf("--start %q: use \"2026-11-23 06:00\"", flagStart)
+}
+
+func deletePrefix(ctx context.Context, rdb redis.UniversalClient, prefix string) error {
+	iter := rdb.Scan(ctx, 0, prefix+":*", 1000).Iterator()
+	for iter.Next(ctx) {
+		if err := rdb.Del(ctx, iter.Val()).Err(); err != nil {
+			return fmt.Errorf("reset: %w", err)
+		}
+	}
+	return iter.Err()
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

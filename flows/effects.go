@@ -1,0 +1,83 @@
+package flows
+
+import (
+	"time"
+
+	"steady/store"
+)
+
+// Context is what a step may know besides the conversation and the input.
+// The bot loads it; flows never fetch anything.
+type Context struct {
+	Now     time.Time
+	Loc     *time.Location // the client's zone
+	Client  store.Client
+	Catalog *Catalog
+}
+
+// Local returns the time now on the client's clock.
+func (c Context) Local() time.Time { return c.Now.In(c.Loc) }
+
+// Input is one thing the client did: typed a message or tapped a choice.
+type Input struct {
+	// Key identifies this delivery (a message or interaction id). A redelivery
+	// carries the same key and changes nothing.
+	Key string
+	// Text is what the client typed, if they typed.
+	Text string
+	// Choice is the value of the button or menu item tapped, if they tapped.
+	Choice string
+	// Prompt is the prompt a tapped choice belonged to; a tap on an old prompt
+	// is answered "that check-in has closed".
+	Prompt string
+}
+
+// Audience is who a message is for. The bot turns it into a DM or a channel.
+type Audience string
+
+const (
+	ToClient Audience = "client"
+	ToWorker Audience = "worker"
+	ToLead   Audience = "lead"
+	ToPeer   Audience = "peer"
+)
+
+// Choice is one button or menu item.
+type Choice struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// Message is what someone receives.
+type Message struct {
+	Text    string   `json:"text"`
+	Choices []Choice `json:"choices,omitempty"`
+	// Prompt names what the choices answer, so a tap can be matched to it later.
+	Prompt string `json:"prompt,omitempty"`
+}
+
+// Effect is something a step decided should happen. The bot carries them out
+// in order.
+type Effect interface{ isEffect() }
+
+// Send delivers a message. Key is stable across retries of the same step so
+// the outbox can refuse to send it twice.
+type Send struct {
+	To      Audience
+	Message Message
+	Key     string
+}
+
+// SaveSleep records a completed night's log.
+type SaveSleep struct{ Entry store.SleepEntry }
+
+// SaveIncident stores an incident's new state.
+type SaveIncident struct{ Incident store.Incident }
+
+// Audit records a decision.
+type Audit struct{ Event store.AuditEvent }
+
+func (Send) isEffect()         {}
+func (SaveSleep) isEffect()    {}
+func (SaveIncident) isEffect() {}
+func (Audit) isEffect()        {}

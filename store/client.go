@@ -1,0 +1,64 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrNotFound is returned by stores when a record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ClientStatus says whether Steady is currently prompting a client.
+type ClientStatus string
+
+const (
+	StatusActive  ClientStatus = "active"
+	StatusPaused  ClientStatus = "paused"  // until PausedUntil
+	StatusStopped ClientStatus = "stopped" // opted out; nothing is sent until they come back
+)
+
+// Client is an enrolled person receiving in-work support.
+type Client struct {
+	ID          string       `json:"id"`
+	DisplayName string       `json:"display_name"`
+	DiscordID   string       `json:"discord_id"` // the user the bot DMs
+	TimeZone    string       `json:"time_zone"`  // IANA name, e.g. Europe/London
+	WorkerID    string       `json:"worker_id"`
+	Status      ClientStatus `json:"status"`
+	PausedUntil time.Time    `json:"paused_until,omitzero"`
+	EnrolledAt  time.Time    `json:"enrolled_at"`
+	JobStart    string       `json:"job_start,omitempty"` // local date 2006-01-02
+
+	Consents        Consents        `json:"consents"`
+	Plan            Plan            `json:"plan"`
+	SleepThresholds SleepThresholds `json:"sleep_thresholds"`
+	Schedules       Schedules       `json:"schedules"`
+}
+
+// Location loads the client's time zone. The binary embeds the zone database,
+// so an error means the stored name is wrong, not that the host lacks tzdata.
+func (c Client) Location() (*time.Location, error) {
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("client %s: time zone %q: %w", c.ID, c.TimeZone, err)
+	}
+	return loc, nil
+}
+
+// Schedules are the client's recurring prompts, in local wall-clock time.
+type Schedules struct {
+	// SleepLog is the daily local time ("07:30") of the sleep-log prompt; empty: none.
+	SleepLog string `json:"sleep_log,omitempty"`
+	// WeeklyCheckIn is "Mon 10:00" or a five-field cron spec; empty: none.
+	WeeklyCheckIn string `json:"weekly_checkin,omitempty"`
+}
+
+// Worker is a member of staff: an employment support worker or a lead.
+type Worker struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	DiscordID string `json:"discord_id"`
+	Lead      bool   `json:"lead,omitempty"`
+	TimeZone  string `json:"time_zone,omitempty"`
+}

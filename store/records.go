@@ -1,0 +1,117 @@
+package store
+
+import "time"
+
+// SleepEntry is one night's log, keyed by the local date of the morning it ended.
+type SleepEntry struct {
+	Night      string    `json:"night"`   // local date of the morning, 2006-01-02
+	Bedtime    string    `json:"bedtime"` // local "15:04"
+	LatencyMin int       `json:"latency_min"`
+	Awakenings int       `json:"awakenings"`
+	WakeTime   string    `json:"wake_time"` // local "15:04"
+	Quality    int       `json:"quality"`   // 1–5
+	AsleepMin  int       `json:"asleep_min"`
+	Disrupted  bool      `json:"disrupted"`
+	Reasons    []string  `json:"reasons,omitempty"` // rule-side reasons, e.g. "asleep_under_min"
+	LoggedAt   time.Time `json:"logged_at"`
+}
+
+// Conversation is the client's open flow: which question it waits on and the
+// answers so far. It lives in Redis so a restart resumes at the same question.
+type Conversation struct {
+	Flow     string            `json:"flow"`
+	State    string            `json:"state"`
+	PromptID string            `json:"prompt_id"` // what opened it (an occurrence id); buttons carry it
+	Answers  map[string]string `json:"answers,omitempty"`
+	Asked    []string          `json:"asked,omitempty"` // states answered so far, oldest first, for "change my last answer"
+	OpenedAt time.Time         `json:"opened_at"`
+	// Seen holds the keys of recent inputs so a redelivered one changes nothing.
+	Seen []string `json:"seen,omitempty"`
+	// Version increases with every saved step; a save from a stale read is refused.
+	Version int64 `json:"version"`
+}
+
+// Active reports whether a flow is waiting on the client.
+func (c Conversation) Active() bool { return c.Flow != "" }
+
+// SeenInput reports whether an input with this key was already handled.
+func (c Conversation) SeenInput(key string) bool {
+	if key == "" {
+		return false
+	}
+	for _, k := range c.Seen {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxSeen bounds Conversation.Seen; Discord redelivers within seconds, not hundreds of inputs later.
+const MaxSeen = 32
+
+// Remember records an input key, dropping the oldest past MaxSeen.
+func (c *Conversation) Remember(key string) {
+	if key == "" {
+		return
+	}
+	c.Seen = append(c.Seen, key)
+	if len(c.Seen) > MaxSeen {
+		c.Seen = c.Seen[len(c.Seen)-MaxSeen:]
+	}
+}
+
+// Incident states (the machine itself lives in flows).
+const (
+	IncidentOpen            = "open"
+	IncidentClientContacted = "client_contacted"
+	IncidentWorkerNotified  = "worker_notified"
+	IncidentAcknowledged    = "acknowledged"
+	IncidentResolved        = "resolved"
+	IncidentStale           = "stale"
+)
+
+// Incident is one rule firing for one client in one episode.
+type Incident struct {
+	ID       string     `json:"id"` // "<client id>.<sequence>"
+	ClientID string     `json:"client_id"`
+	Rule     string     `json:"rule"`
+	Episode  string     `json:"episode"` // e.g. the first night of a run of disrupted nights
+	State    string     `json:"state"`
+	Urgent   bool       `json:"urgent,omitempty"`
+	OpenedAt time.Time  `json:"opened_at"`
+	Evidence []Evidence `json:"evidence"`
+
+	NotifiedAt time.Time `json:"notified_at,omitzero"`
+	Notices    int       `json:"notices,omitempty"` // how many times staff were pinged
+	AckBy      string    `json:"ack_by,omitempty"`
+	AckAt      time.Time `json:"ack_at,omitzero"`
+	ResolvedBy string    `json:"resolved_by,omitempty"`
+	ResolvedAt time.Time `json:"resolved_at,omitzero"`
+	Outcome    string    `json:"outcome,omitempty"`
+}
+
+// Closed reports whether the incident needs nothing more from anyone.
+func (i Incident) Closed() bool {
+	return i.State == IncidentResolved || i.State == IncidentStale
+}
+
+// Evidence is one observation behind an incident, in figures, never the client's words.
+type Evidence struct {
+	At      time.Time `json:"at"`
+	Key     string    `json:"key"`     // e.g. the night's date; makes adding evidence idempotent
+	Summary string    `json:"summary"` // for the worker only
+}
+
+// AuditEvent is one decision Steady or a person made. It carries reasons, never
+// message text or answers.
+type AuditEvent struct {
+	ID       string    `json:"id,omitempty"` // stream entry id, set when read back
+	At       time.Time `json:"at"`
+	ClientID string    `json:"client_id,omitempty"`
+	Actor    string    `json:"actor"` // "steady", "client" or a worker id
+	Action   string    `json:"action"`
+	Incident string    `json:"incident,omitempty"`
+	Rule     string    `json:"rule,omitempty"`
+	Reason   string    `json:"reason,omitempty"`
+}

@@ -1,0 +1,184 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/redis/go-redis/v9"
+
+	"steady/store"
+)
+
+// commitScript applies one step's writes to one client's records atomically,
+// and only if the conversation is still at the version the step read.
+//
+// KEYS[1]  the client's conversation hash (fields v, data)
+// KEYS[2…] every other key an operation names, all in the same client's slot
+// ARGV[1]  expected conversation version ("-" skips the check)
+// ARGV[2]  "keep" leaves the conversation alone; "set" stores ARGV[3] as its data
+//
+//	("" closes the flow) and bumps the version
+//
+// ARGV[3]  conversation JSON for "set"
+// ARGV[4]  number of operations n, then n times: command, key index (into KEYS),
+//
+//	argument count m, then m arguments
+//
+// Returns  the conversation version after the commit, or -1 when the expected
+//
+//	version did not match (nothing was written).
+//
+// Only the commands in allowed may run, so a caller's mistake cannot turn this
+// into a general-purpose eval.
+var commitScript = redis.NewScript(`
+local allowed = {SET=true, DEL=true, HSET=true, HDEL=true, ZADD=true, ZREM=true,
+  ZREMRANGEBYSCORE=true, XADD=true, SADD=true, SREM=true, PEXPIRE=true, HINCRBY=true,
+  RPUSH=true}
+local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if ARGV[1] ~= '-' and tonumber(ARGV[1]) ~= v then
+  return -1
+end
+if ARGV[2] == 'set' then
+  v = v + 1
+  redis.call('HSET', KEYS[1], 'v', v, 'data', ARGV[3])
+end
+local i = 5
+for _ = 1, tonumber(ARGV[4]) do
+  local cmd, key, m = ARGV[i], KEYS[tonumber(ARGV[i+1])], tonumber(ARGV[i+2])
+  if not allowed[cmd] then
+    return redis.error_reply('commit: command not allowed: ' .. cmd)
+  end
+  local args = {}
+  for j = 1, m do args[j] = ARGV[i+2+j] end
+  redis.call(cmd, key, unpack(args))
+  i = i + 3 + m
+end
+return v
+`)
+
+// Batch collects one step's writes to one client, committed together.
+type Batch struct {
+	s        *Store
+	clientID string
+	convMode string
+	convData string
+	keys     []string
+	keyIndex map[string]int
+	ops      []any
+	nops     int
+	enqueued bool
+	err      error
+}
+
+// Batch starts a set of writes to one client's records.
+func (s *Store) Batch(clientID string) *Batch {
+	b := &Batch{s: s, clientID: clientID, convMode: "keep", keyIndex: map[string]int{}}
+	b.key(recConv)
+	return b
+}
+
+func (b *Batch) key(record string) int {
+	k := b.s.clientKey(b.clientID, record)
+	if i, ok := b.keyIndex[k]; ok {
+		return i
+	}
+	b.keys = append(b.keys, k)
+	b.keyIndex[k] = len(b.keys)
+	return len(b.keys)
+}
+
+func (b *Batch) op(cmd, record string, args ...any) {
+	b.ops = append(b.ops, cmd, b.key(record), len(args))
+	b.ops = append(b.ops, args...)
+	b.nops++
+}
+
+func (b *Batch) encode(what string, v any) []byte {
+	data, err := json.Marshal(v)
+	if err != nil && b.err == nil {
+		b.err = fmt.Errorf("store: encode %s: %w", what, err)
+	}
+	return data
+}
+
+// SetConversation stores the client's open flow.
+func (b *Batch) SetConversation(c store.Conversation) {
+	c.Version = 0 // the version lives beside the data, owned by the script
+	b.convMode, b.convData = "set", string(b.encode("conversation", c))
+}
+
+// CloseConversation ends the client's open flow.
+func (b *Batch) CloseConversation() { b.convMode, b.convData = "set", "" }
+
+// PutClient replaces the client's profile.
+func (b *Batch) PutClient(c store.Client) {
+	b.op("SET", recProfile, b.encode("client", c))
+}
+
+// PutSleep stores a night, replacing any earlier log of the same night.
+func (b *Batch) PutSleep(e store.SleepEntry) {
+	day, err := dayNumber(e.Night)
+	if err != nil && b.err == nil {
+		b.err = fmt.Errorf("store: sleep entry night %q: %w", e.Night, err)
+	}
+	d := strconv.FormatInt(day, 10)
+	b.op("ZREMRANGEBYSCORE", recSleep, d, d)
+	b.op("ZADD", recSleep, d, b.encode("sleep entry", e))
+}
+
+// PutIncident stores an incident and keeps the rule's open-incident pointer in step.
+func (b *Batch) PutIncident(in store.Incident) {
+	b.op("HSET", recIncidents, in.ID, b.encode("incident", in))
+	if in.Closed() {
+		b.op("HDEL", recOpen, in.Rule)
+	} else {
+		b.op("HSET", recOpen, in.Rule, in.ID)
+	}
+}
+
+// Audit appends a decision to the client's audit log.
+func (b *Batch) Audit(e store.AuditEvent) {
+	e.ClientID = b.clientID
+	b.op("XADD", recAudit, append([]any{"*"}, auditFields(e)...)...)
+}
+
+// Enqueue adds a message to the client's outbox, to be delivered after the
+// commit. Committing it with the step means a crash cannot lose it.
+func (b *Batch) Enqueue(item []byte) {
+	b.op("RPUSH", recOutbox, item)
+	b.enqueued = true
+}
+
+// Commit writes everything if the conversation is still at expectVersion
+// (-1: do not check). It returns the new conversation version, or ErrConflict.
+func (b *Batch) Commit(ctx context.Context, expectVersion int64) (int64, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	if b.enqueued {
+		// Indexed before the commit: a crash in between leaves an index entry
+		// for an empty outbox (harmless), never a message nobody will find.
+		if err := b.s.rdb.SAdd(ctx, b.s.outboxesKey(), b.clientID).Err(); err != nil {
+			return 0, fmt.Errorf("store: index outbox of %s: %w", b.clientID, err)
+		}
+	}
+	expect := "-"
+	if expectVersion >= 0 {
+		expect = strconv.FormatInt(expectVersion, 10)
+	}
+	args := append([]any{expect, b.convMode, b.convData, b.nops}, b.ops...)
+	v, err := commitScript.Run(ctx, b.s.rdb, b.keys, args...).Int64()
+	if err != nil {
+		return 0, fmt.Errorf("store: commit for client %s: %w", b.clientID, err)
+	}
+	if v < 0 {
+		return 0, ErrConflict
+	}
+	return v, nil
+}
+
+// IsConflict reports whether err is a concurrent-change conflict.
+func IsConflict(err error) bool { return errors.Is(err, ErrConflict) }

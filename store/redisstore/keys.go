@@ -1,0 +1,23 @@
+package redisstore
+
+// Record names inside a client's hash-tagged key space.
+const (
+	recProfile   = "profile"   // string: JSON store.Client
+	recConv      = "conv"      // hash: v (version), data (JSON store.Conversation, "" when idle)
+	recSleep     = "sleep"     // sorted set: score = night as days since 1970-01-01, member = JSON store.SleepEntry
+	recIncidents = "incidents" // hash: incident id → JSON store.Incident
+	recOpen      = "open"      // hash: rule → id of the rule's open incident
+	recAudit     = "audit"     // stream: store.AuditEvent fields, append-only
+	recOutbox    = "outbox"    // list: messages committed with a step, not yet delivered (opaque to the store)
+)
+
+func (s *Store) clientKey(clientID, record string) string {
+	return s.prefix + ":{c:" + clientID + "}:" + record
+}
+
+// Service-wide keys.
+func (s *Store) usersKey() string    { return s.prefix + ":users" }    // hash: Discord user id → client id
+func (s *Store) clientsKey() string  { return s.prefix + ":clients" }  // set: client ids
+func (s *Store) workersKey() string  { return s.prefix + ":workers" }  // hash: worker id → JSON store.Worker
+func (s *Store) auditKey() string    { return s.prefix + ":audit" }    // stream: service-wide audit (tombstones, staff actions)
+func (s *Store) outboxesKey() string { return s.prefix + ":outboxes" } // set: client ids whose outbox may hold messages

@@ -1,0 +1,158 @@
+package redisstore_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"steady/store"
+	"steady/store/redisstore"
+	"steady/store/redistest"
+)
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+type bundle struct {
+	ctx   context.Context
+	store *redisstore.Store
+}
+
+func setup(t *testing.T) bundle {
+	t.Helper()
+	rdb, prefix := redistest.New(t)
+	return bundle{ctx: context.Background(), store: redisstore.New(rdb, prefix)}
+}
+
+var t0 = time.Date(2026, 11, 23, 7, 30, 0, 0, time.UTC)
+
+func client(id string) store.Client {
+	return store.Client{ID: id, DisplayName: "Alex", DiscordID: "d-" + id, TimeZone: "Europe/London", WorkerID: "sam", Status: store.StatusActive}
+}
+
+func TestEnrolIndexesDiscordUser(t *testing.T) {
+	b := setup(t)
+	if err := b.store.Enrol(b.ctx, client("alex")); err != nil {
+		t.Fatal(err)
+	}
+	id, err := b.store.ClientIDByDiscord(b.ctx, "d-alex")
+	if err != nil || id != "alex" {
+		t.Fatalf("ClientIDByDiscord = %q, %v", id, err)
+	}
+	if _, err := b.store.ClientIDByDiscord(b.ctx, "stranger"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("stranger: err = %v, want ErrNotFound", err)
+	}
+	other := client("bea")
+	other.DiscordID = "d-alex"
+	if err := b.store.Enrol(b.ctx, other); err == nil {
+		t.Fatal("enrolled a second client under the same Discord user")
+	}
+}
+
+func TestCommitIsAtomicAndVersioned(t *testing.T) {
+	b := setup(t)
+	if err := b.store.Enrol(b.ctx, client("alex")); err != nil {
+		t.Fatal(err)
+	}
+	st, err := b.store.Load(b.ctx, "alex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv := store.Conversation{Flow: "sleep", State: "latency", PromptID: "p1", Answers: map[string]string{"bedtime": "23:00"}}
+	batch := b.store.Batch("alex")
+	batch.SetConversation(conv)
+	batch.PutSleep(store.SleepEntry{Night: "2026-11-22", AsleepMin: 300})
+	batch.Audit(store.AuditEvent{At: t0, Actor: "steady", Action: "test.one"})
+	v, err := batch.Commit(b.ctx, st.Conversation.Version)
+	if err != nil || v != st.Conversation.Version+1 {
+		t.Fatalf("commit = %d, %v", v, err)
+	}
+
+	// A second writer that read the old version is refused and writes nothing.
+	stale := b.store.Batch("alex")
+	stale.CloseConversation()
+	stale.PutSleep(store.SleepEntry{Night: "2026-11-23", AsleepMin: 100})
+	stale.Audit(store.AuditEvent{At: t0, Actor: "steady", Action: "test.stale"})
+	if _, err := stale.Commit(b.ctx, st.Conversation.Version); !redisstore.IsConflict(err) {
+		t.Fatalf("stale commit: err = %v, want conflict", err)
+	}
+
+	got, err := b.store.Load(b.ctx, "alex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Conversation.State != "latency" || got.Conversation.Answers["bedtime"] != "23:00" || got.Conversation.Version != v {
+		t.Fatalf("conversation = %+v", got.Conversation)
+	}
+	nights, err := b.store.SleepEntries(b.ctx, "alex", "2026-11-01")
+	if err != nil || len(nights) != 1 || nights[0].Night != "2026-11-22" {
+		t.Fatalf("sleep entries = %+v, %v", nights, err)
+	}
+	audit, err := b.store.Audit(b.ctx, "alex", "")
+	if err != nil || len(audit) != 1 || audit[0].Action != "test.one" || audit[0].ClientID != "alex" {
+		t.Fatalf("audit = %+v, %v", audit, err)
+	}
+}
+
+func TestPutSleepReplacesSameNight(t *testing.T) {
+	b := setup(t)
+	for _, mins := range []int{300, 420} {
+		batch := b.store.Batch("alex")
+		batch.PutSleep(store.SleepEntry{Night: "2026-11-22", AsleepMin: mins})
+		if _, err := batch.Commit(b.ctx, -1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	nights, err := b.store.SleepEntries(b.ctx, "alex", "2026-11-01")
+	if err != nil || len(nights) != 1 || nights[0].AsleepMin != 420 {
+		t.Fatalf("sleep entries = %+v, %v", nights, err)
+	}
+}
+
+func TestIncidentOpenPointerFollowsState(t *testing.T) {
+	b := setup(t)
+	in := store.Incident{ID: "alex.r.2026-11-22", ClientID: "alex", Rule: "r", State: store.IncidentWorkerNotified}
+	batch := b.store.Batch("alex")
+	batch.PutIncident(in)
+	if _, err := batch.Commit(b.ctx, -1); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, err := b.store.OpenIncident(b.ctx, "alex", "r"); err != nil || !ok || got.ID != in.ID {
+		t.Fatalf("open incident = %+v %v %v", got, ok, err)
+	}
+	in.State = store.IncidentResolved
+	batch = b.store.Batch("alex")
+	batch.PutIncident(in)
+	if _, err := batch.Commit(b.ctx, -1); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := b.store.OpenIncident(b.ctx, "alex", "r"); err != nil || ok {
+		t.Fatalf("resolved incident still open: %v %v", ok, err)
+	}
+}
+
+func TestOutboxKeepsOrderUntilDelivered(t *testing.T) {
+	b := setup(t)
+	batch := b.store.Batch("alex")
+	batch.Enqueue([]byte("one"))
+	batch.Enqueue([]byte("two"))
+	if _, err := batch.Commit(b.ctx, -1); err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := b.store.OutboxClients(b.ctx)
+	if len(ids) != 1 || ids[0] != "alex" {
+		t.Fatalf("outbox index = %v", ids)
+	}
+	items, _ := b.store.Outbox(b.ctx, "alex", 10)
+	if len(items) != 2 || string(items[0]) != "one" {
+		t.Fatalf("outbox = %q", items)
+	}
+	b.store.Delivered(b.ctx, "alex")
+	b.store.Delivered(b.ctx, "alex")
+	if err := b.store.OutboxDrained(b.ctx, "alex"); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := b.store.OutboxClients(b.ctx); len(ids) != 0 {
+		t.Fatalf("drained outbox still indexed: %v", ids)
+	}
+}
