@@ -55,6 +55,8 @@ type Engine struct {
 	cat   *flows.Catalog
 	log   *slog.Logger
 	cfg   Config
+
+	handlers map[string]func(context.Context, scheduler.Occurrence) error
 }
 
 // New returns an Engine.
@@ -68,7 +70,9 @@ func New(d Deps) *Engine {
 	if d.Config.MaxAttempts <= 0 {
 		d.Config.MaxAttempts = 5
 	}
-	return &Engine{store: d.Store, sched: d.Scheduler, msg: d.Messenger, clock: d.Clock, cat: d.Catalog, log: d.Log, cfg: d.Config}
+	e := &Engine{store: d.Store, sched: d.Scheduler, msg: d.Messenger, clock: d.Clock, cat: d.Catalog, log: d.Log, cfg: d.Config}
+	e.handlers = e.kinds()
+	return e
 }
 
 // Catalog returns the engine's message catalogue.
@@ -133,26 +137,70 @@ func (e *Engine) flowContext(c store.Client) (flows.Context, error) {
 
 // expand carries out the reads that some effects need before they can be
 // committed: a finished sleep log is assessed against the client's history
-// and the rules; a firing rule is raised against any incident it already has.
+// and the rules; a fired rule is raised against any incident it already has.
+// Effects it produces are expanded in turn.
 func (e *Engine) expand(ctx context.Context, fc flows.Context, d decision) (decision, error) {
 	var out []flows.Effect
-	for _, ef := range d.effects {
-		save, ok := ef.(flows.SaveSleep)
-		if !ok {
+	queue := append([]flows.Effect(nil), d.effects...)
+	for len(queue) > 0 {
+		ef := queue[0]
+		queue = queue[1:]
+		var more []flows.Effect
+		var err error
+		switch ef := ef.(type) {
+		case flows.SaveSleep:
+			more, err = e.assessSleep(ctx, fc, ef.Entry)
+			if err == nil && len(more) > 0 {
+				// The assessed entry replaces the raw one; the rest still needs expanding.
+				out, more = append(out, more[0]), more[1:]
+			}
+		case flows.Escalate:
+			var conv *store.Conversation
+			more, conv, err = e.escalate(ctx, fc, ef.Firing, d.conv)
+			if conv != nil {
+				d.conv = conv
+			}
+		default:
 			out = append(out, ef)
 			continue
 		}
-		more, conv, err := e.assessSleep(ctx, fc, save.Entry)
 		if err != nil {
 			return d, err
 		}
-		out = append(out, more...)
-		if conv != nil {
-			d.conv = conv
-		}
+		queue = append(more, queue...)
 	}
 	d.effects = out
 	return d, nil
+}
+
+// escalate raises a fired rule: it finds any incident the rule already has in
+// this episode and the client's worker, and lets flows.Raise decide. When a
+// new incident opens and the client has no other flow open, the plan check
+// is left waiting for their answer.
+func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing, conv *store.Conversation) ([]flows.Effect, *store.Conversation, error) {
+	id := flows.IncidentID(fc.Client.ID, f.Rule, f.Episode)
+	var existing *store.Incident
+	switch in, err := e.store.Incident(ctx, fc.Client.ID, id); {
+	case err == nil:
+		existing = &in
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, nil, err
+	}
+	worker, err := e.store.Worker(ctx, fc.Client.WorkerID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bot: worker of client %s: %w", fc.Client.ID, err)
+	}
+	raised := flows.Raise(fc, f, existing, worker)
+	if existing != nil || (conv != nil && conv.Active()) {
+		return raised, nil, nil
+	}
+	for _, ef := range raised {
+		if s, ok := ef.(flows.SaveIncident); ok {
+			check := flows.StartPlanCheck(fc, s.Incident)
+			return raised, &check, nil
+		}
+	}
+	return raised, nil, nil
 }
 
 // commit writes a decision atomically: conversation, records, audit and the
@@ -312,11 +360,18 @@ func (e *Engine) FlushAll(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// kinds maps each occurrence kind to its handler. Each area of the bot adds
+// its kinds here, with the handler in its own file.
+func (e *Engine) kinds() map[string]func(context.Context, scheduler.Occurrence) error {
+	return map[string]func(context.Context, scheduler.Occurrence) error{
+		KindSleepLog: e.fireSleep,
+	}
+}
+
 // Fire handles a due occurrence (scheduler.Handler).
 func (e *Engine) Fire(ctx context.Context, o scheduler.Occurrence) error {
-	switch o.Kind {
-	case KindSleepLog:
-		return e.fireSleep(ctx, o)
+	if h, ok := e.handlers[o.Kind]; ok {
+		return h(ctx, o)
 	}
 	e.log.Error("occurrence of unknown kind dropped", "kind", o.Kind, "client", o.Client)
 	return nil

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -15,16 +14,15 @@ import (
 const historyNights = flows.MedianNights + 16
 
 // assessSleep decides whether a finished night was disrupted and whether a
-// rule fires. It returns the effects to commit in place of the raw entry and,
-// when a new incident opens, the plan check to leave open for the client.
-func (e *Engine) assessSleep(ctx context.Context, fc flows.Context, entry store.SleepEntry) ([]flows.Effect, *store.Conversation, error) {
+// rule fires. It returns the effects to commit in place of the raw entry.
+func (e *Engine) assessSleep(ctx context.Context, fc flows.Context, entry store.SleepEntry) ([]flows.Effect, error) {
 	night, err := time.Parse(time.DateOnly, entry.Night)
 	if err != nil {
-		return nil, nil, fmt.Errorf("bot: sleep entry night %q: %w", entry.Night, err)
+		return nil, fmt.Errorf("bot: sleep entry night %q: %w", entry.Night, err)
 	}
 	history, err := e.store.SleepEntries(ctx, fc.Client.ID, night.AddDate(0, 0, -historyNights).Format(time.DateOnly))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	entry = flows.AssessNight(entry, fc.Client.SleepThresholds, history)
 	effects := []flows.Effect{flows.SaveSleep{Entry: entry}}
@@ -42,31 +40,9 @@ func (e *Engine) assessSleep(ctx context.Context, fc flows.Context, entry store.
 	}
 	firing, fired := flows.ConsecutiveDisrupted(fc, nights, 2)
 	if !fired {
-		return effects, nil, nil
+		return effects, nil
 	}
-	id := flows.IncidentID(fc.Client.ID, firing.Rule, firing.Episode)
-	var existing *store.Incident
-	switch in, err := e.store.Incident(ctx, fc.Client.ID, id); {
-	case err == nil:
-		existing = &in
-	case !errors.Is(err, store.ErrNotFound):
-		return nil, nil, err
-	}
-	worker, err := e.store.Worker(ctx, fc.Client.WorkerID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("bot: worker of client %s: %w", fc.Client.ID, err)
-	}
-	raised := flows.Raise(fc, firing, existing, worker)
-	effects = append(effects, raised...)
-	if existing == nil {
-		for _, ef := range raised {
-			if s, ok := ef.(flows.SaveIncident); ok {
-				conv := flows.StartPlanCheck(fc, s.Incident)
-				return effects, &conv, nil
-			}
-		}
-	}
-	return effects, nil, nil
+	return append(effects, flows.Escalate{Firing: firing}), nil
 }
 
 func joinReasons(r []string) string {

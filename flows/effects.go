@@ -77,7 +77,12 @@ type SaveIncident struct{ Incident store.Incident }
 // Audit records a decision.
 type Audit struct{ Event store.AuditEvent }
 
+// Escalate says a rule has fired. The bot looks up any incident the rule
+// already has in this episode and the client's worker, then lets Raise decide.
+type Escalate struct{ Firing Firing }
+
 func (Send) isEffect()         {}
 func (SaveSleep) isEffect()    {}
 func (SaveIncident) isEffect() {}
 func (Audit) isEffect()        {}
+func (Escalate) isEffect()     {}
