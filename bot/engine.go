@@ -239,6 +239,10 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 			b.PutSleep(ef.Entry)
 		case flows.SaveIncident:
 			b.PutIncident(ef.Incident)
+		case flows.SaveCheckIn:
+			b.PutCheckIn(ef.CheckIn)
+		case flows.SaveDebrief:
+			b.PutDebrief(ef.Debrief)
 		case flows.Audit:
 			b.Audit(ef.Event)
 		default:

@@ -71,6 +71,14 @@ type Send struct {
 // SaveSleep records a completed night's log.
 type SaveSleep struct{ Entry store.SleepEntry }
 
+// SaveCheckIn records an answered weekly check-in. The rule layer reads it
+// (low coping, rights concerns); reports read it (sustainment, contact).
+type SaveCheckIn struct{ CheckIn store.CheckIn }
+
+// SaveDebrief records an answered post-shift debrief. The rule layer reads it
+// (stress, early-warning signs); reports read it (conflict and absence trend).
+type SaveDebrief struct{ Debrief store.Debrief }
+
 // SaveIncident stores an incident's new state.
 type SaveIncident struct{ Incident store.Incident }
 
@@ -84,5 +92,7 @@ type Escalate struct{ Firing Firing }
 func (Send) isEffect()         {}
 func (SaveSleep) isEffect()    {}
 func (SaveIncident) isEffect() {}
+func (SaveCheckIn) isEffect()  {}
+func (SaveDebrief) isEffect()  {}
 func (Audit) isEffect()        {}
 func (Escalate) isEffect()     {}
