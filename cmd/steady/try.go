@@ -100,8 +100,12 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
+	keys, keyNote, err := tryKeys(ctx, rdb, o.prefix)
+	if err != nil {
+		return err
+	}
 	clock := scheduler.NewFakeClock(start)
-	st := redisstore.New(rdb, o.prefix)
+	st := redisstore.New(rdb, o.prefix, redisstore.WithKeys(keys))
 	sched := scheduler.New(rdb, clock, scheduler.Options{Prefix: o.prefix})
 	con := console.New(stdout, clock.Now, loc)
 	leadID := ""
@@ -121,6 +125,9 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 		},
 	}
 
+	if keyNote != "" {
+		con.Note("%s", keyNote)
+	}
 	c, err := st.Client(ctx, profile.Client.ID)
 	switch {
 	case err == nil && resumed:
@@ -176,6 +183,41 @@ func tryRedis() (redis.UniversalClient, func(), error) {
 	}
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	return rdb, func() { rdb.Close(); mr.Close() }, nil
+}
+
+// tryKeys picks the keys that encrypt the simulated client's records:
+// STEADY_ENCRYPTION_KEYS when set; otherwise, with the in-process Redis, a
+// key that dies with it (nothing outlives the run, so nothing to say); and
+// with REDIS_URL, a practice key kept beside the data so a second run can
+// resume — said out loud, because that is no protection at all.
+func tryKeys(ctx context.Context, rdb redis.UniversalClient, prefix string) (*redisstore.Keyring, string, error) {
+	kr, ok, err := redisstore.KeysFromEnv(os.Getenv)
+	if err != nil {
+		return nil, "", err
+	}
+	if ok {
+		return kr, "", nil
+	}
+	if os.Getenv("REDIS_URL") == "" {
+		return redisstore.EphemeralKeyring(), "", nil
+	}
+	fresh, err := redisstore.GenerateKey()
+	if err != nil {
+		return nil, "", err
+	}
+	keyKey := prefix + ":try:key"
+	if err := rdb.SetNX(ctx, keyKey, fresh, 0).Err(); err != nil {
+		return nil, "", fmt.Errorf("store practice key: %w", err)
+	}
+	saved, err := rdb.Get(ctx, keyKey).Result()
+	if err != nil {
+		return nil, "", fmt.Errorf("read practice key: %w", err)
+	}
+	kr, err = redisstore.ParseKeys(saved)
+	if err != nil {
+		return nil, "", fmt.Errorf("practice key under %s is unreadable; rerun with --reset", keyKey)
+	}
+	return kr, "STEADY_ENCRYPTION_KEYS is not set, so this practice run keeps its key in Redis beside the data: fine for trying Steady, never for real people's data", nil
 }
 
 // tryStart picks the simulated start: the saved clock of an earlier run,

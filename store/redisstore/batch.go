@@ -2,7 +2,6 @@ package redisstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -96,10 +95,14 @@ func (b *Batch) op(cmd, record string, args ...any) {
 	b.nops++
 }
 
-func (b *Batch) encode(what string, v any) []byte {
-	data, err := json.Marshal(v)
+// encode seals v as one of the client's records (see seal.go): every value
+// written through a Batch is encrypted, bound to the client and record, so
+// free text and health answers never sit in Redis as plaintext. Read it back
+// with Store.decode and the same record name.
+func (b *Batch) encode(record string, v any) []byte {
+	data, err := b.s.sealJSON(b.clientID, record, v)
 	if err != nil && b.err == nil {
-		b.err = fmt.Errorf("store: encode %s: %w", what, err)
+		b.err = fmt.Errorf("store: encode %s: %w", record, err)
 	}
 	return data
 }
@@ -107,7 +110,7 @@ func (b *Batch) encode(what string, v any) []byte {
 // SetConversation stores the client's open flow.
 func (b *Batch) SetConversation(c store.Conversation) {
 	c.Version = 0 // the version lives beside the data, owned by the script
-	b.convMode, b.convData = "set", string(b.encode("conversation", c))
+	b.convMode, b.convData = "set", string(b.encode(recConv, c))
 }
 
 // CloseConversation ends the client's open flow.
@@ -115,7 +118,7 @@ func (b *Batch) CloseConversation() { b.convMode, b.convData = "set", "" }
 
 // PutClient replaces the client's profile.
 func (b *Batch) PutClient(c store.Client) {
-	b.op("SET", recProfile, b.encode("client", c))
+	b.op("SET", recProfile, b.encode(recProfile, c))
 }
 
 // PutSleep stores a night, replacing any earlier log of the same night.
@@ -126,12 +129,12 @@ func (b *Batch) PutSleep(e store.SleepEntry) {
 	}
 	d := strconv.FormatInt(day, 10)
 	b.op("ZREMRANGEBYSCORE", recSleep, d, d)
-	b.op("ZADD", recSleep, d, b.encode("sleep entry", e))
+	b.op("ZADD", recSleep, d, b.encode(recSleep, e))
 }
 
 // PutIncident stores an incident and keeps the rule's open-incident pointer in step.
 func (b *Batch) PutIncident(in store.Incident) {
-	b.op("HSET", recIncidents, in.ID, b.encode("incident", in))
+	b.op("HSET", recIncidents, in.ID, b.encode(recIncidents, in))
 	if in.Closed() {
 		b.op("HDEL", recOpen, in.Rule)
 	} else {
@@ -148,7 +151,8 @@ func (b *Batch) Audit(e store.AuditEvent) {
 // Enqueue adds a message to the client's outbox, to be delivered after the
 // commit. Committing it with the step means a crash cannot lose it.
 func (b *Batch) Enqueue(item []byte) {
-	b.op("RPUSH", recOutbox, item)
+	// Messages carry plan text and figures, so they are sealed like records.
+	b.op("RPUSH", recOutbox, b.s.keys.seal(aadFor(b.clientID, recOutbox), item))
 	b.enqueued = true
 }
 

@@ -8,5 +8,16 @@
 // indexes (Discord user → client, the client list, workers) live outside any
 // client's slot and are written separately, after the client's own commit.
 //
+// Every value of a client's records (profile and plan, conversation answers,
+// sleep entries, incidents and their notes, outbox messages, and each record
+// added since) is sealed with AES-256-GCM before it reaches Redis (seal.go):
+// keys come from STEADY_ENCRYPTION_KEYS, newest first, each ciphertext names
+// its key, and the client id and record name are bound in as additional data.
+// A Batch method seals with b.encode(recX, v); its reader opens with
+// s.decode(clientID, recX, raw, &v) using the same record name, which must be
+// the key's record suffix so Reseal can re-encrypt it after a rotation. Lua
+// scripts therefore never parse record values. The audit stream stays
+// readable: it holds reasons, never words or answers.
+//
 // It must not import bot, flows, scheduler or discordgo.
 package redisstore

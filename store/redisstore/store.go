@@ -21,11 +21,35 @@ var ErrConflict = errors.New("redisstore: conversation changed concurrently")
 type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
+	keys   *Keyring
 }
 
+// Option configures a Store.
+type Option func(*Store)
+
+// WithKeys sets the keys that encrypt client records at rest. Without it a
+// Store uses EphemeralKeyring: fine for tests and a throwaway `steady try`,
+// never for a service whose data must survive a restart.
+func WithKeys(kr *Keyring) Option { return func(s *Store) { s.keys = kr } }
+
 // New returns a Store whose keys all start with prefix (e.g. "steady").
-func New(rdb redis.UniversalClient, prefix string) *Store {
-	return &Store{rdb: rdb, prefix: prefix}
+func New(rdb redis.UniversalClient, prefix string, opts ...Option) *Store {
+	s := &Store{rdb: rdb, prefix: prefix}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.keys == nil {
+		s.keys = EphemeralKeyring()
+	}
+	return s
+}
+
+// Keys returns the keyring protecting records at rest.
+func (s *Store) Keys() *Keyring { return s.keys }
+
+// decode opens one of a client's sealed records into v.
+func (s *Store) decode(clientID, record string, raw []byte, v any) error {
+	return s.openJSON(clientID, record, raw, v)
 }
 
 // Redis returns the underlying client, for packages that share the connection.
@@ -109,7 +133,7 @@ func (s *Store) Enrol(ctx context.Context, c store.Client) error {
 
 // PutClient replaces a client's profile.
 func (s *Store) PutClient(ctx context.Context, c store.Client) error {
-	b, err := json.Marshal(c)
+	b, err := s.sealJSON(c.ID, recProfile, c)
 	if err != nil {
 		return fmt.Errorf("store: encode client %s: %w", c.ID, err)
 	}
@@ -129,7 +153,7 @@ func (s *Store) Client(ctx context.Context, id string) (store.Client, error) {
 	if err != nil {
 		return c, fmt.Errorf("store: load client %s: %w", id, err)
 	}
-	if err := json.Unmarshal(b, &c); err != nil {
+	if err := s.decode(id, recProfile, b, &c); err != nil {
 		return c, fmt.Errorf("store: decode client %s: %w", id, err)
 	}
 	return c, nil
@@ -179,17 +203,17 @@ func (s *Store) Load(ctx context.Context, clientID string) (State, error) {
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return st, fmt.Errorf("store: load client %s: %w", clientID, err)
 	}
-	if err := json.Unmarshal([]byte(prof.Val()), &st.Client); err != nil {
+	if err := s.decode(clientID, recProfile, []byte(prof.Val()), &st.Client); err != nil {
 		return st, fmt.Errorf("store: decode client %s: %w", clientID, err)
 	}
-	st.Conversation, err = decodeConversation(conv.Val())
+	st.Conversation, err = s.decodeConversation(clientID, conv.Val())
 	if err != nil {
 		return st, fmt.Errorf("store: client %s: %w", clientID, err)
 	}
 	return st, nil
 }
 
-func decodeConversation(vals []any) (store.Conversation, error) {
+func (s *Store) decodeConversation(clientID string, vals []any) (store.Conversation, error) {
 	var c store.Conversation
 	if len(vals) != 2 {
 		return c, nil
@@ -203,7 +227,7 @@ func decodeConversation(vals []any) (store.Conversation, error) {
 	}
 	if d, ok := vals[1].(string); ok && d != "" {
 		version := c.Version
-		if err := json.Unmarshal([]byte(d), &c); err != nil {
+		if err := s.decode(clientID, recConv, []byte(d), &c); err != nil {
 			return c, fmt.Errorf("decode conversation: %w", err)
 		}
 		c.Version = version
@@ -226,7 +250,7 @@ func (s *Store) SleepEntries(ctx context.Context, clientID, since string) ([]sto
 	out := make([]store.SleepEntry, 0, len(vals))
 	for _, v := range vals {
 		var e store.SleepEntry
-		if err := json.Unmarshal([]byte(v), &e); err != nil {
+		if err := s.decode(clientID, recSleep, []byte(v), &e); err != nil {
 			return nil, fmt.Errorf("store: decode sleep entry of %s: %w", clientID, err)
 		}
 		out = append(out, e)
@@ -243,7 +267,7 @@ func (s *Store) Incidents(ctx context.Context, clientID string) ([]store.Inciden
 	out := make([]store.Incident, 0, len(m))
 	for id, v := range m {
 		var in store.Incident
-		if err := json.Unmarshal([]byte(v), &in); err != nil {
+		if err := s.decode(clientID, recIncidents, []byte(v), &in); err != nil {
 			return nil, fmt.Errorf("store: decode incident %s: %w", id, err)
 		}
 		out = append(out, in)
@@ -261,7 +285,7 @@ func (s *Store) Incident(ctx context.Context, clientID, id string) (store.Incide
 	if err != nil {
 		return in, fmt.Errorf("store: load incident %s: %w", id, err)
 	}
-	if err := json.Unmarshal(v, &in); err != nil {
+	if err := s.decode(clientID, recIncidents, v, &in); err != nil {
 		return in, fmt.Errorf("store: decode incident %s: %w", id, err)
 	}
 	return in, nil
@@ -355,7 +379,11 @@ func (s *Store) Outbox(ctx context.Context, clientID string, n int) ([][]byte, e
 	}
 	out := make([][]byte, len(vals))
 	for i, v := range vals {
-		out[i] = []byte(v)
+		item, err := s.keys.open(aadFor(clientID, recOutbox), []byte(v))
+		if err != nil {
+			return nil, fmt.Errorf("store: open outbox item of %s: %w", clientID, err)
+		}
+		out[i] = item
 	}
 	return out, nil
 }

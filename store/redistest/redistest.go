@@ -187,3 +187,55 @@ func New(t testing.TB) (*redis.Client, string) {
 	})
 	return rdb, prefix
 }
+
+// Dump returns every key under prefix with its raw contents, read by type,
+// so a test can check what actually sits in Redis: that no plaintext answer
+// is stored, or that nothing of an erased client is left.
+func Dump(ctx context.Context, t testing.TB, rdb redis.UniversalClient, prefix string) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	iter := rdb.Scan(ctx, 0, prefix+":*", 1000).Iterator()
+	for iter.Next(ctx) {
+		key := iter.Val()
+		typ, err := rdb.Type(ctx, key).Result()
+		if err != nil {
+			t.Fatalf("redistest: type of %s: %v", key, err)
+		}
+		var vals []string
+		switch typ {
+		case "string":
+			v, err := rdb.Get(ctx, key).Result()
+			if err == nil {
+				vals = []string{v}
+			}
+		case "hash":
+			m, _ := rdb.HGetAll(ctx, key).Result()
+			for f, v := range m {
+				vals = append(vals, f, v)
+			}
+		case "list":
+			vals, _ = rdb.LRange(ctx, key, 0, -1).Result()
+		case "set":
+			vals, _ = rdb.SMembers(ctx, key).Result()
+		case "zset":
+			zs, _ := rdb.ZRangeWithScores(ctx, key, 0, -1).Result()
+			for _, z := range zs {
+				vals = append(vals, fmt.Sprint(z.Member), fmt.Sprint(z.Score))
+			}
+		case "stream":
+			msgs, _ := rdb.XRange(ctx, key, "-", "+").Result()
+			for _, m := range msgs {
+				for f, v := range m.Values {
+					vals = append(vals, f, fmt.Sprint(v))
+				}
+			}
+		default:
+			t.Fatalf("redistest: %s has unexpected type %s", key, typ)
+		}
+		out[key] = vals
+	}
+	if err := iter.Err(); err != nil {
+		t.Fatalf("redistest: scan %s: %v", prefix, err)
+	}
+	return out
+}
