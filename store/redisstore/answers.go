@@ -2,7 +2,6 @@ package redisstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -35,7 +34,7 @@ func (b *Batch) putDated(what, hash, days, id, date string, v any) {
 		}
 		return
 	}
-	b.op("HSET", hash, id, b.encode(what, v))
+	b.op("HSET", hash, id, b.encode(hash, v))
 	b.op("ZADD", days, strconv.FormatInt(day, 10), id)
 }
 
@@ -45,7 +44,7 @@ func (s *Store) CheckIns(ctx context.Context, clientID, from, to string) ([]stor
 	var out []store.CheckIn
 	err := s.dated(ctx, clientID, recCheckIns, recCheckDays, from, to, func(raw string) error {
 		var c store.CheckIn
-		if err := json.Unmarshal([]byte(raw), &c); err != nil {
+		if err := s.decode(clientID, recCheckIns, []byte(raw), &c); err != nil {
 			return err
 		}
 		out = append(out, c)
@@ -63,7 +62,7 @@ func (s *Store) Debriefs(ctx context.Context, clientID, from, to string) ([]stor
 	var out []store.Debrief
 	err := s.dated(ctx, clientID, recDebriefs, recDebrDays, from, to, func(raw string) error {
 		var d store.Debrief
-		if err := json.Unmarshal([]byte(raw), &d); err != nil {
+		if err := s.decode(clientID, recDebriefs, []byte(raw), &d); err != nil {
 			return err
 		}
 		out = append(out, d)

@@ -2,16 +2,16 @@ package redisstore
 
 // Record names inside a client's hash-tagged key space.
 const (
-	recProfile   = "profile"       // string: JSON store.Client
-	recConv      = "conv"          // hash: v (version), data (JSON store.Conversation, "" when idle)
-	recSleep     = "sleep"         // sorted set: score = night as days since 1970-01-01, member = JSON store.SleepEntry
-	recIncidents = "incidents"     // hash: incident id → JSON store.Incident
+	recProfile   = "profile"       // string: sealed JSON store.Client
+	recConv      = "conv"          // hash: v (version), data (sealed JSON store.Conversation, "" when idle)
+	recSleep     = "sleep"         // sorted set: score = night as days since 1970-01-01, member = sealed JSON store.SleepEntry
+	recIncidents = "incidents"     // hash: incident id → sealed JSON store.Incident
 	recOpen      = "open"          // hash: rule → id of the rule's open incident
 	recAudit     = "audit"         // stream: store.AuditEvent fields, append-only
-	recOutbox    = "outbox"        // list: messages committed with a step, not yet delivered (opaque to the store)
-	recCheckIns  = "checkins"      // hash: check-in id → JSON store.CheckIn
+	recOutbox    = "outbox"        // list: messages committed with a step, not yet delivered (sealed, otherwise opaque to the store)
+	recCheckIns  = "checkins"      // hash: check-in id → sealed JSON store.CheckIn
 	recCheckDays = "checkins:days" // sorted set: score = local date as days since 1970-01-01, member = check-in id
-	recDebriefs  = "debriefs"      // hash: debrief id → JSON store.Debrief
+	recDebriefs  = "debriefs"      // hash: debrief id → sealed JSON store.Debrief
 	recDebrDays  = "debriefs:days" // sorted set: score = shift date as days since 1970-01-01, member = debrief id
 )
 

@@ -92,6 +92,8 @@ const (
 	outcomeText = "PLAINOUTCOME spoke to GP"
 	messageText = "PLAINMESSAGE pause script here"
 	evidence    = "PLAINEVIDENCE 4h10 asleep"
+	noteText    = "PLAINNOTE rota changed without notice"
+	helpedText  = "PLAINHELPED breathing by the lockers"
 )
 
 func seedSecrets(t *testing.T, ctx context.Context, s *redisstore.Store, id string) {
@@ -107,6 +109,8 @@ func seedSecrets(t *testing.T, ctx context.Context, s *redisstore.Store, id stri
 	b.PutIncident(store.Incident{ID: id + ".1", ClientID: id, Rule: "r", State: store.IncidentResolved, Outcome: outcomeText,
 		Evidence: []store.Evidence{{Key: "n", Summary: evidence}}})
 	b.Enqueue([]byte(`{"text":"` + messageText + `"}`))
+	b.PutCheckIn(store.CheckIn{ID: "ck1", Date: "2026-11-23", Coping: 2, NoteForWorker: noteText})
+	b.PutDebrief(store.Debrief{ID: "db1", Date: "2026-11-23", Stress: 9, StressAnswered: true, WhatHelped: helpedText})
 	if _, err := b.Commit(ctx, -1); err != nil {
 		t.Fatal(err)
 	}
@@ -144,6 +148,14 @@ func TestNoPlaintextAtRest(t *testing.T) {
 	items, err := s.Outbox(ctx, "alex", 5)
 	if err != nil || len(items) != 1 || !strings.Contains(string(items[0]), messageText) {
 		t.Fatalf("outbox = %q, %v", items, err)
+	}
+	cks, err := s.CheckIns(ctx, "alex", "2026-11-01", "")
+	if err != nil || len(cks) != 1 || cks[0].NoteForWorker != noteText {
+		t.Fatalf("check-ins = %+v, %v", cks, err)
+	}
+	dbs, err := s.Debriefs(ctx, "alex", "2026-11-01", "")
+	if err != nil || len(dbs) != 1 || dbs[0].WhatHelped != helpedText {
+		t.Fatalf("debriefs = %+v, %v", dbs, err)
 	}
 }
 
@@ -185,9 +197,10 @@ func TestRotationKeepsOldDataReadable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// alex: profile, conversation, one night, one incident, one outbox item; bea's night is already current.
-	if rep.Values != 6 || rep.Resealed != 5 {
-		t.Fatalf("reseal = %+v, want 6 values, 5 resealed", rep)
+	// alex: profile, conversation, one night, one incident, one outbox item,
+	// one check-in, one debrief; bea's night is already current.
+	if rep.Values != 8 || rep.Resealed != 7 {
+		t.Fatalf("reseal = %+v, want 8 values, 7 resealed", rep)
 	}
 	st, err = onlyNew.Load(ctx, "alex")
 	if err != nil || st.Client.Plan.PauseScript != planText {
@@ -198,6 +211,9 @@ func TestRotationKeepsOldDataReadable(t *testing.T) {
 	}
 	if items, err := onlyNew.Outbox(ctx, "alex", 5); err != nil || len(items) != 1 {
 		t.Fatalf("outbox after reseal = %q, %v", items, err)
+	}
+	if dbs, err := onlyNew.Debriefs(ctx, "alex", "2026-11-01", ""); err != nil || len(dbs) != 1 || dbs[0].WhatHelped != helpedText {
+		t.Fatalf("debriefs after reseal = %+v, %v", dbs, err)
 	}
 	if rep, err := after.Reseal(ctx); err != nil || rep.Resealed != 0 {
 		t.Fatalf("second reseal = %+v, %v; want nothing to do", rep, err)
