@@ -245,6 +245,14 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 			b.PutDebrief(ef.Debrief)
 		case flows.Audit:
 			b.Audit(ef.Event)
+		case flows.SaveClient:
+			b.PutClient(ef.Client)
+		case flows.SavePlanVersion:
+			b.PutPlanVersion(ef.Version)
+		case flows.SaveAdjustment:
+			b.PutAdjustment(ef.Adjustment)
+		case flows.SaveJobEvent:
+			b.AddJobEvent(ef.Event)
 		default:
 			return fmt.Errorf("bot: unknown effect %T", ef)
 		}

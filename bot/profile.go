@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"steady/flows"
 	"steady/scheduler"
 	"steady/store"
 )
@@ -52,6 +53,19 @@ type Profile struct {
 		Actions               map[string][]string `yaml:"actions"`
 		CrisisContacts        []string            `yaml:"crisis_contacts"`
 	} `yaml:"plan"`
+	Adjustments []ProfileAdjustment `yaml:"adjustments"`
+}
+
+// ProfileAdjustment is a reasonable adjustment recorded at enrolment (see
+// flows.AdjustmentDraft for the forms each field takes).
+type ProfileAdjustment struct {
+	What   string `yaml:"what"`
+	When   string `yaml:"when"`
+	From   string `yaml:"from"`   // default: the job start if it is still ahead, else the day of enrolment
+	For    string `yaml:"for"`    // "six weeks", "until 2027-01-04", "ongoing"
+	Review string `yaml:"review"` // "6 weeks" (from the start), a date, or empty for the end of the period
+	Status string `yaml:"status"` // proposed | in_place (default) | stepped_down
+	Shared bool   `yaml:"shared"` // the employer has been told
 }
 
 // StaffProfile names a worker or lead.
@@ -127,6 +141,17 @@ func (p Profile) Validate() error {
 			bad("schedules.weekly_checkin %q: use a day and time like \"mon 10:00\", or \"cron MIN HOUR DOM MON DOW\"", s)
 		}
 	}
+	check := flows.Context{Catalog: flows.DefaultCatalog()}
+	for i, a := range p.Adjustments {
+		if why := flows.CheckMeasurable(check, a.What, a.When); why != "" {
+			bad("adjustments[%d] %q: %s", i, a.What, why)
+		}
+		switch a.Status {
+		case "", store.AdjustmentProposed, store.AdjustmentInPlace, store.AdjustmentSteppedDown:
+		default:
+			bad("adjustments[%d].status %q: use proposed, in_place or stepped_down", i, a.Status)
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -189,6 +214,10 @@ func (e *Engine) Enrol(ctx context.Context, p Profile, by string) error {
 	c.Consents.Set(store.PurposeWorker, worker, by, note, now)
 	c.Consents.Set(store.PurposePeer, p.Consents.PeerGroup, by, note, now)
 	c.Consents.Set(store.PurposeSupervisor, p.Consents.SupervisorLiaison, by, note, now)
+	adjustments, err := e.profileAdjustments(c, p, by)
+	if err != nil {
+		return err
+	}
 	if err := e.store.Enrol(ctx, c); err != nil {
 		return err
 	}
@@ -197,8 +226,18 @@ func (e *Engine) Enrol(ctx context.Context, p Profile, by string) error {
 	for _, h := range c.Consents.History {
 		b.Audit(store.AuditEvent{At: now, Actor: by, Action: "consent.recorded", Reason: h.Purpose + "=" + h.Value})
 	}
+	b.PutPlanVersion(flows.InitialPlanVersion(c, by))
+	for _, a := range adjustments {
+		b.PutAdjustment(a)
+		b.Audit(store.AuditEvent{At: now, Actor: by, Action: "adjustment.added", Reason: a.ID + ", review " + a.ReviewOn})
+	}
 	if _, err := b.Commit(ctx, -1); err != nil {
 		return err
+	}
+	for _, a := range adjustments {
+		if err := e.scheduleReview(ctx, a); err != nil {
+			return err
+		}
 	}
 	return e.applySchedules(ctx, c)
 }
@@ -212,4 +251,38 @@ func (e *Engine) applySchedules(ctx context.Context, c store.Client) error {
 	return e.sched.PutSeries(ctx, scheduler.Series{
 		Client: c.ID, Kind: KindSleepLog, Zone: c.TimeZone, Rule: "daily " + c.Schedules.SleepLog,
 	})
+}
+
+// profileAdjustments turns the profile's adjustments into register entries,
+// checked as any worker's entry is (measurable, with a review date ahead).
+func (e *Engine) profileAdjustments(c store.Client, p Profile, by string) ([]store.Adjustment, error) {
+	fc, err := e.flowContext(c)
+	if err != nil {
+		return nil, err
+	}
+	today := fc.Local().Format(time.DateOnly)
+	var out []store.Adjustment
+	var errs []error
+	for i, pa := range p.Adjustments {
+		from := pa.From
+		if from == "" && c.JobStart >= today {
+			from = c.JobStart
+		}
+		a, why := flows.NewAdjustment(fc, fmt.Sprintf("%s.adj%d", c.ID, i+1), by, flows.AdjustmentDraft{
+			What: pa.What, When: pa.When, From: from, For: pa.For, Review: pa.Review, Shared: pa.Shared,
+		})
+		if why != "" {
+			errs = append(errs, fmt.Errorf("profile: adjustments[%d] %q: %s", i, pa.What, why))
+			continue
+		}
+		if pa.Status == "" {
+			pa.Status = store.AdjustmentInPlace
+		}
+		if pa.Status != a.Status {
+			a.History = append(a.History, store.AdjustmentChange{At: fc.Now, By: by, Field: "status", From: a.Status, To: pa.Status, Reason: "recorded at enrolment"})
+			a.Status = pa.Status
+		}
+		out = append(out, a)
+	}
+	return out, errors.Join(errs...)
 }

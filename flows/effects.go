@@ -82,6 +82,18 @@ type SaveDebrief struct{ Debrief store.Debrief }
 // SaveIncident stores an incident's new state.
 type SaveIncident struct{ Incident store.Incident }
 
+// SaveClient replaces the client's profile (a plan edit, a job start, a discharge).
+type SaveClient struct{ Client store.Client }
+
+// SavePlanVersion records one version of the client's plan.
+type SavePlanVersion struct{ Version store.PlanVersion }
+
+// SaveAdjustment stores an adjustment's new state in the client's register.
+type SaveAdjustment struct{ Adjustment store.Adjustment }
+
+// SaveJobEvent records a change in the client's employment.
+type SaveJobEvent struct{ Event store.JobEvent }
+
 // Audit records a decision.
 type Audit struct{ Event store.AuditEvent }
 
@@ -89,10 +101,14 @@ type Audit struct{ Event store.AuditEvent }
 // already has in this episode and the client's worker, then lets Raise decide.
 type Escalate struct{ Firing Firing }
 
-func (Send) isEffect()         {}
-func (SaveSleep) isEffect()    {}
-func (SaveIncident) isEffect() {}
-func (SaveCheckIn) isEffect()  {}
-func (SaveDebrief) isEffect()  {}
-func (Audit) isEffect()        {}
-func (Escalate) isEffect()     {}
+func (Send) isEffect()            {}
+func (SaveSleep) isEffect()       {}
+func (SaveIncident) isEffect()    {}
+func (SaveCheckIn) isEffect()     {}
+func (SaveDebrief) isEffect()     {}
+func (Audit) isEffect()           {}
+func (SaveClient) isEffect()      {}
+func (SavePlanVersion) isEffect() {}
+func (SaveAdjustment) isEffect()  {}
+func (SaveJobEvent) isEffect()    {}
+func (Escalate) isEffect()        {}

@@ -16,6 +16,9 @@ const (
 	StatusActive  ClientStatus = "active"
 	StatusPaused  ClientStatus = "paused"  // until PausedUntil
 	StatusStopped ClientStatus = "stopped" // opted out; nothing is sent until they come back
+	// StatusDischarged: support has ended. Nothing is sent, and the records are
+	// erased once the service's retention period after DischargedAt has passed.
+	StatusDischarged ClientStatus = "discharged"
 )
 
 // Client is an enrolled person receiving in-work support.
@@ -29,6 +32,8 @@ type Client struct {
 	PausedUntil time.Time    `json:"paused_until,omitzero"`
 	EnrolledAt  time.Time    `json:"enrolled_at"`
 	JobStart    string       `json:"job_start,omitempty"` // local date 2006-01-02
+	// DischargedAt is when the worker ended support (StatusDischarged).
+	DischargedAt time.Time `json:"discharged_at,omitzero"`
 
 	Consents        Consents        `json:"consents"`
 	Plan            Plan            `json:"plan"`

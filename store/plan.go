@@ -1,5 +1,7 @@
 package store
 
+import "time"
+
 // Plan is the client's own plan, written with their worker: what helps, and
 // what should happen when a rule fires.
 type Plan struct {
@@ -48,4 +50,24 @@ func (t SleepThresholds) WithDefaults() SleepThresholds {
 		t.DropBelowMedianMin = d.DropBelowMedianMin
 	}
 	return t
+}
+
+// PlanVersion is one saved state of a client's plan and sleep thresholds:
+// who changed it, when, why, and what changed. Version 1 is the plan as
+// recorded at enrolment.
+type PlanVersion struct {
+	Version         int             `json:"version"`
+	At              time.Time       `json:"at"`
+	By              string          `json:"by"`     // worker id
+	Reason          string          `json:"reason"` // free text, sealed at rest
+	Changes         []PlanChange    `json:"changes,omitempty"`
+	Plan            Plan            `json:"plan"`
+	SleepThresholds SleepThresholds `json:"sleep_thresholds"`
+}
+
+// PlanChange is one field's change between two plan versions, in words.
+type PlanChange struct {
+	Field string `json:"field"`
+	From  string `json:"from"`
+	To    string `json:"to"`
 }

@@ -19,7 +19,7 @@ import (
 // ARGV[1]  expected conversation version ("-" skips the check)
 // ARGV[2]  "keep" leaves the conversation alone; "set" stores ARGV[3] as its data
 //
-//	("" closes the flow) and bumps the version
+//	("" closes the flow) and bumps the version; "touch" only bumps the version
 //
 // ARGV[3]  conversation JSON for "set"
 // ARGV[4]  number of operations n, then n times: command, key index (into KEYS),
@@ -43,6 +43,9 @@ end
 if ARGV[2] == 'set' then
   v = v + 1
   redis.call('HSET', KEYS[1], 'v', v, 'data', ARGV[3])
+elseif ARGV[2] == 'touch' then
+  v = v + 1
+  redis.call('HSET', KEYS[1], 'v', v)
 end
 local i = 5
 for _ = 1, tonumber(ARGV[4]) do
@@ -113,11 +116,24 @@ func (b *Batch) SetConversation(c store.Conversation) {
 	b.convMode, b.convData = "set", string(b.encode(recConv, c))
 }
 
+// Touch bumps the conversation version without changing the conversation,
+// so a write that does not touch the flow (a worker editing the plan) still
+// conflicts with, and is retried after, any concurrent step for the client:
+// neither can overwrite the profile the other just wrote.
+func (b *Batch) Touch() {
+	if b.convMode == "keep" {
+		b.convMode = "touch"
+	}
+}
+
 // CloseConversation ends the client's open flow.
 func (b *Batch) CloseConversation() { b.convMode, b.convData = "set", "" }
 
 // PutClient replaces the client's profile.
+// Profiles are read whole and written whole, so the write bumps the
+// conversation version (Touch): two concurrent edits cannot both win.
 func (b *Batch) PutClient(c store.Client) {
+	b.Touch()
 	b.op("SET", recProfile, b.encode(recProfile, c))
 }
 

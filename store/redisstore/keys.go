@@ -12,6 +12,10 @@ const (
 	recCheckIns  = "checkins"      // hash: check-in id → sealed JSON store.CheckIn
 	recCheckDays = "checkins:days" // sorted set: score = local date as days since 1970-01-01, member = check-in id
 	recDebriefs  = "debriefs"      // hash: debrief id → sealed JSON store.Debrief
+	recPlans     = "plans"         // hash: plan version number → sealed JSON store.PlanVersion
+	recAdjust    = "adjustments"   // hash: adjustment id → sealed JSON store.Adjustment
+	recJobs      = "jobs"          // list: sealed JSON store.JobEvent, in the order recorded
+	recErasure   = "erasure"       // string: pending erasure confirmation code, expires
 	recDebrDays  = "debriefs:days" // sorted set: score = shift date as days since 1970-01-01, member = debrief id
 )
 

@@ -1,0 +1,286 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"steady/flows"
+	"steady/scheduler"
+	"steady/store"
+	"steady/store/redisstore"
+)
+
+// A worker's records of a client: the plan, the adjustments register and job
+// status. Each method checks that the member of staff may act for the client
+// (their own caseload, or a lead), runs the pure decision in flows, commits
+// it through run, and returns one short sentence for them. Reads are audited.
+
+// staffAccess loads a member of staff and says whether they may see or act
+// for the client; reply is the sentence to show when they may not.
+func (e *Engine) staffAccess(ctx context.Context, staffID string, c store.Client) (store.Worker, string, error) {
+	w, err := e.store.Worker(ctx, staffID)
+	if errors.Is(err, store.ErrNotFound) {
+		return w, e.cat.T("staff.not_staff", nil), nil
+	}
+	if err != nil {
+		return w, "", err
+	}
+	if c.WorkerID != w.ID && !w.Lead {
+		return w, e.cat.T("staff.not_caseload", nil), nil
+	}
+	return w, "", nil
+}
+
+// staffStep runs a staff member's change to one client's records: access is
+// checked against the freshly loaded client inside the step, so a reassigned
+// client cannot be edited by their former worker in a race.
+func (e *Engine) staffStep(ctx context.Context, staffID, clientID string,
+	decide func(st redisstore.State, fc flows.Context, w store.Worker) (reply string, effects []flows.Effect, err error)) (string, error) {
+	reply := ""
+	err := e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
+		w, deny, err := e.staffAccess(ctx, staffID, st.Client)
+		if err != nil || deny != "" {
+			reply = deny
+			return decision{}, err
+		}
+		r, effects, err := decide(st, fc, w)
+		reply = r
+		return decision{effects: effects}, err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return e.cat.T("staff.no_client", nil), nil
+	}
+	return reply, err
+}
+
+// auditRead records that a member of staff read a client's records. Reads
+// are audited before the data is returned, so a failed audit means no read.
+func (e *Engine) auditRead(ctx context.Context, clientID, staffID, what string) error {
+	b := e.store.Batch(clientID)
+	b.Audit(store.AuditEvent{At: e.clock.Now(), Actor: staffID, Action: "records.viewed", Reason: what})
+	_, err := b.Commit(ctx, -1)
+	return err
+}
+
+// staffRead loads a client for a member of staff and audits the read.
+// deny is the sentence to show instead when they may not see it.
+func (e *Engine) staffRead(ctx context.Context, staffID, clientID, what string) (store.Client, string, error) {
+	c, err := e.store.Client(ctx, clientID)
+	if errors.Is(err, store.ErrNotFound) {
+		return c, e.cat.T("staff.no_client", nil), nil
+	}
+	if err != nil {
+		return c, "", err
+	}
+	_, deny, err := e.staffAccess(ctx, staffID, c)
+	if err != nil || deny != "" {
+		return c, deny, err
+	}
+	return c, "", e.auditRead(ctx, clientID, staffID, what)
+}
+
+func planAudit(fc flows.Context, by, action, reason string) flows.Effect {
+	return flows.Audit{Event: store.AuditEvent{At: fc.Now, Actor: by, Action: action, Reason: reason}}
+}
+
+// EditPlan sets one field of a client's plan (see flows.PlanFields) and
+// records the new version with the reason.
+func (e *Engine) EditPlan(ctx context.Context, staffID, clientID, field, value, reason string) (string, error) {
+	return e.staffStep(ctx, staffID, clientID, func(st redisstore.State, fc flows.Context, w store.Worker) (string, []flows.Effect, error) {
+		versions, err := e.store.PlanVersions(ctx, clientID)
+		if err != nil {
+			return "", nil, err
+		}
+		var effects []flows.Effect
+		if len(versions) == 0 {
+			// Clients enrolled before plans were versioned: keep what they had as version 1.
+			first := flows.InitialPlanVersion(st.Client, st.Client.WorkerID)
+			versions = append(versions, first)
+			effects = append(effects, flows.SavePlanVersion{Version: first})
+		}
+		client, v, why := flows.EditPlan(fc, versions[len(versions)-1].Version, w.ID, field, value, reason)
+		if why != "" {
+			return why, nil, nil
+		}
+		fields := make([]string, len(v.Changes))
+		for i, ch := range v.Changes {
+			fields[i] = ch.Field
+		}
+		effects = append(effects, flows.SaveClient{Client: client}, flows.SavePlanVersion{Version: v},
+			planAudit(fc, w.ID, "plan.changed", fmt.Sprintf("version %d: %s", v.Version, strings.Join(fields, ", "))))
+		return e.cat.T("plan.saved", map[string]any{"Name": client.DisplayName, "Version": v.Version, "Changed": strings.Join(fields, ", ")}), effects, nil
+	})
+}
+
+// PlanHistory returns a client's plan versions for a member of staff, audited.
+func (e *Engine) PlanHistory(ctx context.Context, staffID, clientID string) ([]store.PlanVersion, string, error) {
+	_, deny, err := e.staffRead(ctx, staffID, clientID, "plan history")
+	if err != nil || deny != "" {
+		return nil, deny, err
+	}
+	vs, err := e.store.PlanVersions(ctx, clientID)
+	return vs, "", err
+}
+
+// AddAdjustment adds a reasonable adjustment to a client's register. Vague
+// wording is refused with an example of a measurable one.
+func (e *Engine) AddAdjustment(ctx context.Context, staffID, clientID string, d flows.AdjustmentDraft) (string, error) {
+	var added *store.Adjustment
+	reply, err := e.staffStep(ctx, staffID, clientID, func(st redisstore.State, fc flows.Context, w store.Worker) (string, []flows.Effect, error) {
+		existing, err := e.store.Adjustments(ctx, clientID)
+		if err != nil {
+			return "", nil, err
+		}
+		id := fmt.Sprintf("%s.adj%d", clientID, len(existing)+1)
+		a, why := flows.NewAdjustment(fc, id, w.ID, d)
+		if why != "" {
+			return why, nil, nil
+		}
+		added = &a
+		return e.cat.T("adjustment.added", map[string]any{"ID": a.ID, "Name": st.Client.DisplayName, "Line": flows.AdjustmentLine(a), "Review": a.ReviewOn}),
+			[]flows.Effect{flows.SaveAdjustment{Adjustment: a}, planAudit(fc, w.ID, "adjustment.added", a.ID+", review "+a.ReviewOn)}, nil
+	})
+	if err != nil || added == nil {
+		return reply, err
+	}
+	return reply, e.scheduleReview(ctx, *added)
+}
+
+// ChangeAdjustment changes one field of an adjustment, with a reason.
+func (e *Engine) ChangeAdjustment(ctx context.Context, staffID, clientID, id, field, value, reason string) (string, error) {
+	var changed *store.Adjustment
+	reply, err := e.staffStep(ctx, staffID, clientID, func(st redisstore.State, fc flows.Context, w store.Worker) (string, []flows.Effect, error) {
+		a, err := e.store.Adjustment(ctx, clientID, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return e.cat.T("adjustment.refuse.unknown", map[string]any{"ID": id}), nil, nil
+		}
+		if err != nil {
+			return "", nil, err
+		}
+		a, why := flows.ChangeAdjustment(fc, a, w.ID, field, value, reason)
+		if why != "" {
+			return why, nil, nil
+		}
+		changed = &a
+		shown := a.History[len(a.History)-1].To
+		if field == "notes" {
+			shown = "updated"
+		}
+		return e.cat.T("adjustment.changed", map[string]any{"ID": id, "Field": field, "Value": shown}),
+			[]flows.Effect{flows.SaveAdjustment{Adjustment: a}, planAudit(fc, w.ID, "adjustment.changed", id+": "+field)}, nil
+	})
+	if err != nil || changed == nil {
+		return reply, err
+	}
+	return reply, e.scheduleReview(ctx, *changed)
+}
+
+// ReviewAdjustment records a worker's review of an adjustment: outcome
+// (continue, step_down, change, end), whether it is being honoured, a note,
+// and the next review date (a date or a length; "" takes the default).
+func (e *Engine) ReviewAdjustment(ctx context.Context, staffID, clientID, id string, r store.AdjustmentReview) (string, error) {
+	var reviewed *store.Adjustment
+	reply, err := e.staffStep(ctx, staffID, clientID, func(st redisstore.State, fc flows.Context, w store.Worker) (string, []flows.Effect, error) {
+		a, err := e.store.Adjustment(ctx, clientID, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return e.cat.T("adjustment.refuse.unknown", map[string]any{"ID": id}), nil, nil
+		}
+		if err != nil {
+			return "", nil, err
+		}
+		r.By = w.ID
+		a, why := flows.ReviewAdjustment(fc, a, r)
+		if why != "" {
+			return why, nil, nil
+		}
+		reviewed = &a
+		last := a.Reviews[len(a.Reviews)-1]
+		return e.cat.T("adjustment.reviewed", map[string]any{"ID": id, "Outcome": last.Outcome, "Next": last.Next}),
+			[]flows.Effect{flows.SaveAdjustment{Adjustment: a}, planAudit(fc, w.ID, "adjustment.reviewed", id+": "+last.Outcome+" (due "+last.Due+")")}, nil
+	})
+	if err != nil || reviewed == nil {
+		return reply, err
+	}
+	return reply, e.scheduleReview(ctx, *reviewed)
+}
+
+// AdjustmentRegister returns a client's adjustments for a member of staff, audited.
+func (e *Engine) AdjustmentRegister(ctx context.Context, staffID, clientID string) ([]store.Adjustment, string, error) {
+	_, deny, err := e.staffRead(ctx, staffID, clientID, "adjustments")
+	if err != nil || deny != "" {
+		return nil, deny, err
+	}
+	as, err := e.store.Adjustments(ctx, clientID)
+	return as, "", err
+}
+
+// RecordJob records that a client started or left work ("started", "left"),
+// on a date ("" for today). Sustainment reports read these.
+func (e *Engine) RecordJob(ctx context.Context, staffID, clientID, status, date, note string) (string, error) {
+	return e.staffStep(ctx, staffID, clientID, func(st redisstore.State, fc flows.Context, w store.Worker) (string, []flows.Effect, error) {
+		client, ev, why := flows.RecordJob(fc, w.ID, status, date, note)
+		if why != "" {
+			return why, nil, nil
+		}
+		effects := []flows.Effect{flows.SaveJobEvent{Event: ev}, planAudit(fc, w.ID, "job."+ev.Status, "on "+ev.Date)}
+		if client.JobStart != st.Client.JobStart {
+			effects = append(effects, flows.SaveClient{Client: client})
+		}
+		return e.cat.T("job.saved", map[string]any{"Name": client.DisplayName, "Status": ev.Status, "Date": ev.Date}), effects, nil
+	})
+}
+
+// KindAdjustmentReview is the occurrence that puts an adjustment's review to
+// the worker and the client on its review date (ref = adjustment id).
+const KindAdjustmentReview = "adjustment_review"
+
+// reviewHour is when, on the client's clock, a review date's prompt goes out.
+const reviewHour = 10
+
+// scheduleReview keeps exactly one pending review occurrence per open
+// adjustment, on its review date; a moved date cancels the old one, and a
+// closed adjustment has none.
+func (e *Engine) scheduleReview(ctx context.Context, a store.Adjustment) error {
+	c, err := e.store.Client(ctx, a.ClientID)
+	if err != nil {
+		return err
+	}
+	want := ""
+	var occ scheduler.Occurrence
+	if a.Open() && a.ReviewOn != "" {
+		day, err := time.Parse(time.DateOnly, a.ReviewOn)
+		if err != nil {
+			return fmt.Errorf("bot: review date of %s: %w", a.ID, err)
+		}
+		occ, err = scheduler.At(c.ID, KindAdjustmentReview, a.ID, c.TimeZone,
+			time.Date(day.Year(), day.Month(), day.Day(), reviewHour, 0, 0, 0, time.UTC))
+		if err != nil {
+			return err
+		}
+		want = occ.ID
+	}
+	pending, err := e.sched.Pending(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	have := false
+	for _, p := range pending {
+		if p.Kind != KindAdjustmentReview || p.Ref != a.ID {
+			continue
+		}
+		if p.ID == want {
+			have = true
+			continue
+		}
+		if err := e.sched.Cancel(ctx, p.ID); err != nil {
+			return err
+		}
+	}
+	if want == "" || have {
+		return nil
+	}
+	return e.sched.Add(ctx, occ)
+}

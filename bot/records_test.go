@@ -1,0 +1,211 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"steady/bot"
+	"steady/flows"
+	"steady/store"
+)
+
+// staffBundle enrols alex (worker sam, lead jo) and adds kim, a worker with
+// another caseload.
+func staffBundle(t *testing.T) *bundle {
+	t.Helper()
+	b, _ := setup(t)
+	enrol(t, b)
+	if err := b.store.PutWorker(b.ctx, store.Worker{ID: "kim", Name: "Kim", DiscordID: "u-kim"}); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func auditActions(t *testing.T, b *bundle, action string) []store.AuditEvent {
+	t.Helper()
+	events, err := b.store.Audit(b.ctx, "alex", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []store.AuditEvent
+	for _, e := range events {
+		if e.Action == action {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func TestPlanEditsAreVersionedWithWhoWhenWhy(t *testing.T) {
+	b := staffBundle(t)
+	vs, deny, err := b.engine.PlanHistory(b.ctx, "sam", "alex")
+	if err != nil || deny != "" || len(vs) != 1 || vs[0].Reason != "recorded at enrolment" {
+		t.Fatalf("at enrolment: %+v %q %v", vs, deny, err)
+	}
+
+	b.clock.Advance(time.Hour)
+	reply, err := b.engine.EditPlan(b.ctx, "sam", "alex", flows.PlanPauseScript, "Step outside. Breathe out slowly.", "agreed with Alex today")
+	if err != nil || !strings.Contains(reply, "version 2") {
+		t.Fatalf("edit: %q %v", reply, err)
+	}
+	b.clock.Advance(time.Hour)
+	reply, err = b.engine.EditPlan(b.ctx, "jo", "alex", flows.SleepMinAsleep, "6h30", "lead: Alex's usual is longer")
+	if err != nil || !strings.Contains(reply, "version 3") {
+		t.Fatalf("lead edit: %q %v", reply, err)
+	}
+	// Someone else's caseload, a stranger and a refused value change nothing.
+	for _, tc := range []struct{ staff, field, value, want string }{
+		{"kim", flows.PlanGrounding, "5-4-3-2-1", "not on your caseload"},
+		{"nobody", flows.PlanGrounding, "5-4-3-2-1", "Only staff"},
+		{"sam", flows.SleepMaxLatency, "5 hours", "from 5 to 180"},
+	} {
+		reply, err := b.engine.EditPlan(b.ctx, tc.staff, "alex", tc.field, tc.value, "because")
+		if err != nil || !strings.Contains(reply, tc.want) {
+			t.Errorf("%s: %q %v, want %q", tc.staff, reply, err, tc.want)
+		}
+	}
+
+	c, err := b.store.Client(b.ctx, "alex")
+	if err != nil || c.Plan.PauseScript != "Step outside. Breathe out slowly." || c.SleepThresholds.MinAsleepMinutes != 390 {
+		t.Fatalf("client after edits: %+v %v", c, err)
+	}
+	vs, _, err = b.engine.PlanHistory(b.ctx, "sam", "alex")
+	if err != nil || len(vs) != 3 {
+		t.Fatalf("versions: %+v %v", vs, err)
+	}
+	v2, v3 := vs[1], vs[2]
+	if v2.By != "sam" || v2.Reason != "agreed with Alex today" || len(v2.Changes) != 1 || v2.Changes[0].Field != flows.PlanPauseScript ||
+		!v2.At.Equal(time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC)) {
+		t.Errorf("version 2 = %+v", v2)
+	}
+	if v3.By != "jo" || v3.Changes[0].From != "default" || v3.Changes[0].To != "390" || v3.Plan.PauseScript != v2.Plan.PauseScript {
+		t.Errorf("version 3 = %+v", v3)
+	}
+	if got := auditActions(t, b, "plan.changed"); len(got) != 2 || got[1].Actor != "jo" {
+		t.Errorf("plan.changed audit = %+v", got)
+	}
+	// Every read of the history was audited, by whom.
+	if got := auditActions(t, b, "records.viewed"); len(got) != 2 || got[0].Actor != "sam" || got[0].Reason != "plan history" {
+		t.Errorf("records.viewed audit = %+v", got)
+	}
+	if _, deny, _ := b.engine.PlanHistory(b.ctx, "kim", "alex"); deny == "" {
+		t.Error("kim read a client outside her caseload")
+	}
+}
+
+func TestAdjustmentRegisterSchedulesReviews(t *testing.T) {
+	b := staffBundle(t) // Mon 23 Nov 2026, 06:00
+	reply, err := b.engine.AddAdjustment(b.ctx, "sam", "alex", flows.AdjustmentDraft{What: "be supportive", For: "six weeks"})
+	if err != nil || !strings.Contains(reply, `"be supportive" can't be checked`) || !strings.Contains(reply, "no earlier than 10:00") {
+		t.Fatalf("vague adjustment: %q %v", reply, err)
+	}
+	reply, err = b.engine.AddAdjustment(b.ctx, "sam", "alex", flows.AdjustmentDraft{
+		What: "shift starts no earlier than 10:00", When: "every shift", From: "2026-11-30", For: "six weeks", Review: "6 weeks"})
+	if err != nil || !strings.Contains(reply, "alex.adj1") || !strings.Contains(reply, "2027-01-11") {
+		t.Fatalf("add: %q %v", reply, err)
+	}
+	if reply, _ := b.engine.AddAdjustment(b.ctx, "kim", "alex", flows.AdjustmentDraft{What: "quiet desk", For: "six weeks"}); !strings.Contains(reply, "caseload") {
+		t.Fatalf("kim added to alex's register: %q", reply)
+	}
+
+	reviews := func() []string {
+		t.Helper()
+		pending, err := b.sched.Pending(b.ctx, "alex")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, o := range pending {
+			if o.Kind == bot.KindAdjustmentReview {
+				out = append(out, o.Ref+"@"+o.Local.Format("2006-01-02 15:04"))
+			}
+		}
+		return out
+	}
+	if got := reviews(); len(got) != 1 || got[0] != "alex.adj1@2027-01-11 10:00" {
+		t.Fatalf("review occurrences = %v", got)
+	}
+
+	// Moving the review date moves the occurrence; it never leaves two.
+	if reply, err := b.engine.ChangeAdjustment(b.ctx, "sam", "alex", "alex.adj1", "review_on", "2027-01-04", "client asked for an earlier check"); err != nil || !strings.Contains(reply, "2027-01-04") {
+		t.Fatalf("move review: %q %v", reply, err)
+	}
+	if got := reviews(); len(got) != 1 || got[0] != "alex.adj1@2027-01-04 10:00" {
+		t.Fatalf("after moving, review occurrences = %v", got)
+	}
+
+	// The review: continue, next review two weeks later.
+	b.clock.Set(time.Date(2027, 1, 4, 11, 0, 0, 0, time.UTC))
+	reply, err = b.engine.ReviewAdjustment(b.ctx, "sam", "alex", "alex.adj1", store.AdjustmentReview{Outcome: store.ReviewContinue, Honoured: "Yes", Next: "2027-01-18"})
+	if err != nil || !strings.Contains(reply, "Next review 2027-01-18") {
+		t.Fatalf("review: %q %v", reply, err)
+	}
+	if got := reviews(); len(got) != 1 || got[0] != "alex.adj1@2027-01-18 10:00" {
+		t.Fatalf("after review, occurrences = %v", got)
+	}
+	// Ending it removes the pending review.
+	if reply, err := b.engine.ChangeAdjustment(b.ctx, "sam", "alex", "alex.adj1", "status", store.AdjustmentEnded, "no longer needed"); err != nil || !strings.Contains(reply, "ended") {
+		t.Fatalf("end: %q %v", reply, err)
+	}
+	if got := reviews(); len(got) != 0 {
+		t.Fatalf("ended adjustment still has reviews %v", got)
+	}
+
+	as, deny, err := b.engine.AdjustmentRegister(b.ctx, "sam", "alex")
+	if err != nil || deny != "" || len(as) != 1 {
+		t.Fatalf("register: %+v %q %v", as, deny, err)
+	}
+	a := as[0]
+	if a.Status != store.AdjustmentEnded || len(a.Reviews) != 1 || a.Reviews[0].Due != "2027-01-04" || a.Reviews[0].By != "sam" {
+		t.Fatalf("adjustment = %+v", a)
+	}
+	var fields []string
+	for _, h := range a.History {
+		fields = append(fields, h.Field+":"+h.Reason)
+	}
+	want := "created:added to the register review_on:client asked for an earlier check review_on:reviewed: continue status:no longer needed"
+	if strings.Join(fields, " ") != want {
+		t.Errorf("history = %q\nwant      %q", strings.Join(fields, " "), want)
+	}
+}
+
+func TestProfileAdjustmentsAreCheckedAndRegistered(t *testing.T) {
+	b, _ := setup(t)
+	vague := profileYAML + "adjustments:\n  - {what: be flexible, for: six weeks}\n"
+	if _, err := bot.ParseProfile([]byte(vague)); err == nil || !strings.Contains(err.Error(), `"be flexible"`) {
+		t.Fatalf("vague profile adjustment: %v", err)
+	}
+	good := strings.Replace(profileYAML, "time_zone: Europe/London}", "time_zone: Europe/London, job_start: \"2026-11-30\"}", 1) +
+		"adjustments:\n  - {what: \"shift starts no earlier than 10:00\", when: every shift, for: six weeks, review: 6 weeks}\n"
+	p, err := bot.ParseProfile([]byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.engine.Enrol(b.ctx, p, "sam"); err != nil {
+		t.Fatal(err)
+	}
+	as, err := b.store.Adjustments(b.ctx, "alex")
+	if err != nil || len(as) != 1 {
+		t.Fatalf("adjustments = %+v %v", as, err)
+	}
+	if a := as[0]; a.From != "2026-11-30" || a.Until != "2027-01-10" || a.ReviewOn != "2027-01-11" || a.Status != store.AdjustmentInPlace {
+		t.Fatalf("adjustment = %+v", a)
+	}
+}
+
+func TestRecordJobSetsTheSustainmentClock(t *testing.T) {
+	b := staffBundle(t)
+	if reply, err := b.engine.RecordJob(b.ctx, "sam", "alex", store.JobStarted, "2026-11-30", ""); err != nil || !strings.Contains(reply, "started") {
+		t.Fatalf("start: %q %v", reply, err)
+	}
+	b.clock.Advance(24 * time.Hour)
+	if reply, err := b.engine.RecordJob(b.ctx, "sam", "alex", store.JobLeft, "", "temporary contract ended"); err != nil || !strings.Contains(reply, "2026-11-24") {
+		t.Fatalf("left: %q %v", reply, err)
+	}
+	c, _ := b.store.Client(b.ctx, "alex")
+	evs, err := b.store.JobEvents(b.ctx, "alex")
+	if err != nil || c.JobStart != "2026-11-30" || len(evs) != 2 || evs[1].Note != "temporary contract ended" {
+		t.Fatalf("job start %q, events %+v, %v", c.JobStart, evs, err)
+	}
+}
