@@ -33,6 +33,23 @@ type Config struct {
 	// MaxAttempts bounds retries of a step that lost a race with another
 	// replica (default 5).
 	MaxAttempts int
+
+	// ModeratorChannel is where held peer nudges and peer-channel crisis
+	// alerts go for the peer group's moderators. Empty: the staff channel.
+	ModeratorChannel string
+	// Moderators are the Discord user ids (besides staff) who may approve or
+	// decline held peer nudges.
+	Moderators []string
+	// Escalation is the timing and routing of incidents (see flows.Policy):
+	// re-notify, lead escalation, staleness and peer approval.
+	Escalation EscalationConfig
+	// Rules are the service's changes to the default escalation rules.
+	Rules map[string]store.RuleOverride
+	// ServiceZone is the zone of service-level schedules such as the weekly
+	// huddle (default Europe/London); HuddleAt is when it is posted (default
+	// "weekly mon 09:30"; "off" for none).
+	ServiceZone string
+	HuddleAt    string
 }
 
 // Deps are what an Engine is built from.
@@ -56,6 +73,7 @@ type Engine struct {
 	log   *slog.Logger
 	cfg   Config
 
+	policy   flows.Policy
 	handlers map[string]func(context.Context, scheduler.Occurrence) error
 }
 
@@ -71,6 +89,7 @@ func New(d Deps) *Engine {
 		d.Config.MaxAttempts = 5
 	}
 	e := &Engine{store: d.Store, sched: d.Scheduler, msg: d.Messenger, clock: d.Clock, cat: d.Catalog, log: d.Log, cfg: d.Config}
+	e.policy = e.cfg.Escalation.policy(e.log)
 	e.handlers = e.kinds()
 	return e
 }
@@ -114,12 +133,18 @@ func (e *Engine) run(ctx context.Context, clientID string, decide func(st rediss
 			if d, err = e.expand(ctx, fc, d); err != nil {
 				return err
 			}
+			if err := e.armTimers(ctx, fc, d.effects); err != nil {
+				return err
+			}
 			err = e.commit(ctx, st, fc, d)
 			if redisstore.IsConflict(err) && attempt < e.cfg.MaxAttempts {
 				e.log.Debug("step conflict, retrying", "client", clientID, "attempt", attempt)
 				continue
 			}
 			if err != nil {
+				return err
+			}
+			if err := e.disarmTimers(ctx, fc, d.effects); err != nil {
 				return err
 			}
 		}
@@ -132,7 +157,7 @@ func (e *Engine) flowContext(c store.Client) (flows.Context, error) {
 	if err != nil {
 		return flows.Context{}, err
 	}
-	return flows.Context{Now: e.clock.Now(), Loc: loc, Client: c, Catalog: e.cat}, nil
+	return flows.Context{Now: e.clock.Now(), Loc: loc, Client: c, Catalog: e.cat, ServiceRules: e.cfg.Rules, Policy: e.policy}, nil
 }
 
 // expand carries out the reads that some effects need before they can be
@@ -171,36 +196,6 @@ func (e *Engine) expand(ctx context.Context, fc flows.Context, d decision) (deci
 	}
 	d.effects = out
 	return d, nil
-}
-
-// escalate raises a fired rule: it finds any incident the rule already has in
-// this episode and the client's worker, and lets flows.Raise decide. When a
-// new incident opens and the client has no other flow open, the plan check
-// is left waiting for their answer.
-func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing, conv *store.Conversation) ([]flows.Effect, *store.Conversation, error) {
-	id := flows.IncidentID(fc.Client.ID, f.Rule, f.Episode)
-	var existing *store.Incident
-	switch in, err := e.store.Incident(ctx, fc.Client.ID, id); {
-	case err == nil:
-		existing = &in
-	case !errors.Is(err, store.ErrNotFound):
-		return nil, nil, err
-	}
-	worker, err := e.store.Worker(ctx, fc.Client.WorkerID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("bot: worker of client %s: %w", fc.Client.ID, err)
-	}
-	raised := flows.Raise(fc, f, existing, worker)
-	if existing != nil || (conv != nil && conv.Active()) {
-		return raised, nil, nil
-	}
-	for _, ef := range raised {
-		if s, ok := ef.(flows.SaveIncident); ok {
-			check := flows.StartPlanCheck(fc, s.Incident)
-			return raised, &check, nil
-		}
-	}
-	return raised, nil, nil
 }
 
 // commit writes a decision atomically: conversation, records, audit and the
@@ -253,6 +248,8 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 			b.PutAdjustment(ef.Adjustment)
 		case flows.SaveJobEvent:
 			b.AddJobEvent(ef.Event)
+		case flows.Timer, flows.CancelTimer:
+			// Carried out around the commit (armTimers, disarmTimers).
 		default:
 			return fmt.Errorf("bot: unknown effect %T", ef)
 		}
@@ -302,6 +299,14 @@ func (e *Engine) address(c store.Client, staff staffAddresses, s flows.Send) (Ou
 			out.ChannelID, out.Mention = e.cfg.StaffChannel, w.DiscordID
 		} else {
 			out.UserID = w.DiscordID
+		}
+	case flows.ToModerator, flows.ToStaff:
+		out.ChannelID = e.cfg.StaffChannel
+		if s.To == flows.ToModerator && e.cfg.ModeratorChannel != "" {
+			out.ChannelID = e.cfg.ModeratorChannel
+		}
+		if out.ChannelID == "" && staff.lead.ID != "" {
+			out.UserID = staff.lead.DiscordID
 		}
 	case flows.ToPeer:
 		if !c.Consents.PeerAllowed() {
@@ -376,7 +381,10 @@ func (e *Engine) FlushAll(ctx context.Context) error {
 // its kinds here, with the handler in its own file.
 func (e *Engine) kinds() map[string]func(context.Context, scheduler.Occurrence) error {
 	return map[string]func(context.Context, scheduler.Occurrence) error{
-		KindSleepLog: e.fireSleep,
+		KindSleepLog:               e.fireSleep,
+		flows.KindIncidentRenotify: e.fireIncidentTimer,
+		flows.KindIncidentEscalate: e.fireIncidentTimer,
+		flows.KindIncidentStale:    e.fireIncidentTimer,
 	}
 }
 
@@ -393,6 +401,9 @@ func (e *Engine) Fire(ctx context.Context, o scheduler.Occurrence) error {
 // is now too late: the client is not prompted hours late, and the worker can
 // see the gap (scheduler.Handler).
 func (e *Engine) Missed(ctx context.Context, o scheduler.Occurrence) error {
+	if lateStillMatters[o.Kind] {
+		return e.Fire(ctx, o)
+	}
 	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
 		return decision{effects: []flows.Effect{flows.Audit{Event: store.AuditEvent{
 			At: fc.Now, Actor: "steady", Action: "prompt.missed", Rule: o.Kind,

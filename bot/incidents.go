@@ -17,10 +17,11 @@ func ClientOfIncident(incidentID string) (string, bool) {
 	return id, ok && id != ""
 }
 
-// Acknowledge records that a member of staff has taken an incident on. It
-// returns a short sentence for them.
+// Acknowledge records that a member of staff (the client's worker or a lead)
+// has taken an incident on; its re-notify and lead timers stop. It returns a
+// short sentence for them.
 func (e *Engine) Acknowledge(ctx context.Context, incidentID, workerID string) (string, error) {
-	return e.staffAction(ctx, incidentID, workerID, func(fc flows.Context, in store.Incident, w store.Worker) ([]flows.Effect, bool) {
+	return e.incidentStep(ctx, incidentID, workerID, func(fc flows.Context, in store.Incident, w store.Worker) ([]flows.Effect, bool) {
 		_, effects, ok := flows.Acknowledge(fc, in, w)
 		return effects, ok
 	})
@@ -28,55 +29,45 @@ func (e *Engine) Acknowledge(ctx context.Context, incidentID, workerID string) (
 
 // Resolve closes an incident with an outcome note.
 func (e *Engine) Resolve(ctx context.Context, incidentID, workerID, outcome string) (string, error) {
-	return e.staffAction(ctx, incidentID, workerID, func(fc flows.Context, in store.Incident, w store.Worker) ([]flows.Effect, bool) {
+	if strings.TrimSpace(outcome) == "" {
+		return "Please add a short outcome note: what was done, or why nothing was needed.", nil
+	}
+	return e.incidentStep(ctx, incidentID, workerID, func(fc flows.Context, in store.Incident, w store.Worker) ([]flows.Effect, bool) {
 		_, effects, ok := flows.Resolve(fc, in, w, outcome)
 		return effects, ok
 	})
 }
 
-func (e *Engine) staffAction(ctx context.Context, incidentID, workerID string,
+func (e *Engine) incidentStep(ctx context.Context, incidentID, workerID string,
 	act func(flows.Context, store.Incident, store.Worker) ([]flows.Effect, bool)) (string, error) {
 	clientID, ok := ClientOfIncident(incidentID)
 	if !ok {
 		return "That incident doesn't exist.", nil
 	}
-	w, err := e.store.Worker(ctx, workerID)
-	if errors.Is(err, store.ErrNotFound) {
-		return "Only staff can do that.", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	reply := ""
-	err = e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
+	reply, err := e.staffStep(ctx, workerID, clientID, func(st redisstore.State, fc flows.Context, w store.Worker) (string, []flows.Effect, error) {
 		in, err := e.store.Incident(ctx, clientID, incidentID)
 		if errors.Is(err, store.ErrNotFound) {
-			reply = "That incident doesn't exist."
-			return decision{}, nil
+			return noIncident, nil, nil
 		}
 		if err != nil {
-			return decision{}, err
-		}
-		if st.Client.WorkerID != w.ID && !w.Lead {
-			reply = "That client is not on your caseload."
-			return decision{}, nil
+			return "", nil, err
 		}
 		effects, ok := act(fc, in, w)
 		if !ok {
-			reply = fmt.Sprintf("Nothing to do: that incident is already %s.", strings.ReplaceAll(in.State, "_", " "))
-			return decision{}, nil
+			return fmt.Sprintf("Nothing to do: that incident is already %s.", strings.ReplaceAll(in.State, "_", " ")), nil, nil
 		}
-		reply = "Done."
-		return decision{effects: effects}, nil
+		return "Done.", effects, nil
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		return "That incident doesn't exist.", nil
+	if reply == e.cat.T("staff.no_client", nil) {
+		return noIncident, err
 	}
 	return reply, err
 }
 
-// AcknowledgeOpen acknowledges every open, unacknowledged incident of a client.
-// It returns how many it acknowledged.
+const noIncident = "That incident doesn't exist."
+
+// AcknowledgeOpen acknowledges every incident of a client still waiting for
+// staff. It returns how many it acknowledged.
 func (e *Engine) AcknowledgeOpen(ctx context.Context, clientID, workerID string) (int, error) {
 	incidents, err := e.store.Incidents(ctx, clientID)
 	if err != nil {
@@ -87,10 +78,36 @@ func (e *Engine) AcknowledgeOpen(ctx context.Context, clientID, workerID string)
 		if in.Closed() || in.State == store.IncidentAcknowledged {
 			continue
 		}
-		if _, err := e.Acknowledge(ctx, in.ID, workerID); err != nil {
+		reply, err := e.Acknowledge(ctx, in.ID, workerID)
+		if err != nil {
 			return n, err
 		}
-		n++
+		if reply == "Done." {
+			n++
+		}
 	}
 	return n, nil
+}
+
+// ResolveOpen resolves every live incident of a client with the same outcome
+// note. It returns how many it resolved.
+func (e *Engine) ResolveOpen(ctx context.Context, clientID, workerID, outcome string) (int, string, error) {
+	incidents, err := e.store.Incidents(ctx, clientID)
+	if err != nil {
+		return 0, "", err
+	}
+	n := 0
+	reply := "No open incident to resolve."
+	for _, in := range incidents {
+		if in.Closed() {
+			continue
+		}
+		if reply, err = e.Resolve(ctx, in.ID, workerID, outcome); err != nil {
+			return n, reply, err
+		}
+		if reply == "Done." {
+			n++
+		}
+	}
+	return n, reply, nil
 }

@@ -54,6 +54,8 @@ type Profile struct {
 		CrisisContacts        []string            `yaml:"crisis_contacts"`
 	} `yaml:"plan"`
 	Adjustments []ProfileAdjustment `yaml:"adjustments"`
+	// Rules are the worker's changes to the service's escalation rules for this client.
+	Rules map[string]RuleProfile `yaml:"rules"`
 }
 
 // ProfileAdjustment is a reasonable adjustment recorded at enrolment (see
@@ -68,12 +70,27 @@ type ProfileAdjustment struct {
 	Shared bool   `yaml:"shared"` // the employer has been told
 }
 
+// RuleProfile is a change to one escalation rule (store.RuleOverride).
+type RuleProfile struct {
+	Off        bool     `yaml:"off"`
+	Count      int      `yaml:"count"`
+	Threshold  int      `yaml:"threshold"`
+	WithinDays int      `yaml:"within_days"`
+	Brings     []string `yaml:"brings"`
+}
+
+func (r RuleProfile) override() store.RuleOverride {
+	return store.RuleOverride{Off: r.Off, Count: r.Count, Threshold: r.Threshold, WithinDays: r.WithinDays, Brings: r.Brings}
+}
+
 // StaffProfile names a worker or lead.
 type StaffProfile struct {
 	ID        string `yaml:"id"`
 	Name      string `yaml:"name"`
 	DiscordID string `yaml:"discord_id"`
 	TimeZone  string `yaml:"time_zone"`
+	// Hours are their working hours, e.g. "mon-fri 09:00-17:00"; empty: the service's.
+	Hours string `yaml:"hours"`
 }
 
 // ParseProfile reads a profile from YAML. Unknown fields are errors, so a
@@ -113,6 +130,27 @@ func (p Profile) Validate() error {
 	}
 	if p.Lead != nil && !idPattern.MatchString(p.Lead.ID) {
 		bad("lead.id %q: use 1–32 lower-case letters, digits, - or _", p.Lead.ID)
+	}
+	staff := map[string]StaffProfile{"worker": p.Worker}
+	if p.Lead != nil {
+		staff["lead"] = *p.Lead
+	}
+	for who, s := range staff {
+		if s.Hours != "" {
+			if _, err := flows.ParseHours(s.Hours); err != nil {
+				bad("%s.hours: %v", who, err)
+			}
+		}
+		if s.TimeZone != "" {
+			if _, err := time.LoadLocation(s.TimeZone); err != nil {
+				bad("%s.time_zone %q is not an IANA zone like Europe/London", who, s.TimeZone)
+			}
+		}
+	}
+	for id, r := range p.Rules {
+		if msg := flows.ValidateRuleOverride(id, r.override()); msg != "" {
+			bad("rules.%s: %s", id, msg)
+		}
 	}
 	if !p.Consents.WorkerSeesAnswers {
 		bad("consents.worker_sees_answers must be true: Steady cannot be used without it")
@@ -183,7 +221,7 @@ func (e *Engine) Enrol(ctx context.Context, p Profile, by string) error {
 		staff = append(staff, *p.Lead)
 	}
 	for i, s := range staff {
-		w := store.Worker{ID: s.ID, Name: s.Name, DiscordID: s.DiscordID, TimeZone: s.TimeZone, Lead: i > 0}
+		w := store.Worker{ID: s.ID, Name: s.Name, DiscordID: s.DiscordID, TimeZone: s.TimeZone, Hours: s.Hours, Lead: i > 0}
 		if w.TimeZone == "" {
 			w.TimeZone = p.Client.TimeZone
 		}
@@ -208,6 +246,12 @@ func (e *Engine) Enrol(ctx context.Context, p Profile, by string) error {
 	if c.DiscordID == "" {
 		c.DiscordID = c.ID
 	}
+	for id, r := range p.Rules {
+		if c.Rules == nil {
+			c.Rules = map[string]store.RuleOverride{}
+		}
+		c.Rules[id] = r.override()
+	}
 	c.Consents.SupervisorItems = p.Consents.SupervisorItems
 	note := "recorded at enrolment"
 	worker := map[bool]string{true: "yes", false: "no"}[p.Consents.WorkerSeesAnswers]
@@ -230,6 +274,11 @@ func (e *Engine) Enrol(ctx context.Context, p Profile, by string) error {
 	for _, a := range adjustments {
 		b.PutAdjustment(a)
 		b.Audit(store.AuditEvent{At: now, Actor: by, Action: "adjustment.added", Reason: a.ID + ", review " + a.ReviewOn})
+	}
+	for _, id := range flows.RuleIDs {
+		if o, ok := c.Rules[id]; ok {
+			b.Audit(store.AuditEvent{At: now, Actor: by, Action: "rule.changed", Rule: id, Reason: describeOverride(o)})
+		}
 	}
 	if _, err := b.Commit(ctx, -1); err != nil {
 		return err

@@ -48,7 +48,18 @@ func (e *Engine) staffStep(ctx context.Context, staffID, clientID string,
 		}
 		r, effects, err := decide(st, fc, w)
 		reply = r
-		return decision{effects: effects}, err
+		d := decision{effects: effects}
+		for _, ef := range effects {
+			if _, ok := ef.(flows.SaveClient); ok {
+				// Re-saving the conversation bumps its version, so two profile
+				// changes made at once (a plan edit and a rule change, say)
+				// cannot both commit from the same read: one re-reads instead
+				// of overwriting the other.
+				conv := st.Conversation
+				d.conv = &conv
+			}
+		}
+		return d, err
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return e.cat.T("staff.no_client", nil), nil

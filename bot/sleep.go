@@ -38,7 +38,7 @@ func (e *Engine) assessSleep(ctx context.Context, fc flows.Context, entry store.
 			nights = append(nights, h)
 		}
 	}
-	firing, fired := flows.ConsecutiveDisrupted(fc, nights, 2)
+	firing, fired := flows.DisruptedNights(fc, nights)
 	if !fired {
 		return effects, nil
 	}

@@ -13,6 +13,10 @@ type Context struct {
 	Loc     *time.Location // the client's zone
 	Client  store.Client
 	Catalog *Catalog
+	// ServiceRules are the service's changes to DefaultRules, by rule id.
+	ServiceRules map[string]store.RuleOverride
+	// Policy is the service's escalation timing and routing.
+	Policy Policy
 }
 
 // Local returns the time now on the client's clock.
@@ -40,6 +44,10 @@ const (
 	ToWorker Audience = "worker"
 	ToLead   Audience = "lead"
 	ToPeer   Audience = "peer"
+	// ToModerator is the peer group's moderators (held nudges, crisis alerts).
+	ToModerator Audience = "moderator"
+	// ToStaff is the staff channel as a whole (the weekly huddle).
+	ToStaff Audience = "staff"
 )
 
 // Choice is one button or menu item.
@@ -82,7 +90,8 @@ type SaveDebrief struct{ Debrief store.Debrief }
 // SaveIncident stores an incident's new state.
 type SaveIncident struct{ Incident store.Incident }
 
-// SaveClient replaces the client's profile (a plan edit, a job start, a discharge).
+// SaveClient replaces the client's profile (a plan edit, a job start, a discharge,
+// a rule change, a benefit transition flagged).
 type SaveClient struct{ Client store.Client }
 
 // SavePlanVersion records one version of the client's plan.
@@ -101,6 +110,23 @@ type Audit struct{ Event store.AuditEvent }
 // already has in this episode and the client's worker, then lets Raise decide.
 type Escalate struct{ Firing Firing }
 
+// Timer arms a one-off occurrence of Kind for the client at Due, about Ref
+// (e.g. an incident's re-notify). The bot stores it before the step commits,
+// so a crash can leave a timer with nothing to do, never a step without its
+// timer; handlers check the record before acting (see TimerDue).
+type Timer struct {
+	Kind, Ref string
+	Due       time.Time
+}
+
+// CancelTimer disarms a timer armed with the same kind, ref and due time.
+// The bot cancels after the step commits; one that fires anyway finds
+// nothing to do.
+type CancelTimer struct {
+	Kind, Ref string
+	Due       time.Time
+}
+
 func (Send) isEffect()            {}
 func (SaveSleep) isEffect()       {}
 func (SaveIncident) isEffect()    {}
@@ -112,3 +138,5 @@ func (SavePlanVersion) isEffect() {}
 func (SaveAdjustment) isEffect()  {}
 func (SaveJobEvent) isEffect()    {}
 func (Escalate) isEffect()        {}
+func (Timer) isEffect()           {}
+func (CancelTimer) isEffect()     {}

@@ -164,7 +164,7 @@ func TestRaiseContactsClientFirstAndRespectsPeerConsent(t *testing.T) {
 		t.Run(string(peer), func(t *testing.T) {
 			c := testContext(t)
 			c.Client.Consents.Peer = peer
-			effects := Raise(c, f, nil, worker)
+			effects := Raise(c, f, RaiseInput{Staff: Staff{Worker: worker}})
 			var order []Audience
 			var peerText, audits string
 			for _, e := range effects {
@@ -204,7 +204,7 @@ func TestRaiseOnExistingIncidentOnlyAddsNewEvidence(t *testing.T) {
 	existing := store.Incident{ID: "alex.x", Rule: RuleTwoDisruptedNights, State: store.IncidentWorkerNotified,
 		Evidence: []store.Evidence{{Key: "night:2026-11-27"}, {Key: "night:2026-11-28"}}}
 	f := Firing{Rule: RuleTwoDisruptedNights, Episode: "2026-11-27", Evidence: []store.Evidence{{Key: "night:2026-11-27"}, {Key: "night:2026-11-28"}, {Key: "night:2026-11-29"}}}
-	effects := Raise(c, f, &existing, store.Worker{ID: "sam"})
+	effects := Raise(c, f, RaiseInput{Existing: &existing, Staff: Staff{Worker: store.Worker{ID: "sam"}}})
 	for _, e := range effects {
 		if s, ok := e.(Send); ok {
 			t.Errorf("evidence for an open incident sent a message to %s", s.To)
@@ -213,7 +213,7 @@ func TestRaiseOnExistingIncidentOnlyAddsNewEvidence(t *testing.T) {
 			t.Errorf("evidence = %d, want 3", len(s.Incident.Evidence))
 		}
 	}
-	if again := Raise(c, Firing{Rule: f.Rule, Episode: f.Episode, Evidence: f.Evidence[:2]}, &existing, store.Worker{}); len(again) != 0 {
+	if again := Raise(c, Firing{Rule: f.Rule, Episode: f.Episode, Evidence: f.Evidence[:2]}, RaiseInput{Existing: &existing}); len(again) != 0 {
 		t.Errorf("a firing with no new evidence produced %d effects", len(again))
 	}
 }

@@ -39,6 +39,10 @@ type Client struct {
 	Plan            Plan            `json:"plan"`
 	SleepThresholds SleepThresholds `json:"sleep_thresholds"`
 	Schedules       Schedules       `json:"schedules"`
+	// Rules are this client's changes to the service's escalation rules, by rule id.
+	Rules map[string]RuleOverride `json:"rules,omitempty"`
+	// Benefits are benefit transitions their worker has flagged (for the huddle).
+	Benefits []BenefitFlag `json:"benefits,omitempty"`
 }
 
 // Location loads the client's time zone. The binary embeds the zone database,
@@ -66,4 +70,7 @@ type Worker struct {
 	DiscordID string `json:"discord_id"`
 	Lead      bool   `json:"lead,omitempty"`
 	TimeZone  string `json:"time_zone,omitempty"`
+	// Hours are the worker's working hours in TimeZone, e.g. "mon-fri 09:00-17:00"
+	// (flows.ParseHours); empty: the service's default hours.
+	Hours string `json:"hours,omitempty"`
 }

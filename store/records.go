@@ -84,12 +84,31 @@ type Incident struct {
 
 	NotifiedAt time.Time `json:"notified_at,omitzero"`
 	Notices    int       `json:"notices,omitempty"` // how many times staff were pinged
+	LastNotice time.Time `json:"last_notice,omitzero"`
+	// Escalated is set once the lead / on-call has been brought in.
+	Escalated bool `json:"escalated,omitempty"`
+	// The incident's pending timers (zero: none). A timer that fires for a
+	// time other than these is stale and does nothing.
+	RenotifyAt time.Time `json:"renotify_at,omitzero"`
+	EscalateAt time.Time `json:"escalate_at,omitzero"`
+	StaleAt    time.Time `json:"stale_at,omitzero"`
+	// Peer is what became of the incident's peer nudge (PeerNudge*), PeerAt when.
+	Peer       string    `json:"peer,omitempty"`
+	PeerAt     time.Time `json:"peer_at,omitzero"`
 	AckBy      string    `json:"ack_by,omitempty"`
 	AckAt      time.Time `json:"ack_at,omitzero"`
 	ResolvedBy string    `json:"resolved_by,omitempty"`
 	ResolvedAt time.Time `json:"resolved_at,omitzero"`
 	Outcome    string    `json:"outcome,omitempty"`
 }
+
+// What became of an incident's peer nudge.
+const (
+	PeerNudgePosted     = "posted"
+	PeerNudgeHeld       = "held" // waiting for a moderator
+	PeerNudgeDeclined   = "declined"
+	PeerNudgeSuppressed = "suppressed"
+)
 
 // Closed reports whether the incident needs nothing more from anyone.
 func (i Incident) Closed() bool {

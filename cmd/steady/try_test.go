@@ -85,8 +85,11 @@ const (
 	goodNight = ":at 07:30\n11pm\n15–30 min\n1\n7am\n4\n"
 )
 
+// sevenMornings: night 1 disrupted, 2 fine, 3 disrupted, 4 fine, 5, 6 and 7
+// disrupted. The worker acknowledges the escalation after night 6, as a
+// worker would; unacknowledged, it would be re-sent every 30 minutes.
 func sevenMornings() string {
-	return badNight + goodNight + badNight + goodNight + badNight + badNight + badNight
+	return badNight + goodNight + badNight + goodNight + badNight + badNight + ":ack\n" + badNight
 }
 
 const start = "2026-11-23 06:00" // a Monday; night 1 is the night to Mon 23 Nov
@@ -94,7 +97,7 @@ const start = "2026-11-23 06:00" // a Monday; night 1 is the night to Mon 23 Nov
 func TestSevenMorningsEscalateOnceAfterNightSix(t *testing.T) {
 	tr := trySteady(t, sevenMornings(), nil, "--start", start)
 
-	pings := regexp.MustCompile(`^\[worker\] .*two disrupted nights in a row`)
+	pings := regexp.MustCompile(`^\[worker\] Alex: two disrupted nights in a row\.$`)
 	var escalations []int
 	for i, l := range tr.lines {
 		if pings.MatchString(l) {

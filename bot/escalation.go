@@ -1,0 +1,204 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"steady/flows"
+	"steady/scheduler"
+	"steady/store"
+	"steady/store/redisstore"
+)
+
+// EscalationConfig is the service's incident timing and routing. Zero fields
+// take flows.Policy's defaults (30 min, 2 h, 15 min, 14 days, always at work).
+type EscalationConfig struct {
+	RenotifyAfter       time.Duration
+	EscalateAfter       time.Duration
+	UrgentRenotifyAfter time.Duration
+	StaleAfter          time.Duration
+	// DefaultHours are the working hours of staff who have none of their
+	// own, e.g. "mon-fri 09:00-17:00" (flows.ParseHours). Empty: always.
+	DefaultHours string
+	// PeerApproval holds every peer nudge until a moderator approves it.
+	PeerApproval bool
+}
+
+// Validate reports a setting that cannot be used.
+func (c EscalationConfig) Validate() error {
+	if c.DefaultHours != "" {
+		if _, err := flows.ParseHours(c.DefaultHours); err != nil {
+			return err
+		}
+	}
+	for _, d := range []time.Duration{c.RenotifyAfter, c.EscalateAfter, c.UrgentRenotifyAfter, c.StaleAfter} {
+		if d < 0 || d > 0 && d < time.Minute {
+			return fmt.Errorf("escalation timers must be at least a minute, got %s", d)
+		}
+	}
+	return nil
+}
+
+func (c EscalationConfig) policy(log *slog.Logger) flows.Policy {
+	p := flows.Policy{
+		RenotifyAfter: c.RenotifyAfter, EscalateAfter: c.EscalateAfter,
+		UrgentRenotifyAfter: c.UrgentRenotifyAfter, StaleAfter: c.StaleAfter, PeerApproval: c.PeerApproval,
+	}
+	if c.DefaultHours != "" {
+		h, err := flows.ParseHours(c.DefaultHours)
+		if err != nil {
+			// Fail towards reaching people sooner: unknown hours count as always at work.
+			log.Error("default working hours unreadable; treating staff as always at work", "err", err)
+		}
+		p.DefaultHours = h
+	}
+	return p.WithDefaults()
+}
+
+// lateStillMatters are kinds that must still act when they fall due while
+// Steady was down: an escalation nobody sees is worse than a late one.
+var lateStillMatters = map[string]bool{
+	flows.KindIncidentRenotify: true,
+	flows.KindIncidentEscalate: true,
+	flows.KindIncidentStale:    true,
+}
+
+// escalate raises a fired rule: it finds any incident the rule already has in
+// this episode, the client's staff and whether the peer group was nudged for
+// them today, and lets flows.Raise decide. A firing without an episode (a
+// crisis) joins the rule's open incident, if there is one. When a new
+// non-urgent incident opens and the client has no other flow open, the plan
+// check is left waiting for their answer.
+func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing, conv *store.Conversation) ([]flows.Effect, *store.Conversation, error) {
+	incidents, err := e.store.Incidents(ctx, fc.Client.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.Episode == "" {
+		f.Episode = fc.Local().Format("2006-01-02T15:04")
+		if open, ok, err := e.store.OpenIncident(ctx, fc.Client.ID, f.Rule); err != nil {
+			return nil, nil, err
+		} else if ok && !open.Closed() {
+			f.Episode = open.Episode
+		}
+	}
+	id := flows.IncidentID(fc.Client.ID, f.Rule, f.Episode)
+	in := flows.RaiseInput{PeerToday: peerNudgedToday(fc, incidents, id)}
+	for i := range incidents {
+		if incidents[i].ID == id {
+			in.Existing = &incidents[i]
+		}
+	}
+	staff, err := e.staffFor(ctx, fc.Client)
+	if err != nil {
+		return nil, nil, err
+	}
+	in.Staff = flows.Staff{Worker: staff.worker, Lead: staff.lead}
+	raised := flows.Raise(fc, f, in)
+	if in.Existing != nil || f.Urgent || (conv != nil && conv.Active()) {
+		return raised, nil, nil
+	}
+	for _, ef := range raised {
+		if s, ok := ef.(flows.SaveIncident); ok {
+			check := flows.StartPlanCheck(fc, s.Incident)
+			return raised, &check, nil
+		}
+	}
+	return raised, nil, nil
+}
+
+// peerNudgedToday reports whether any other incident of the client nudged
+// (or queued a nudge for) the peer group on the client's today.
+func peerNudgedToday(fc flows.Context, incidents []store.Incident, except string) bool {
+	today := fc.Local().Format(time.DateOnly)
+	for _, in := range incidents {
+		if in.ID == except || in.PeerAt.IsZero() {
+			continue
+		}
+		if (in.Peer == store.PeerNudgePosted || in.Peer == store.PeerNudgeHeld) && in.PeerAt.In(fc.Loc).Format(time.DateOnly) == today {
+			return true
+		}
+	}
+	return false
+}
+
+// timerOccurrence names a timer's one-off occurrence. The id is deterministic
+// (client, kind, ref, civil minute), so arming twice stores it once and a
+// cancel finds it.
+func timerOccurrence(fc flows.Context, kind, ref string, due time.Time) (scheduler.Occurrence, error) {
+	return scheduler.After(fc.Client.ID, kind, ref, fc.Client.TimeZone, due, 0)
+}
+
+// armTimers stores a step's timers before the step commits: a crash in
+// between leaves a timer whose handler finds nothing to do (flows.TimerDue),
+// never an incident without its re-notify.
+func (e *Engine) armTimers(ctx context.Context, fc flows.Context, effects []flows.Effect) error {
+	var occs []scheduler.Occurrence
+	for _, ef := range effects {
+		if t, ok := ef.(flows.Timer); ok {
+			o, err := timerOccurrence(fc, t.Kind, t.Ref, t.Due)
+			if err != nil {
+				return err
+			}
+			occs = append(occs, o)
+		}
+	}
+	if len(occs) == 0 {
+		return nil
+	}
+	return e.sched.Add(ctx, occs...)
+}
+
+// disarmTimers cancels timers after the step that made them moot committed.
+func (e *Engine) disarmTimers(ctx context.Context, fc flows.Context, effects []flows.Effect) error {
+	for _, ef := range effects {
+		if t, ok := ef.(flows.CancelTimer); ok {
+			o, err := timerOccurrence(fc, t.Kind, t.Ref, t.Due)
+			if err != nil {
+				return err
+			}
+			if err := e.sched.Cancel(ctx, o.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// fireIncidentTimer handles an incident's re-notify, lead and stale timers.
+// A timer that is no longer the incident's current one does nothing.
+func (e *Engine) fireIncidentTimer(ctx context.Context, o scheduler.Occurrence) error {
+	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
+		in, err := e.store.Incident(ctx, o.Client, o.Ref)
+		if errors.Is(err, store.ErrNotFound) {
+			return decision{}, nil
+		}
+		if err != nil {
+			return decision{}, err
+		}
+		if !flows.TimerDue(in, o.Kind, o.Due) {
+			return decision{}, nil
+		}
+		staff, err := e.staffFor(ctx, st.Client)
+		if err != nil {
+			return decision{}, err
+		}
+		s := flows.Staff{Worker: staff.worker, Lead: staff.lead}
+		switch o.Kind {
+		case flows.KindIncidentRenotify:
+			return decision{effects: flows.Renotify(fc, in, s)}, nil
+		case flows.KindIncidentEscalate:
+			return decision{effects: flows.EscalateToLead(fc, in, s)}, nil
+		case flows.KindIncidentStale:
+			return decision{effects: flows.CloseStale(fc, in)}, nil
+		}
+		return decision{}, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // the client was erased
+	}
+	return err
+}
