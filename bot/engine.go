@@ -179,6 +179,12 @@ func (e *Engine) expand(ctx context.Context, fc flows.Context, d decision) (deci
 				// The assessed entry replaces the raw one; the rest still needs expanding.
 				out, more = append(out, more[0]), more[1:]
 			}
+		case flows.SaveCheckIn:
+			out = append(out, ef)
+			more, err = e.assessCheckIn(ctx, fc, ef.CheckIn)
+		case flows.SaveDebrief:
+			out = append(out, ef)
+			more, err = e.assessDebrief(ctx, fc, ef.Debrief)
 		case flows.Escalate:
 			var conv *store.Conversation
 			more, conv, err = e.escalate(ctx, fc, ef.Firing, d.conv)

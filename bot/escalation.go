@@ -202,3 +202,56 @@ func (e *Engine) fireIncidentTimer(ctx context.Context, o scheduler.Occurrence) 
 	}
 	return err
 }
+
+// ruleWindowDays is how far back rules over check-ins and debriefs look: long
+// enough for any run a worker would set (weekly check-ins) and the stress window.
+const ruleWindowDays = 56
+
+// assessCheckIn evaluates the rules a check-in feeds, over the client's
+// recent check-ins with this one in place of any earlier answer to the same prompt.
+func (e *Engine) assessCheckIn(ctx context.Context, fc flows.Context, ci store.CheckIn) ([]flows.Effect, error) {
+	from, to := ruleWindow(ci.Date)
+	history, err := e.store.CheckIns(ctx, fc.Client.ID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	all := []store.CheckIn{ci}
+	for _, h := range history {
+		if h.ID != ci.ID {
+			all = append(all, h)
+		}
+	}
+	return escalations(flows.CheckInRules(fc, all)), nil
+}
+
+// assessDebrief evaluates the rules a debrief feeds.
+func (e *Engine) assessDebrief(ctx context.Context, fc flows.Context, d store.Debrief) ([]flows.Effect, error) {
+	from, to := ruleWindow(d.Date)
+	history, err := e.store.Debriefs(ctx, fc.Client.ID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	all := []store.Debrief{d}
+	for _, h := range history {
+		if h.ID != d.ID {
+			all = append(all, h)
+		}
+	}
+	return escalations(flows.DebriefRules(fc, all)), nil
+}
+
+func ruleWindow(date string) (string, string) {
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date, date
+	}
+	return d.AddDate(0, 0, -ruleWindowDays).Format(time.DateOnly), date
+}
+
+func escalations(fs []flows.Firing) []flows.Effect {
+	var out []flows.Effect
+	for _, f := range fs {
+		out = append(out, flows.Escalate{Firing: f})
+	}
+	return out
+}

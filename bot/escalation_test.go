@@ -324,3 +324,47 @@ func TestSetRuleIsStaffOnlyAndAudited(t *testing.T) {
 		t.Errorf("audit: %+v", last)
 	}
 }
+
+func TestRecordsFeedTheirRules(t *testing.T) {
+	b, _ := setup(t)
+	enrolWith(t, b, strings.Replace(escalationProfile, "plan:\n", "plan:\n  early_warning_signs: [racing thoughts, skipping meals, snapping]\n  warning_signs_threshold: 2\n", 1))
+	b.clock.Set(london(t, "2026-11-23 10:00"))
+	step := func(ef flows.Effect) {
+		t.Helper()
+		if err := b.engine.StepForTest(b.ctx, "alex", ef); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open := func() map[string]int {
+		incs, err := b.store.Incidents(b.ctx, "alex")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int{}
+		for _, in := range incs {
+			out[in.Rule] += len(in.Evidence)
+		}
+		return out
+	}
+	step(flows.SaveDebrief{Debrief: store.Debrief{ID: "d1", Date: "2026-11-19", Stress: 9, StressAnswered: true, SignsAsked: true, WarningSigns: []string{"racing thoughts"}}})
+	step(flows.SaveCheckIn{CheckIn: store.CheckIn{ID: "c1", Date: "2026-11-20", Coping: 4, RightsAsked: true}})
+	step(flows.SaveCheckIn{CheckIn: store.CheckIn{ID: "c2", Date: "2026-11-21", Skipped: []string{"coping"}}})
+	if got := open(); len(got) != 0 {
+		t.Fatalf("nothing should fire yet: %v", got)
+	}
+	step(flows.SaveDebrief{Debrief: store.Debrief{ID: "d2", Date: "2026-11-22", Stress: 8, StressAnswered: true, SignsAsked: true, WarningSigns: []string{"racing thoughts", "snapping"}}})
+	step(flows.SaveCheckIn{CheckIn: store.CheckIn{ID: "c3", Date: "2026-11-23", Coping: 2, RightsAsked: true, Rights: []string{store.RightsBreaks}}})
+	want := map[string]int{flows.RuleDebriefStress: 2, flows.RuleWarningSigns: 1, flows.RuleLowCoping: 1, flows.RuleRightsConcern: 1}
+	got := open()
+	for rule, n := range want {
+		if got[rule] != n {
+			t.Errorf("%s: %d pieces of evidence, want %d (all: %v)", rule, got[rule], n, got)
+		}
+	}
+	ping := strings.Join(b.msg.texts(), "\n")
+	for _, s := range []string{"Debrief Thu 19 Nov: stress 9/10", "Debrief Sun 22 Nov: 2 of 3 early-warning signs from the plan (racing thoughts, snapping)", "Check-in Mon 23 Nov: coping 2/5", "employment-rights concern: breaks"} {
+		if !strings.Contains(ping, s) {
+			t.Errorf("worker ping lacks %q", s)
+		}
+	}
+}

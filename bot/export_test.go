@@ -7,11 +7,16 @@ import (
 	"steady/store/redisstore"
 )
 
-// RaiseForTest fires a rule for a client as a flow would, through the same
-// run → expand → commit path, so tests can raise rules whose flows are not
-// driven by the test.
-func (e *Engine) RaiseForTest(ctx context.Context, clientID string, f flows.Firing) error {
+// StepForTest carries out effects for a client as a flow's step would,
+// through the same run → expand → commit path, so tests can feed the rules
+// records (a debrief, a fired rule) without driving a whole conversation.
+func (e *Engine) StepForTest(ctx context.Context, clientID string, effects ...flows.Effect) error {
 	return e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
-		return decision{effects: []flows.Effect{flows.Escalate{Firing: f}}}, nil
+		return decision{effects: effects}, nil
 	})
+}
+
+// RaiseForTest fires a rule for a client.
+func (e *Engine) RaiseForTest(ctx context.Context, clientID string, f flows.Firing) error {
+	return e.StepForTest(ctx, clientID, flows.Escalate{Firing: f})
 }

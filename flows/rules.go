@@ -2,6 +2,7 @@ package flows
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"steady/store"
@@ -378,4 +379,77 @@ func daysBetween(a, b string) int {
 		return 1 << 30
 	}
 	return int(tb.Sub(ta).Hours() / 24)
+}
+
+// CheckInReadings turns weekly check-ins into the readings the low_coping and
+// rights_concern rules look at. Skipped questions give no reading, so a
+// skipped answer is never read as a low score or as "no concern".
+func CheckInReadings(c Context, checkins []store.CheckIn) (coping, rights []Observation) {
+	for _, ci := range checkins {
+		day := shortDay(ci.Date)
+		if ci.Coping > 0 && ci.Answered("coping") {
+			coping = append(coping, Observation{Key: "checkin:" + ci.ID, Day: ci.Date, At: ci.LoggedAt, Value: ci.Coping,
+				Evidence: c.Catalog.T("evidence.coping", map[string]any{"Day": day, "Coping": ci.Coping})})
+		}
+		if ci.RightsAsked {
+			var labels []string
+			for _, r := range ci.Rights {
+				labels = append(labels, c.Catalog.T("evidence.rights."+r, nil))
+			}
+			rights = append(rights, Observation{Key: "checkin:" + ci.ID, Day: ci.Date, At: ci.LoggedAt, Flag: len(ci.Rights) > 0,
+				Evidence: c.Catalog.T("evidence.rights", map[string]any{"Day": day, "Concerns": strings.Join(labels, ", ")})})
+		}
+	}
+	return coping, rights
+}
+
+// DebriefReadings turns post-shift debriefs into the readings the
+// debrief_stress and warning_signs rules look at.
+func DebriefReadings(c Context, debriefs []store.Debrief) (stress, signs []Observation) {
+	for _, d := range debriefs {
+		day := shortDay(d.Date)
+		if d.StressAnswered {
+			stress = append(stress, Observation{Key: "debrief:" + d.ID, Day: d.Date, At: d.LoggedAt, Value: d.Stress,
+				Evidence: c.Catalog.T("evidence.stress", map[string]any{"Day": day, "Stress": d.Stress})})
+		}
+		if d.SignsAsked {
+			signs = append(signs, Observation{Key: "debrief:" + d.ID, Day: d.Date, At: d.LoggedAt, Value: len(d.WarningSigns),
+				Evidence: c.Catalog.T("evidence.signs", map[string]any{"Day": day, "Count": len(d.WarningSigns),
+					"Of": len(c.Client.Plan.EarlyWarningSigns), "Signs": strings.Join(d.WarningSigns, ", ")})})
+		}
+	}
+	return stress, signs
+}
+
+// CheckInRules evaluates every rule a client's check-ins feed. A rule that
+// fired on an older check-in fires again with the same episode, which adds no
+// incident and no evidence (Raise deduplicates).
+func CheckInRules(c Context, checkins []store.CheckIn) []Firing {
+	coping, rights := CheckInReadings(c, checkins)
+	return firings(LowCoping(c, coping)).and(RightsConcern(c, rights))
+}
+
+// DebriefRules evaluates every rule a client's debriefs feed.
+func DebriefRules(c Context, debriefs []store.Debrief) []Firing {
+	stress, signs := DebriefReadings(c, debriefs)
+	return firings(DebriefStress(c, stress)).and(WarningSigns(c, signs))
+}
+
+type firingList []Firing
+
+func firings(f Firing, ok bool) firingList { return firingList(nil).and(f, ok) }
+
+func (l firingList) and(f Firing, ok bool) firingList {
+	if ok {
+		return append(l, f)
+	}
+	return l
+}
+
+func shortDay(date string) string {
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return d.Format("Mon 2 Jan")
 }
