@@ -1,0 +1,575 @@
+package flows
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// The crisis interceptor reads every message a client sends, before any flow
+// sees it, for suicidal ideation, self-harm and intent to harm others. It is
+// tuned for how people type on a phone — lower case, no punctuation, typos,
+// slang ("kms", "unalive") and indirect phrasing ("everyone would be better
+// off without me") — and against everyday work talk that borrows the same
+// words ("this rota is killing me", "dead on my feet", "I could murder a
+// coffee").
+//
+// It errs towards asking: a message that is worrying but not clear gets an
+// "are you OK?" check with the crisis contacts, rather than silence. A clear
+// one stops the flow, sends the contacts at once and raises an urgent
+// escalation. The labelled phrase set in testdata/crisis_phrases.tsv measures
+// both directions; see crisis_test.go for the thresholds and why.
+//
+// The text is never logged or stored: only the Detection leaves this file.
+
+// Concern says how worrying a message is.
+type Concern int
+
+const (
+	// NoConcern: nothing in the message suggests risk.
+	NoConcern Concern = iota
+	// Worry: distress or ambiguous risk. Ask "are you OK?" and give the contacts.
+	Worry
+	// Crisis: suicidal ideation, self-harm or intent to harm others. Stop,
+	// give the contacts, escalate urgently.
+	Crisis
+)
+
+// Kinds of concern, for the worker's ping and the audit log (never the words).
+const (
+	KindSuicide    = "suicide"
+	KindSelfHarm   = "self_harm"
+	KindHarmOthers = "harm_others"
+	KindDistress   = "distress"
+)
+
+// Detection is what the interceptor found.
+type Detection struct {
+	Concern Concern
+	Kind    string
+}
+
+// DetectCrisis reads one message.
+func DetectCrisis(text string) Detection {
+	s := canonical(text)
+	if s == "" {
+		return Detection{}
+	}
+	for _, re := range safeIdioms {
+		s = re.ReplaceAllString(s, " ~ ")
+	}
+	best := Detection{}
+	// Reports about other people and negated statements are a worry, not a
+	// crisis; they are taken out so the crisis patterns do not see them.
+	for _, p := range shields {
+		if p.re.MatchString(s) {
+			best = Detection{Concern: Worry, Kind: p.kind}
+			s = p.re.ReplaceAllString(s, " ~ ")
+		}
+	}
+	for _, p := range patterns {
+		for _, loc := range p.re.FindAllStringIndex(s, -1) {
+			concern := p.concern
+			if p.negatable && negatedBefore(s[:loc[0]]) {
+				concern = Worry
+			}
+			if concern > best.Concern {
+				best = Detection{Concern: concern, Kind: p.kind}
+			}
+			if best.Concern == Crisis {
+				return best
+			}
+		}
+	}
+	return best
+}
+
+// negatedBefore reports whether the words just before a match negate it:
+// "i'm not suicidal", "i would never hurt myself", "i don't want to die".
+func negatedBefore(prefix string) bool {
+	words := strings.Fields(prefix)
+	for i := len(words) - 1; i >= 0 && i >= len(words)-3; i-- {
+		switch w := words[i]; {
+		case w == "not" || w == "never":
+			return true
+		case w == "no":
+			return i == len(words)-1 // "no suicidal thoughts", but not "no. i want to die"
+		case w == "." || w == "~":
+			return false
+		}
+	}
+	return false
+}
+
+// contractions and slang, after apostrophes are dropped ("don't" → "dont").
+var spelling = map[string]string{
+	"im": "i am", "ive": "i have", "id": "i would", "youre": "you are", "theyll": "they will", "theyd": "they would",
+	"hes": "he is", "shes": "she is", "its": "it is", "whats": "what is", "thats": "that is", "theres": "there is",
+	"lifes": "life is", "tonights": "tonight is", "everyones": "everyone is", "noones": "no one is",
+	"dont": "do not", "doesnt": "does not", "didnt": "did not", "cant": "can not", "cannot": "can not", "cnt": "can not",
+	"wont": "will not", "wouldnt": "would not", "couldnt": "could not", "shouldnt": "should not", "isnt": "is not",
+	"wasnt": "was not", "werent": "were not", "arent": "are not", "aint": "is not", "havent": "have not", "hasnt": "has not",
+	"wanna": "want to", "wana": "want to", "wannna": "want to", "gonna": "going to", "gona": "going to", "gunna": "going to",
+	"gna": "going to", "finna": "going to", "gotta": "have to", "tryna": "trying to", "anymore": "any more",
+	"u": "you", "ur": "your", "r": "are", "2": "to", "every1": "everyone", "some1": "someone", "no1": "no one",
+	"noone": "no one", "nobody": "no one", "somebody": "someone", "everybody": "everyone", "evryone": "everyone",
+	"kms": "kill myself", "kys": "kill yourself", "ctb": "kill myself", "sewerslide": "suicide",
+	"od": "overdose", "ods": "overdose", "oding": "overdosing", "odd": "overdose",
+	"tmrw": "tomorrow", "tmr": "tomorrow", "tomoz": "tomorrow", "tomorow": "tomorrow", "tonite": "tonight", "2nite": "tonight",
+	"myslef": "myself", "mysefl": "myself", "myelf": "myself", "mysel": "myself", "mself": "myself", "meself": "myself",
+	"muself": "myself", "myslf": "myself", "myseld": "myself", "mysef": "myself",
+	"wnat": "want", "wamt": "want", "wnt": "want", "watn": "want", "whant": "want", "wan": "want",
+	"kil": "kill", "kll": "kill", "klil": "kill", "dye": "die", "dei": "die",
+	"sucide": "suicide", "suicde": "suicide", "suiside": "suicide", "suicid": "suicide", "sucid": "suicide", "suecide": "suicide",
+	"sucidal": "suicidal", "suicdal": "suicidal", "suisidal": "suicidal", "suicidle": "suicidal", "suicidel": "suicidal",
+	"suicidial": "suicidal", "suacidal": "suicidal", "sucicidal": "suicidal",
+	"selfharm": "self harm", "selfharmed": "self harmed", "selfharming": "self harming", "shd": "sh", "shing": "sh",
+	"pls": "please", "plz": "please", "cos": "because", "coz": "because", "cuz": "because", "bc": "because",
+	"ppl": "people", "alot": "a lot", "offf": "off", "unalived": "unalive", "unaliving": "unalive",
+}
+
+// fillers carry no meaning for risk and only get between the words that do.
+var fillers = map[string]bool{
+	"just": true, "really": true, "honestly": true, "literally": true, "lowkey": true, "highkey": true,
+	"actually": true, "kinda": true, "so": true, "fr": true, "rn": true, "tbh": true, "lol": true, "lmao": true,
+	"haha": true, "seriously": true, "genuinely": true, "totally": true, "even": true, "ngl": true, "srsly": true,
+	"properly": true, "proper": true, "truly": true, "basically": true,
+}
+
+// fuzzyWords are long, distinctive words worth matching one typo away
+// ("myslef", "suicdal"); short ones would match ordinary words.
+var fuzzyWords = []string{"suicide", "suicidal", "myself", "overdose", "overdosed", "without", "everyone",
+	"goodbye", "hopeless", "worthless", "paracetamol", "unalive", "tablets", "nothing", "anymore"}
+
+// canonical turns a message into space-separated canonical words, with "."
+// for sentence breaks: lower case, apostrophes dropped, contractions and
+// slang spelled out, fillers removed, stretched letters ("diiie") and
+// common typos mended.
+func canonical(text string) string {
+	t := strings.ToLower(text)
+	t = strings.NewReplacer("’", "", "'", "", "‘", "", "`", "").Replace(t)
+	var words []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() == 0 {
+			return
+		}
+		words = append(words, b.String())
+		b.Reset()
+	}
+	for _, r := range t {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		case strings.ContainsRune(".!?;:,\n", r):
+			flush()
+			if len(words) > 0 && words[len(words)-1] != "." {
+				words = append(words, ".")
+			}
+		default:
+			flush()
+		}
+	}
+	flush()
+	var out []string
+	for i, w := range words {
+		w = deLeet(w)
+		if w == "ill" && i+1 < len(words) && willVerbs[words[i+1]] {
+			out = append(out, "i", "will")
+			continue
+		}
+		if fillers[w] {
+			continue
+		}
+		if rep, ok := spelling[w]; ok {
+			out = append(out, strings.Fields(rep)...)
+			continue
+		}
+		out = append(out, mend(w))
+	}
+	for len(out) > 0 && out[0] == "." {
+		out = out[1:]
+	}
+	// "i don't want to live no more" says what "any more" says.
+	return strings.ReplaceAll(strings.Join(out, " "), " no more", " any more")
+}
+
+// willVerbs are what "ill" is followed by when it means "I'll".
+var willVerbs = map[string]bool{"kill": true, "hurt": true, "stab": true, "murder": true, "end": true, "do": true, "be": true,
+	"take": true, "jump": true, "shoot": true, "hang": true, "cut": true, "never": true, "not": true}
+
+// deLeet reads digits inside words as letters ("su1c1de", "k1ll").
+func deLeet(w string) string {
+	hasLetter, hasDigit := false, false
+	for _, r := range w {
+		if unicode.IsLetter(r) {
+			hasLetter = true
+		} else if unicode.IsDigit(r) {
+			hasDigit = true
+		}
+	}
+	if !hasLetter || !hasDigit || w == "every1" || w == "some1" || w == "no1" || w == "2nite" {
+		return w
+	}
+	return strings.NewReplacer("0", "o", "1", "i", "3", "e", "4", "a", "5", "s", "7", "t", "@", "a", "$", "s").Replace(w)
+}
+
+// mend maps a word to a pattern word it is clearly a version of: the same
+// letters stretched ("diiiie", "killl"), a dropped final g ("cuttin"), or
+// one typo from a long distinctive word.
+func mend(w string) string {
+	if vocabulary[w] {
+		return w
+	}
+	if v, ok := squashed[squash(w)]; ok {
+		return v
+	}
+	if strings.HasSuffix(w, "in") && vocabulary[w+"g"] {
+		return w + "g"
+	}
+	if len(w) >= 6 {
+		for _, k := range fuzzyWords {
+			if oneEditApart(w, k) {
+				if rep, ok := spelling[k]; ok {
+					return rep
+				}
+				return k
+			}
+		}
+	}
+	return w
+}
+
+// squash collapses runs of a repeated letter: "diiie" → "die", "kill" → "kil".
+func squash(w string) string {
+	var b strings.Builder
+	var last rune
+	for i, r := range w {
+		if i > 0 && r == last {
+			continue
+		}
+		b.WriteRune(r)
+		last = r
+	}
+	return b.String()
+}
+
+// oneEditApart reports whether a and b differ by one insertion, deletion,
+// substitution or swap of neighbouring letters.
+func oneEditApart(a, b string) bool {
+	if a == b {
+		return false
+	}
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) < len(rb) {
+		ra, rb = rb, ra
+	}
+	switch len(ra) - len(rb) {
+	case 0:
+		var diff []int
+		for i := range ra {
+			if ra[i] != rb[i] {
+				diff = append(diff, i)
+				if len(diff) > 2 {
+					return false
+				}
+			}
+		}
+		if len(diff) == 1 {
+			return true
+		}
+		return len(diff) == 2 && diff[1] == diff[0]+1 && ra[diff[0]] == rb[diff[1]] && ra[diff[1]] == rb[diff[0]]
+	case 1:
+		i := 0
+		for i < len(rb) && ra[i] == rb[i] {
+			i++
+		}
+		return string(ra[i+1:]) == string(rb[i:])
+	}
+	return false
+}
+
+// Pattern macros, expanded before compiling.
+var macros = strings.NewReplacer(
+	"ME", `(?:myself|my self|me self)`,
+	"INTENT", `(?:want to|wanted to|wanting to|going to|will|plan to|planning to|planned to|thinking about|thinking of|think about|thought about|thought of|tempted to|ready to|about to|decided to|should|might|may|need to|have to|try to|tried to|trying to|wish i could|would like to|feel like|i am|am)`,
+	"PERSON", `(?:him|her|them|someone|people|everyone|them all|you|my (?:manager|boss|supervisor|colleague|colleagues|coworker|co worker|partner|wife|husband|boyfriend|girlfriend|mum|mom|dad|kids|son|daughter|team leader|line manager)|the (?:manager|boss|supervisor|kids|baby|customer|customers)|the next (?:customer|person|one)|whoever|that (?:guy|man|woman|customer|idiot|bloke|girl|lad|person))`,
+	"PILLS", `(?:pills|tablets|paracetamol|meds|medication|medicine|sleeping pills|co codamol|codeine|painkillers|antidepressants|packet|bottle|box|packets)`,
+	" END", `(?: \.|$)`,
+	"GAP", `(?:[^.\s]\S* ){0,4}`,
+	"DESIRE", `(?:want|wanted|wanting|wants|wish|wishing|hope|hoping|ready|plan|planning|going to|will|should|need|needs|tempted|considering|thinking about|thinking of|decided|might as well|feel like|deserve|deserves|pray|praying)`,
+	"DEATH", `(?:die|be dead|kill ME|end my life|end it all|not wake up|never wake up|not exist|stop existing|unalive|overdose|take my (?:own )?life)`,
+)
+
+// compile joins patterns into one expression, so a message is scanned once
+// per group rather than once per phrase.
+func compile(ps ...string) *regexp.Regexp {
+	for i, p := range ps {
+		ps[i] = macros.Replace(p)
+	}
+	return regexp.MustCompile(`(?:^| )(?:` + strings.Join(ps, "|") + `)(?: |$)`)
+}
+
+type crisisPattern struct {
+	re        *regexp.Regexp
+	concern   Concern
+	kind      string
+	negatable bool // "not", "never" or "no" just before makes it a worry
+}
+
+func pat(concern Concern, kind string, negatable bool, ps ...string) []crisisPattern {
+	return []crisisPattern{{re: compile(ps...), concern: concern, kind: kind, negatable: negatable}}
+}
+
+// safeIdioms are everyday phrases that borrow risk words; they are blanked
+// out before matching, so a real risk phrase elsewhere in the message is
+// still seen.
+var safeIdioms = []*regexp.Regexp{compile(
+	`(?:die|died|dying|dead) (?:of|from|with) (?:embarrassment|embarassment|boredom|laughter|laughing|shame|heat|cold|thirst|hunger|curiosity|happiness)`,
+	`(?:die|died|dying) laughing`, `to die for`, `dying (?:for|to) (?:a|an|the|some|get|know|see|go|hear|try|meet|start|leave)`,
+	`(?:cut|cutting|burnt|burned|burn|burning|hurt|hurting|scratched|hit) ME (?:on (?:the|a|an|my|some|his|her)|shaving|chopping|slicing|opening|at work|at the gym|by accident|accidentally|while|when|cooking|lifting|playing|falling|tripping|in the)`,
+	`(?:cut|burnt|burned|hurt|scratched) my (?:arm|hand|finger|thumb|leg|foot|wrist|back|knee|ankle) (?:on (?:the|a|an|my|some)|with|at|when|while|lifting|falling|playing|opening)`,
+	`(?:nearly|almost) killed ME (?:tripping|falling|slipping|on|laughing|running)`,
+	`took (?:all )?my (?:meds|pills|tablets|medication) (?:this morning|today|tonight|on time|as usual|like normal|as prescribed)`,
+	`suicide (?:squad|prevention|awareness|training|hotline|helpline|forest|watch|bomber|door|doors|mission|runs|run|shift|drills)`,
+	`self harm (?:training|awareness|policy|policies)`,
+	`die (?:my|your|her|his|their) hair`,
+	`disappear (?:under|into) (?:my|the) (?:duvet|bed|covers|blanket|sofa)`,
+	`(?:day|days|time|week) off myself`, `top (?:myself|me) up`,
+)}
+
+// shields are worries that would otherwise read as a crisis: other people's
+// words reported, or death talked about that is not the client's own.
+var shields = append(
+	pat(Worry, KindSuicide, false,
+		`(?:kill|killing|killed|kills|hurt|hurting|hurts|harm|harming|cut|cutting|end|ending|unalive) (?:herself|himself|themselves|themself|yourself)`,
+		`(?:died|death|deaths|lost \S+|lost) (?:by|to|from|through) suicide`,
+		`(?:end|ending|take|taking|took) (?:his|her|their) (?:own )?life`,
+		`(?:not|never|no) (?:suicidal|feeling suicidal)`,
+		`(?:thought|felt like|think|feel like) i (?:was|am|were) (?:going to|gonna) die`,
+	),
+	pat(Worry, KindSuicide, false, `(?:she|he|they) (?:wants|want|wanted|is going|said she wants|said he wants) to die`)...,
+)
+
+// patterns are the risk phrases, clearest first.
+var patterns = concat(
+	// Suicidal ideation.
+	pat(Crisis, KindSuicide, true,
+		`(?:kill|killing|killed|kills|end|ending|ended|unalive|hang|hanging|hanged|drown|drowning|shoot|shooting|gas|gassing|poison|poisoning|suffocate|smother) ME`,
+		`(?:to|will|might|could|should|going to|gonna) (?:off|top) ME`,
+		`unalive`, `suicide`, `suicidal`, `sewer slide`,
+		`(?:want|wanted|wanting|wants|wish|wishing|need|needs|ready|deserve|deserves|going) to die`,
+		`i (?:should|need to|am going to|will|am gonna) die`,
+		`(?:want|wanna|wish) to be dead`, `(?:i|i would|would) rather (?:be dead|die)`, `rather be dead`,
+		`(?:take|taking|took|taken|end|ending|ended) my (?:own )?life`,
+		`(?:overdose|overdosed|overdosing)`,
+		`(?:INTENT|i am|am) (?:going to )?end(?:ing)? (?:it|things)(?: (?:tonight|today|now|soon|here|yesterday|again|before|last night|all))?(?: END| i| because| and| after| if| when| but| so)`,
+		`(?:INTENT|i am|am) (?:going to )?end(?:ing)? (?:it all|everything)`,
+		`(?:thinking|thoughts|think|thought) (?:about|of) (?:dying|death|ending my life|being dead|not being here|not being alive)`,
+	),
+	pat(Crisis, KindSuicide, false,
+		`(?:thinking|thoughts|think|thought|thinkin) (?:about|of) (?:killing ME|suicide|ending it all|taking my life)`,
+		`DESIRE GAPDEATH`,
+		`(?:want|wanna|wish|hope|hoping) GAP(?:sleep forever|disappear forever|be gone forever|not be here any more|be dead)`,
+		`end(?:ing)? it all`,
+		`(?:better|happier|easier|nicer)(?: off| of)?(?: for (?:everyone|them|everybody|\S+))? without me`,
+		`(?:better|happier|easier) GAPif i (?:was|were|am) (?:gone|dead|not (?:here|around|alive))`,
+		`(?:better|happier|easier) GAPif i (?:died|disappeared|killed ME|left for good)`,
+		`(?:no|not have a|not have any|not any|lost my|lost the|what is my|no more) reasons? to (?:live|keep living|keep going|go on|carry on|be alive|stay alive|be here|exist)`,
+		`wish (?:i|that i) (?:was|were) not (?:alive|born)`, `wish (?:i|that i) (?:was|were) not (?:here|around) any more`,
+		`done (?:with )?(?:living|being alive|existing)`,
+		`can not (?:keep |carry on |go on )?(?:living|live) like this`,
+		`(?:do not want to|can not|not want to) (?:carry on|keep|go on) living`,
+		`last day (?:on earth|alive|ever|of my life)`, `want (?:this|today|tonight) to be my last`,
+		`(?:crash|crashing|crashed) (?:my|the) car (?:on purpose|deliberately)`,
+		`(?:drive|driving|drove) (?:off|into) (?:the road|a cliff|the bridge|a bridge|a wall|a tree|oncoming)`,
+		`(?:too|to) many PILLS`, `(?:sav|saving|saved|save|stockpil|stockpiling|stockpiled|hoard|hoarding) (?:up )?(?:my |all my )?PILLS`,
+		`(?:knife|blade|razor) GAP(?:on|to|against) ME`, `use it on ME`,
+		`(?:wrote|written|writing|left|leaving|write) (?:a |my )?(?:note|notes|letter|letters) (?:for|to) (?:my family|everyone|my kids|my mum|my partner|my wife|my husband|my children|my parents|my mom|my dad)`,
+		`goodbye (?:everyone|all|world|forever|cruel world)`, `(?:last|final) (?:message|goodbye)`,
+		`(?:will not|not going to) hear from me (?:again|ever)`, `(?:i will|i am going to) be gone (?:soon|by|tomorrow|tonight|forever)`,
+		`i am saying goodbye END`,
+		`(?:can not|not able to|unable to|not think i can|not sure i can|not going to be able to) keep ME safe`,
+		`not (?:going to be|be) safe (?:tonight|today|right now)`, `i am not going to be safe END`,
+		`PILLS saved up`, `(?:counted|counting|count) out (?:my |all my |the )?PILLS`,
+		`(?:ways|how) to (?:die|kill ME|end (?:it|my life)|overdose|hang ME)`, `how many PILLS (?:it would take|to take|would kill|to die|would it take)`,
+		`(?:i know|worked out|i have worked out) how i (?:would|will|am going to) do it`, `i have a plan END`, `have a plan and i know (?:when|how) END`,
+		`(?:tonight|today) (?:i am|is) (?:going to do it|the night|the day) END`,
+		`want out (?:of life|of this life|permanently|for good|of everything|of living)`,
+		`DESIRE GAP(?:be gone|not be here|not be around)(?: any more| forever)? END`, `DESIRE GAPnot be alive`,
+		`(?:fine|ok|okay|alright)(?: off)?(?: for (?:everyone|them|everybody|\S+))? without me`,
+		`(?:they|everyone|family|kids|you|world|people) GAPbe better (?:off|of) END`,
+		`(?:death|dying|being dead|not existing|not being here) (?:would be|is|seems|feels like|would feel like) (?:easier|a relief|better|the answer|the only way|peaceful|welcome|a release|the only option)`,
+		`(?:hope|hopes|hoping|wish|wishes|pray|would not care if|would not mind if) GAP(?:crash|crashed|hit me|hits me|run me over|runs me over|get hit|got hit|gets me|kills me|killed)`,
+		`(?:can not|do not) see ME (?:being )?(?:alive|here|around) (?:next|in|by|much|for)`,
+		`(?:will not|not going to) make it (?:to|till|until|through) (?:christmas|my birthday|next year|the weekend|tomorrow|the end of the (?:week|month|year)|next week|new year)`,
+		`feel like dying`, `can not do (?:life|living) any more`, `^end it END`,
+		`(?:thinking|thought|think) about jumping`, `(?:sat|stood|standing|sitting) on (?:the|a) (?:bridge|ledge|edge|roof|railway)`,
+		`(?:fantasise|fantasize|fantasising|fantasizing|dream|dreaming|daydream|daydreaming) about (?:dying|death|killing ME|being dead)`,
+	),
+	pat(Crisis, KindSelfHarm, false,
+		`(?:hurt|hurting|burnt|burned|burn|burning|cut|cutting|punched|punch|hit|hitting|scratched|scratching|bit|biting|starved|starving) GAP(?:on purpose|deliberately)`,
+		`(?:till|until) (?:they|it|i|my \S+) (?:bleed|bled|bleeds|bleeding)`,
+		`(?:want|wanna|need|going|urge|tempted|have) to cut(?: again| tonight| myself| END)`,
+		`i cut (?:again|last night|yesterday|tonight|this morning)`,
+		`(?:till|until) (?:they|it|i|my \S+) (?:hurt|hurts)`, `to cut (?:badly|so bad|bad)`, `(?:^|\. )sh (?:again|last night|yesterday)`, `sh again`,
+		`made ME bleed`, `(?:carved|carving|carve) (?:into )?(?:my )?(?:arm|arms|skin|leg|legs|wrist|wrists|thigh|thighs)`,
+		`deserve to (?:be hurt|suffer|be punished|feel pain)`,
+	),
+	pat(Crisis, KindHarmOthers, false,
+		`burn GAPdown with (?:them|him|her|everyone|people)`,
+		`(?:pay|hurt|get) GAP(?:with|using) (?:a|my) (?:knife|gun|machete|blade|weapon)`,
+		`(?:knife|gun|blade|machete|weapon) GAPfor (?:him|her|them|my (?:manager|boss|supervisor|colleague|partner))`,
+		`(?:fantasise|fantasize|fantasising|fantasizing|dream|dreaming|daydream|daydreaming) about (?:killing|hurting|stabbing|shooting|murdering) PERSON`,
+	),
+	pat(Crisis, KindSuicide, false,
+		`wish (?:i|that i) (?:was|were|had) (?:dead|died)`, `better (?:off|of) dead`,
+		`better (?:off|of) without me`,
+		`better (?:off|of|for \S+|for everyone|for them) if i (?:was|were|am) (?:not (?:here|around|alive)|gone|dead)`,
+		`better (?:off|of|for \S+|for everyone|for them) if i (?:died|disappeared|was gone|left for good)`,
+		`(?:no one|nobody) (?:would|will|is going to|going to) (?:miss|notice|care)(?: \S+){0,3} if i (?:was|were|died|disappeared|killed|am|went|was not|were not)`,
+		`(?:no one|nobody) (?:would|will) (?:miss|notice) (?:me|i am gone|i was gone)`,
+		`(?:no|not any|nothing|no real) (?:reason|point) (?:to|in|of) (?:live|living|being alive|being here|going on|life|existing|carrying on)`,
+		`nothing (?:left )?to live for`, `no reason to live`,
+		`what is the point (?:of|in) (?:living|life|being alive|going on|existing|being here|carrying on)`,
+		`life (?:is )?(?:not|no longer) worth (?:living|it any more|it)`, `not worth living`,
+		`(?:tired|sick) of (?:being alive|living|life|existing)`,
+		`give up on (?:life|living)`, `given up on (?:life|living)`,
+		`(?:do not|never) (?:want|wish) to (?:live|be alive|exist|be around)(?: any more)? END`,
+		`(?:do not|never) (?:want|wish) to (?:live|be alive|exist|be here|be around) any more`,
+		`(?:do not|never) (?:want|wish) to be alive`,
+		`(?:do not|never) want to wake up(?: (?:tomorrow|again|ever|ever again|any more|in the morning))? END`,
+		`(?:hope|hoping|wish|pray|praying) (?:i|that i) (?:do not|never|would not|will not|dont|wont) wake up`,
+		`(?:sleep|go to sleep|fall asleep|sleeping) and (?:never|not) wake up`,
+		`(?:stop|cease to|not) exist(?:ing)?`,
+		`can not live like this any more`,
+		`want (?:it|everything|it all|my life|all of it) (?:all )?to (?:end|be over)`,
+		`(?:jump|jumping|jumped|throw ME|throwing ME|threw ME) (?:off|from|in front of|under|into) (?:a |the )?(?:\S+ )?(?:bridge|building|roof|train|bus|lorry|car|cliff|car park|tower|balcony|window|traffic|river|sea|multi storey)`,
+		`(?:step|stepping|stepped|walk|walking|walked|run|running|drive|driving|crash|crashing) (?:out )?(?:in front of|into) (?:a |the )?(?:\S+ )?(?:train|bus|lorry|car|traffic|wall|tree|river|sea)`,
+		`want to jump END`,
+		`(?:standing|stood|sat|sitting|i am|am) on (?:the|a) (?:bridge|ledge|edge|roof)(?: now| right now)? END`,
+		`(?:take|took|taken|taking|swallow|swallowed|swallowing|down|downed|downing) (?:all|a load of|loads of|a lot of|lots of|the whole|a whole|a bottle of|a box of|a packet of|a handful of|handfuls of|every|all of|all the|all of my|all my|the rest of|all of the) GAPPILLS`,
+		`(?:got|have|bought|have got|i have) (?:the|a|some|my) (?:pills|tablets|rope|noose)s? (?:ready|here|in front of me|lined up|with me|out)`,
+		`(?:have|got|bought) (?:the|a) (?:rope|noose)`, `noose`,
+		`(?:suicide|goodbye) (?:note|letter)`, `(?:written|wrote|writing|write) (?:a|my) goodbye`,
+		`this is (?:my )?goodbye(?: END| everyone| to everyone| to you| to all| forever)`, `goodbye forever`, `saying (?:my )?goodbyes? to (?:everyone|you all|all of you|you)`,
+		`(?:will not|not going to|am not going to) be (?:around|here|alive) (?:for )?(?:much longer|long|any more|after tonight|by tomorrow)`,
+		`by the time you (?:read|see|get) this`,
+		`(?:slit|slitting|cut|cutting|slash|slashing) my (?:wrist|wrists|throat)`,
+	),
+	// Self-harm.
+	pat(Crisis, KindSelfHarm, true,
+		`(?:cut|cutting|cuts|cutted|burn|burning|burnt|burned|harm|harming|harmed|hurt|hurting|hit|hitting|punch|punching|scratch|scratching|scratched|punish|punishing|starve|starving|bite|biting|bruise|bruising) ME`,
+		`self (?:harm|harmed|harming|harms|injury|injure|injured|injuring)`,
+	),
+	pat(Crisis, KindSelfHarm, false,
+		`(?:cutting|self harming|harming|burning) again`, `(?:been|started|start|starting) cutting(?: again)? END`,
+		`urges? to (?:cut|self harm|sh|hurt|harm|burn)`, `to sh(?: END| again| tonight| today)`, `i sh (?:last|again|yesterday|today|this)`,
+		`(?:blade|razor|knife) (?:to|on|against|across|in) my (?:wrist|wrists|arm|arms|skin|leg|legs|thigh|thighs)`,
+		`(?:cut|cutting|slash|slashing) my (?:arm|arms|legs|thighs|skin|thigh)(?: again| END)`,
+	),
+	// Intent to harm others.
+	pat(Crisis, KindHarmOthers, true,
+		`(?:going to|will|want to|plan to|planning to|about to|i will|feel like|thinking about|thinking of|am going to) (?:kill|killing|stab|stabbing|shoot|shooting|murder|murdering|strangle|strangling|knife|hurt|hurting|harm|harming|attack|attacking|beat up|beating up) PERSON`,
+		`(?:kill|murder|stab|shoot) (?:someone|everyone|people|them all)`,
+		`(?:bring|bringing|brought|take|taking|carry|carrying) (?:a|my) (?:knife|gun|weapon|blade|machete) (?:to|into|in to|in) (?:work|the office|the shop|the store|tomorrow|with me|the warehouse)`,
+		`shoot up (?:the|my) (?:place|work|office|shop|school|store)`,
+	),
+	// Worries: distress without a clear statement of risk.
+	pat(Worry, KindDistress, false,
+		`can not go on(?: like this| any more)? END`, `can not go on like this`,
+		`can not (?:do|take|handle) (?:this|it|any of this|life)(?: any more)? END`, `can not (?:do|take|handle) (?:this|it|life) any more`,
+		`can not cope`, `not coping`,
+		`i give up END`, `give up on (?:everything|myself)`, `(?:feel like|want to) giv(?:e|ing) up END`,
+		`what is the point END`, `what is the point (?:of|in) (?:anything|it all|everything|trying|any of this)`,
+		`hopeless`, `no hope`, `no way out(?: END| of (?:this|it|here))`, `(?:feel|am|i am) trapped`,
+		`hate (?:myself|my life|my self|being me|being alive)`, `worthless`, `burden`,
+		`no one (?:cares|would care|will care) END`, `no one (?:cares|would care|will care|gives a \S+) (?:about me|if i|whether i)`,
+		`dark (?:place|thoughts)`, `thoughts (?:are|feel|have been|were|getting) (?:dark|scary|bad|horrible)`, `(?:bad|scary|horrible|awful|intrusive|dark) thoughts`, `can not stop the thoughts`,
+		`(?:do not|never) feel safe`, `(?:i am|am) not safe`,
+		`i am (?:not|no) (?:ok|okay|alright|coping)(?: at all)? END`,
+		`i need help END`, `need help (?:i|please|now)`, `(?:please|someone) help(?: me)? END`, `^help me END`,
+		`wish (?:i|that i) (?:was|were|had) never (?:been )?born`,
+		`(?:want to|wanna) disappear`, `run away and never come back`,
+		`(?:see no|do not see a|do not see the|no|do not have a|have no) (?:future|way forward)`,
+		`(?:see no|do not see a|do not see the|no) point(?: any more| END| in (?:anything|living|life|trying|going on)| of (?:anything|living|life|trying))`,
+		`can not see a (?:way forward|way out|future)`,
+		`kill me now`, `(?:someone|please) kill me`, `^kill me END`,
+		`(?:i will|swear) kill PERSON`,
+		`could (?:kill|murder|strangle|stab) PERSON`,
+		`(?:want to|going to|could|will|feel like) (?:punch|batter|hit|slap|deck|smack|thump|beat) (?:him|her|them|someone|my \S+|the (?:manager|boss|supervisor|customer))`,
+		`make (?:them|him|her) (?:all )?pay`, `(?:they will|he will|she will) be sorry`,
+		`do not want to be here END`, `(?:will not|not going to|am not going to) be (?:around|here) tomorrow END`,
+		`(?:pain|it|everything|this) to stop END`,
+		`relapsed`,
+		`(?:is )?(?:it|life) worth it END`, `wonder (?:if|whether) (?:it is|life is|living is) worth it`,
+		`(?:everything|life|my life|it all) (?:is|feels|seems) pointless`,
+		`done with (?:everything|life|it all)`, `tired of everything`,
+		`i am (?:falling apart|breaking down|having a breakdown)`, `having a (?:breakdown|nervous breakdown)`,
+		`scared (?:of what i might do|i might do something)`, `might do something stupid`,
+		`do not want to live like this`,
+		`can not (?:carry on|keep going|keep doing this|take much more|take any more)`, `breaking point`, `feel like i am drowning`,
+		`(?:not see any|not have any|lost all|lost) hope`, `hate (?:who i am|what i am|everything about me)`,
+		`no one (?:would|will) (?:notice|miss me|care)`, `(?:everyone|they all|everybody) hates? me`,
+		`scared of ME`, `scared (?:i will|i might|i am going to) do something`, `(?:going to|might|will|could) do something (?:bad|stupid|silly|dangerous)`,
+		`help me please`, `need someone to talk to`, `run away from (?:everything|it all|life)`,
+		`(?:it all|thoughts|voices|pain|everything) to stop`, `what is the point any more`, `nothing matters`, `empty inside`,
+		`i am giving up END`, `giv(?:e|ing) up on (?:everything|myself|life)`,
+		`(?:life|everything|my life) (?:is|feels|seems) (?:meaningless|pointless|empty)`, `smash (?:his|her|their) face`,
+		`(?:want to|wanna) (?:disappear|vanish)`, `burn GAPdown`,
+		`i am (?:struggling|not coping|losing it) END`, `struggling (?:to keep going|to cope|to go on|with everything|with life)`, `struggling much`,
+		`(?:everything|it all|it is all|all) (?:is |feels )?too much`, `i (?:am|feel) (?:low|alone|empty|worthless|hopeless) END`,
+		`(?:at|hit|hitting|reached) rock bottom`, `(?:despise|loathe|disgusted with|disgust|sick of) ME`, `waste of (?:space|oxygen|air)`,
+		`failure at everything`, `i am (?:a|such a) failure`, `no one (?:likes|loves|wants) me`, `i have no one END`,
+		`(?:do not|would not) care (?:what happens to me|if i live or die|if i die|if something happened to me)`, `would not mind if (?:something|anything) (?:happened|happens) to me`,
+		`scared of my thoughts`, `thoughts scare me`, `thoughts i should not`, `losing my mind`,
+		`get (?:someone|help) END`, `have given up END`, `point (?:of|in) me END`, `see a way out(?: END| of (?:this|it))`, `can not any more END`,
+		`how much (?:longer|more) (?:i can|can i)`, `(?:in|at) a (?:bad|dark|horrible|awful|terrible|scary) (?:way|place)`,
+		`not in a good (?:place|way|headspace) END`, `head is not in a good place`, `dark day`, `(?:hate|do not recognise|do not recognize) ME`,
+	),
+)
+
+func concat(lists ...[]crisisPattern) []crisisPattern {
+	var out []crisisPattern
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// vocabulary is every word the patterns use, so mend knows what to aim for;
+// squashed maps each one's squashed form back to it.
+var vocabulary, squashed = func() (map[string]bool, map[string]string) {
+	v := map[string]bool{}
+	word := regexp.MustCompile(`[a-z]+`)
+	add := func(p string) {
+		for _, w := range word.FindAllString(macros.Replace(p), -1) {
+			v[w] = true
+		}
+	}
+	for _, p := range concat(shields, patterns) {
+		add(p.re.String())
+	}
+	for _, r := range spelling {
+		add(r)
+	}
+	// Regexp syntax leaves fragments like "i" and "s"; harmless, as they are words anyway.
+	sq := map[string]string{}
+	for w := range v {
+		if len(w) < 3 {
+			continue
+		}
+		k := squash(w)
+		if prev, ok := sq[k]; ok && prev != w {
+			sq[k] = "" // two words squash alike: leave such inputs alone
+			continue
+		}
+		sq[k] = w
+	}
+	for k, w := range sq {
+		if w == "" {
+			delete(sq, k)
+		}
+	}
+	return v, sq
+}()
