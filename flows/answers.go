@@ -299,12 +299,13 @@ var months = map[string]time.Month{
 // beyond a year is almost always a typo.
 const MaxAhead = 366 * 24 * time.Hour
 
-// ParseDate reads a day after today on the client's calendar: "friday",
+// ParseFutureDay reads a day after today on the client's calendar, as a
+// client types it for a pause or a snooze: "friday",
 // "next monday", "tomorrow", "1 dec", "1st of December", "december 1",
 // "01/12", "1/12/2026", "2026-12-01", "a week", "in 2 weeks", "3 days",
 // "next week" (its Monday). today is the client's local date; the result
 // is midnight at the start of that day, in today's location.
-func ParseDate(s string, today time.Time) (time.Time, bool) {
+func ParseFutureDay(s string, today time.Time) (time.Time, bool) {
 	y, m, d := today.Date()
 	day0 := time.Date(y, m, d, 0, 0, 0, 0, today.Location())
 	n := normalise(s)

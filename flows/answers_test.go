@@ -169,7 +169,7 @@ func TestParseMulti(t *testing.T) {
 	}
 }
 
-func TestParseDate(t *testing.T) {
+func TestParseFutureDay(t *testing.T) {
 	loc, _ := time.LoadLocation("Europe/London")
 	today := time.Date(2026, 11, 25, 14, 0, 0, 0, loc) // a Wednesday
 	tests := []struct {
@@ -210,12 +210,12 @@ func TestParseDate(t *testing.T) {
 		{"whenever", "", false},
 	}
 	for _, tt := range tests {
-		got, ok := ParseDate(tt.in, today)
+		got, ok := ParseFutureDay(tt.in, today)
 		if ok != tt.ok || ok && got.Format(time.DateOnly) != tt.want {
-			t.Errorf("ParseDate(%q) = %s %v, want %s %v", tt.in, got.Format(time.DateOnly), ok, tt.want, tt.ok)
+			t.Errorf("ParseFutureDay(%q) = %s %v, want %s %v", tt.in, got.Format(time.DateOnly), ok, tt.want, tt.ok)
 		}
 		if ok && (got.Hour() != 0 || got.Location() != loc) {
-			t.Errorf("ParseDate(%q) = %v, want local midnight", tt.in, got)
+			t.Errorf("ParseFutureDay(%q) = %v, want local midnight", tt.in, got)
 		}
 	}
 }
@@ -302,7 +302,7 @@ func FuzzParseMulti(f *testing.F) {
 	})
 }
 
-func FuzzParseDate(f *testing.F) {
+func FuzzParseFutureDay(f *testing.F) {
 	for _, s := range []string{"friday", "next week", "1 dec", "01/12", "1/12/2026", "2026-12-01", "in 2 weeks", "the 5th", "31 feb", "soon", ""} {
 		f.Add(s)
 	}
@@ -310,9 +310,9 @@ func FuzzParseDate(f *testing.F) {
 	today := time.Date(2026, 11, 25, 14, 0, 0, 0, loc)
 	day0 := time.Date(2026, 11, 25, 0, 0, 0, 0, loc)
 	f.Fuzz(func(t *testing.T, s string) {
-		d, ok := ParseDate(s, today)
+		d, ok := ParseFutureDay(s, today)
 		if ok && (!d.After(day0) || d.Sub(day0) > MaxAhead || d.Hour() != 0 || d.Minute() != 0) {
-			t.Fatalf("ParseDate(%q) = %v: not a later day within a year", s, d)
+			t.Fatalf("ParseFutureDay(%q) = %v: not a later day within a year", s, d)
 		}
 	})
 }
