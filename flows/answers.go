@@ -278,7 +278,7 @@ func ParseMulti(s string, choices []Choice) ([]string, bool) {
 	return ordered, len(ordered) > 0
 }
 
-var weekdays = map[string]time.Weekday{
+var dayWords = map[string]time.Weekday{
 	"sunday": time.Sunday, "sun": time.Sunday, "monday": time.Monday, "mon": time.Monday,
 	"tuesday": time.Tuesday, "tue": time.Tuesday, "tues": time.Tuesday,
 	"wednesday": time.Wednesday, "wed": time.Wednesday, "weds": time.Wednesday,
@@ -286,7 +286,7 @@ var weekdays = map[string]time.Weekday{
 	"friday": time.Friday, "fri": time.Friday, "saturday": time.Saturday, "sat": time.Saturday,
 }
 
-var months = map[string]time.Month{
+var monthWords = map[string]time.Month{
 	"january": time.January, "jan": time.January, "february": time.February, "feb": time.February,
 	"march": time.March, "mar": time.March, "april": time.April, "apr": time.April, "may": time.May,
 	"june": time.June, "jun": time.June, "july": time.July, "jul": time.July,
@@ -328,7 +328,7 @@ func ParseFutureDay(s string, today time.Time) (time.Time, bool) {
 	case len(words) == 2 && words[0] == "next" && words[1] == "month":
 		out = time.Date(y, m+1, 1, 0, 0, 0, 0, today.Location())
 	default:
-		if wd, ok := weekdays[words[len(words)-1]]; ok && (len(words) == 1 || len(words) == 2 && words[0] == "next") {
+		if wd, ok := dayWords[words[len(words)-1]]; ok && (len(words) == 1 || len(words) == 2 && words[0] == "next") {
 			out = day0.AddDate(0, 0, 1)
 			for out.Weekday() != wd {
 				out = out.AddDate(0, 0, 1)
@@ -421,7 +421,7 @@ func calendarDate(words []string, day0 time.Time) (time.Time, bool) {
 		if w == "of" {
 			continue
 		}
-		if mo, ok := months[w]; ok && month == 0 {
+		if mo, ok := monthWords[w]; ok && month == 0 {
 			month = mo
 			continue
 		}
