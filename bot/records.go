@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"steady/flows"
+	"steady/flows/report"
 	"steady/scheduler"
 	"steady/store"
 	"steady/store/redisstore"
@@ -294,4 +295,93 @@ func (e *Engine) scheduleReview(ctx context.Context, a store.Adjustment) error {
 		return nil
 	}
 	return e.sched.Add(ctx, occ)
+}
+
+// Summary is a client summary: short text and the sleep-and-stress chart (PNG).
+type Summary struct {
+	Text  string
+	Chart []byte
+}
+
+// ClientSummary is the worker's view of a client: the last 14 nights' sleep
+// and the debrief stress trend as a chart, recent check-ins, open incidents,
+// adjustments and consents. The read is audited. When the member of staff
+// may not see the client, Text says so and Chart is empty.
+func (e *Engine) ClientSummary(ctx context.Context, staffID, clientID string) (Summary, error) {
+	c, deny, err := e.staffRead(ctx, staffID, clientID, "summary")
+	if err != nil || deny != "" {
+		return Summary{Text: deny}, err
+	}
+	return e.summary(ctx, c, false)
+}
+
+// MySummary is a client's own summary and chart (/mydata), for the Discord
+// user asking. Strangers get the usual explanation and nothing else.
+func (e *Engine) MySummary(ctx context.Context, discordUserID string) (Summary, error) {
+	c, ok, err := e.clientByDiscord(ctx, discordUserID)
+	if err != nil || !ok {
+		return Summary{Text: e.cat.T("stranger", nil)}, err
+	}
+	b := e.store.Batch(c.ID)
+	b.Audit(store.AuditEvent{At: e.clock.Now(), Actor: "client", Action: "records.viewed", Reason: "own summary"})
+	if _, err := b.Commit(ctx, -1); err != nil {
+		return Summary{}, err
+	}
+	return e.summary(ctx, c, true)
+}
+
+func (e *Engine) clientByDiscord(ctx context.Context, discordUserID string) (store.Client, bool, error) {
+	id, err := e.store.ClientIDByDiscord(ctx, discordUserID)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Client{}, false, nil
+	}
+	if err != nil {
+		return store.Client{}, false, err
+	}
+	c, err := e.store.Client(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return c, false, nil
+	}
+	return c, err == nil, err
+}
+
+// summaryCheckInWeeks is how far back the summary looks for check-ins.
+const summaryCheckInWeeks = 8
+
+func (e *Engine) summary(ctx context.Context, c store.Client, forClient bool) (Summary, error) {
+	loc, err := c.Location()
+	if err != nil {
+		return Summary{}, err
+	}
+	local := e.clock.Now().In(loc)
+	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
+	fortnight := today.AddDate(0, 0, -(report.ChartNights - 1)).Format(time.DateOnly)
+	from := fortnight
+	if c.JobStart != "" && c.JobStart < from {
+		from = c.JobStart // the first month's trend
+	}
+	d := report.SummaryData{Client: c, Today: today, ForClient: forClient, WorkerName: c.WorkerID}
+	if w, err := e.store.Worker(ctx, c.WorkerID); err == nil {
+		d.WorkerName = w.Name
+	}
+	if d.Nights, err = e.store.SleepEntries(ctx, c.ID, fortnight); err != nil {
+		return Summary{}, err
+	}
+	if d.Debriefs, err = e.store.Debriefs(ctx, c.ID, from, ""); err != nil {
+		return Summary{}, err
+	}
+	if d.CheckIns, err = e.store.CheckIns(ctx, c.ID, today.AddDate(0, 0, -7*summaryCheckInWeeks).Format(time.DateOnly), ""); err != nil {
+		return Summary{}, err
+	}
+	if d.Incidents, err = e.store.Incidents(ctx, c.ID); err != nil {
+		return Summary{}, err
+	}
+	if d.Adjustments, err = e.store.Adjustments(ctx, c.ID); err != nil {
+		return Summary{}, err
+	}
+	png, err := report.Chart(e.cat, d.Chart())
+	if err != nil {
+		return Summary{}, err
+	}
+	return Summary{Text: report.Summary(e.cat, d), Chart: png}, nil
 }

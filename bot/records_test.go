@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -207,5 +208,43 @@ func TestRecordJobSetsTheSustainmentClock(t *testing.T) {
 	evs, err := b.store.JobEvents(b.ctx, "alex")
 	if err != nil || c.JobStart != "2026-11-30" || len(evs) != 2 || evs[1].Note != "temporary contract ended" {
 		t.Fatalf("job start %q, events %+v, %v", c.JobStart, evs, err)
+	}
+}
+
+func TestSummaryForWorkerAndClientIsAuditedAndCharted(t *testing.T) {
+	b := staffBundle(t) // Mon 23 Nov 2026 06:00
+	batch := b.store.Batch("alex")
+	batch.PutSleep(store.SleepEntry{Night: "2026-11-22", AsleepMin: 250, Disrupted: true})
+	batch.PutSleep(store.SleepEntry{Night: "2026-11-23", AsleepMin: 430})
+	batch.PutDebrief(store.Debrief{ID: "d1", Date: "2026-11-22", Stress: 9, StressAnswered: true})
+	batch.PutCheckIn(store.CheckIn{ID: "c1", Date: "2026-11-16", Coping: 2, NoteForWorker: "rota changed"})
+	if _, err := batch.Commit(b.ctx, -1); err != nil {
+		t.Fatal(err)
+	}
+	s, err := b.engine.ClientSummary(b.ctx, "sam", "alex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"**Alex** · worker Sam", "2 logged, 1 disrupted", "1 with stress 8+ (highest 9/10)", `note: "rota changed"`, "No open incidents."} {
+		if !strings.Contains(s.Text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, s.Text)
+		}
+	}
+	if !bytes.HasPrefix(s.Chart, []byte("\x89PNG")) {
+		t.Fatalf("chart is not a PNG (%d bytes)", len(s.Chart))
+	}
+	if s, _ := b.engine.ClientSummary(b.ctx, "kim", "alex"); s.Chart != nil || !strings.Contains(s.Text, "caseload") {
+		t.Errorf("kim got %q", s.Text)
+	}
+	mine, err := b.engine.MySummary(b.ctx, "u-alex")
+	if err != nil || !strings.Contains(mine.Text, "Your records, Alex") || len(mine.Chart) == 0 {
+		t.Fatalf("own summary: %q %v", mine.Text, err)
+	}
+	if s, _ := b.engine.MySummary(b.ctx, "u-stranger"); s.Chart != nil || !strings.Contains(s.Text, "not signed up") {
+		t.Errorf("stranger got %q", s.Text)
+	}
+	viewed := auditActions(t, b, "records.viewed")
+	if len(viewed) != 2 || viewed[0].Actor != "sam" || viewed[0].Reason != "summary" || viewed[1].Actor != "client" {
+		t.Errorf("reads audited as %+v", viewed)
 	}
 }
