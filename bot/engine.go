@@ -391,6 +391,7 @@ func (e *Engine) kinds() map[string]func(context.Context, scheduler.Occurrence) 
 		flows.KindIncidentRenotify: e.fireIncidentTimer,
 		flows.KindIncidentEscalate: e.fireIncidentTimer,
 		flows.KindIncidentStale:    e.fireIncidentTimer,
+		KindHuddle:                 e.fireHuddle,
 	}
 }
 
@@ -409,6 +410,10 @@ func (e *Engine) Fire(ctx context.Context, o scheduler.Occurrence) error {
 func (e *Engine) Missed(ctx context.Context, o scheduler.Occurrence) error {
 	if lateStillMatters[o.Kind] {
 		return e.Fire(ctx, o)
+	}
+	if o.Client == ServiceID {
+		return e.commitService(ctx, nil, store.AuditEvent{At: e.clock.Now(), Actor: "steady", Action: "service.missed", Rule: o.Kind,
+			Reason: "due " + o.Local.Format(scheduler.CivilLayout) + " while Steady was not running; past its grace window"})
 	}
 	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
 		return decision{effects: []flows.Effect{flows.Audit{Event: store.AuditEvent{

@@ -7,6 +7,7 @@ import (
 
 	"steady/bot"
 	"steady/flows"
+	"steady/scheduler"
 	"steady/store"
 )
 
@@ -367,4 +368,22 @@ func TestRecordsFeedTheirRules(t *testing.T) {
 			t.Errorf("worker ping lacks %q", s)
 		}
 	}
+}
+
+// sentFull lists the full texts an audience received.
+func (r *recorder) sentFull(aud flows.Audience) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, m := range r.sent {
+		if m.Audience == aud {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+func occurrenceFor(id string) scheduler.Occurrence {
+	parts := strings.Split(id, "|")
+	return scheduler.Occurrence{ID: id, Client: parts[0], Kind: parts[1], Ref: parts[2]}
 }
