@@ -34,9 +34,10 @@ type Simulator struct {
 	// SaveClock persists the simulated time, so a restart resumes at it.
 	SaveClock func(context.Context, time.Time) error
 
-	auditAfter string
-	inputs     int
-	run        string
+	auditAfter   string
+	serviceAfter string
+	inputs       int
+	run          string
 }
 
 func (s *Simulator) runID() string {
@@ -83,6 +84,10 @@ const help = `commands:
   :advance DURATION   let time pass (e.g. 30m, 8h, 2d, 1d12h); everything due fires, in order
   :at TIME            let time pass until TIME: "07:30" (next time the clock shows it) or "2026-11-24 07:30"
   :ack                the worker acknowledges the client's open incidents
+  :resolve NOTE       the worker resolves them with an outcome note
+  :approve / :decline a moderator approves or declines the held peer nudge
+  :huddle             post the weekly caseload huddle now
+  :benefit WHAT [DATE]  the worker flags a benefit transition (e.g. :benefit ESA to UC 2026-12-01)
   :status             show the simulated time and what is due next
   :help               this list
   :quit               leave
@@ -122,6 +127,45 @@ func (s *Simulator) handleLine(ctx context.Context, line string) (quit bool, err
 		if n == 0 {
 			s.Console.Note("no open incident to acknowledge")
 		}
+	case "resolve":
+		_, reply, err := s.Engine.ResolveOpen(ctx, s.ClientID, s.WorkerID, arg)
+		if err != nil {
+			return false, err
+		}
+		s.Console.Note("%s", reply)
+	case "approve", "decline":
+		held, reply, err := s.Engine.HeldPeerNudges(ctx, s.WorkerID)
+		if err != nil {
+			return false, err
+		}
+		if len(held) == 0 {
+			s.Console.Note("%s", reply)
+		}
+		for _, h := range held {
+			act := s.Engine.ApprovePeer
+			if strings.ToLower(cmd) == "decline" {
+				act = s.Engine.DeclinePeer
+			}
+			reply, err := act(ctx, h.IncidentID, s.WorkerID)
+			if err != nil {
+				return false, err
+			}
+			s.Console.Note("%s", reply)
+		}
+	case "huddle":
+		return false, s.Engine.PostHuddle(ctx)
+	case "benefit":
+		what, due := arg, ""
+		if f := strings.Fields(arg); len(f) > 1 {
+			if _, err := time.Parse(time.DateOnly, f[len(f)-1]); err == nil {
+				what, due = strings.Join(f[:len(f)-1], " "), f[len(f)-1]
+			}
+		}
+		reply, err := s.Engine.FlagBenefit(ctx, s.WorkerID, s.ClientID, what, due)
+		if err != nil {
+			return false, err
+		}
+		s.Console.Note("%s", reply)
 	case "status":
 		return false, s.status(ctx)
 	default:
@@ -205,27 +249,38 @@ func (s *Simulator) status(ctx context.Context) error {
 	return nil
 }
 
-// showAudit prints the client's audit entries written since the last call.
+// showAudit prints the client's and the service's audit entries written
+// since the last call.
 func (s *Simulator) showAudit(ctx context.Context) error {
-	events, err := s.Store.Audit(ctx, s.ClientID, s.auditAfter)
-	if err != nil {
-		return err
-	}
-	if len(events) > 0 {
-		s.auditAfter = events[len(events)-1].ID
-		s.Console.Audit(events)
+	for _, log := range []struct {
+		id    string
+		after *string
+	}{{s.ClientID, &s.auditAfter}, {bot.ServiceID, &s.serviceAfter}} {
+		events, err := s.Store.Audit(ctx, log.id, *log.after)
+		if err != nil {
+			return err
+		}
+		if len(events) > 0 {
+			*log.after = events[len(events)-1].ID
+			s.Console.Audit(events)
+		}
 	}
 	return nil
 }
 
 // SkipAudit starts the audit display after what is already logged (on a restart).
 func (s *Simulator) SkipAudit(ctx context.Context) error {
-	events, err := s.Store.Audit(ctx, s.ClientID, "")
-	if err != nil {
-		return err
-	}
-	if len(events) > 0 {
-		s.auditAfter = events[len(events)-1].ID
+	for _, log := range []struct {
+		id    string
+		after *string
+	}{{s.ClientID, &s.auditAfter}, {bot.ServiceID, &s.serviceAfter}} {
+		events, err := s.Store.Audit(ctx, log.id, "")
+		if err != nil {
+			return err
+		}
+		if len(events) > 0 {
+			*log.after = events[len(events)-1].ID
+		}
 	}
 	return nil
 }

@@ -42,6 +42,8 @@ type tryOptions struct {
 	start   string
 	prefix  string
 	reset   bool
+
+	peerApproval bool
 }
 
 func runTry(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -53,6 +55,7 @@ func runTry(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	fs.StringVar(&o.start, "start", "", "simulated start `TIME` in the client's zone: \"2026-11-23 06:00\" (default: today 06:00)")
 	fs.StringVar(&o.prefix, "prefix", "steady-try", "Redis key `PREFIX`, so a try never touches a service's keys")
 	fs.BoolVar(&o.reset, "reset", false, "with REDIS_URL: forget earlier runs and start afresh")
+	fs.BoolVar(&o.peerApproval, "peer-approval", false, "hold every peer nudge until a moderator approves it (:approve / :decline)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -114,8 +117,12 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 	}
 	engine := bot.New(bot.Deps{
 		Store: st, Scheduler: sched, Messenger: con, Clock: clock,
-		Config: bot.Config{StaffChannel: "staff", PeerChannel: "peer", LeadID: leadID},
+		Config: bot.Config{StaffChannel: "staff", PeerChannel: "peer", LeadID: leadID,
+			Escalation: bot.EscalationConfig{PeerApproval: o.peerApproval}},
 	})
+	if err := engine.ScheduleService(ctx); err != nil {
+		return err
+	}
 	sim := &console.Simulator{
 		Engine: engine, Sched: sched, Store: st, Clock: clock, Console: con,
 		ClientID: profile.Client.ID, WorkerID: profile.Worker.ID, Loc: loc,

@@ -1,0 +1,127 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sort"
+
+	"steady/flows"
+	"steady/store"
+	"steady/store/redisstore"
+)
+
+// isModerator reports whether someone may approve or decline held peer
+// nudges: any member of staff, or a configured peer-group moderator.
+func (e *Engine) isModerator(ctx context.Context, id string) (bool, error) {
+	if slices.Contains(e.cfg.Moderators, id) {
+		return true, nil
+	}
+	_, err := e.store.Worker(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// ApprovePeer posts a held peer nudge, if the client's consent still allows
+// it. moderatorID is a staff id or a configured moderator's Discord id.
+func (e *Engine) ApprovePeer(ctx context.Context, incidentID, moderatorID string) (string, error) {
+	return e.moderate(ctx, incidentID, moderatorID, flows.ApprovePeer, "Approved: it's posted.")
+}
+
+// DeclinePeer drops a held peer nudge.
+func (e *Engine) DeclinePeer(ctx context.Context, incidentID, moderatorID string) (string, error) {
+	return e.moderate(ctx, incidentID, moderatorID, flows.DeclinePeer, "Declined: nothing was posted.")
+}
+
+func (e *Engine) moderate(ctx context.Context, incidentID, moderatorID string,
+	act func(flows.Context, store.Incident, string) (store.Incident, []flows.Effect, bool), done string) (string, error) {
+	ok, err := e.isModerator(ctx, moderatorID)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return e.cat.T("staff.not_staff", nil), nil
+	}
+	clientID, ok := ClientOfIncident(incidentID)
+	if !ok {
+		return noNudge, nil
+	}
+	reply := noNudge
+	err = e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
+		in, err := e.store.Incident(ctx, clientID, incidentID)
+		if errors.Is(err, store.ErrNotFound) {
+			return decision{}, nil
+		}
+		if err != nil {
+			return decision{}, err
+		}
+		after, effects, ok := act(fc, in, moderatorID)
+		switch {
+		case !ok:
+			reply = "Nothing to do: that nudge was already dealt with."
+		case after.Peer == store.PeerNudgeSuppressed:
+			reply = "Not posted: the client has withdrawn their peer-group consent."
+		default:
+			reply = done
+		}
+		return decision{effects: effects}, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return noNudge, nil
+	}
+	return reply, err
+}
+
+const noNudge = "That nudge doesn't exist."
+
+// HeldNudge is a peer nudge waiting for a moderator: what the group would see.
+type HeldNudge struct {
+	IncidentID string
+	Text       string
+	HeldSince  string // RFC 3339
+}
+
+// HeldPeerNudges lists the nudges waiting for a moderator, oldest first, with
+// the text as the client's consent allows it now.
+func (e *Engine) HeldPeerNudges(ctx context.Context, moderatorID string) ([]HeldNudge, string, error) {
+	ok, err := e.isModerator(ctx, moderatorID)
+	if err != nil || !ok {
+		return nil, e.cat.T("staff.not_staff", nil), err
+	}
+	ids, err := e.store.ClientIDs(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []HeldNudge
+	for _, id := range ids {
+		incidents, err := e.store.Incidents(ctx, id)
+		if err != nil {
+			return nil, "", err
+		}
+		var c *store.Client
+		for _, in := range incidents {
+			if in.Peer != store.PeerNudgeHeld {
+				continue
+			}
+			if c == nil {
+				cl, err := e.store.Client(ctx, id)
+				if err != nil {
+					return nil, "", err
+				}
+				c = &cl
+			}
+			fc, err := e.flowContext(*c)
+			if err != nil {
+				return nil, "", err
+			}
+			out = append(out, HeldNudge{IncidentID: in.ID, Text: flows.PeerText(fc), HeldSince: in.PeerAt.UTC().Format("2006-01-02T15:04:05Z")})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].HeldSince < out[j].HeldSince })
+	if len(out) == 0 {
+		return nil, "No peer nudges are waiting.", nil
+	}
+	return out, "", nil
+}
