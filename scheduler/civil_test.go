@@ -30,21 +30,3 @@ func TestResolveAcrossDST(t *testing.T) {
 		})
 	}
 }
-
-func TestParseRuleRejectsBadSpecsWithoutPanic(t *testing.T) {
-	for _, bad := range []string{"", "daily", "daily 25:00", "weekly xyz 10:00", "cron TZ=0 * * * *", "cron 61 * * * *", "cron @every 1h", "cron 0 0 30 2 *", "hourly"} {
-		if _, err := ParseRule(bad); err == nil {
-			t.Errorf("ParseRule(%q) accepted", bad)
-		}
-	}
-	for _, good := range []string{"daily 07:30", "weekly mon,thu 10:00", "cron 30 1 * * sun"} {
-		r, err := ParseRule(good)
-		if err != nil {
-			t.Errorf("ParseRule(%q): %v", good, err)
-			continue
-		}
-		if r.String() != good {
-			t.Errorf("ParseRule(%q).String() = %q", good, r.String())
-		}
-	}
-}

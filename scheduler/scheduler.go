@@ -4,36 +4,18 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 )
 
-// Occurrence is one moment something is due for a client.
-type Occurrence struct {
-	ID     string    `json:"id"`
-	Client string    `json:"client"`
-	Kind   string    `json:"kind"`          // what is due: "sleep_log", "reminder", …
-	Ref    string    `json:"ref,omitempty"` // kind-specific: a prompt id, an incident id
-	Zone   string    `json:"zone"`          // the client's IANA zone
-	Local  time.Time `json:"local"`         // civil time in Zone (see civil.go)
-	Due    time.Time `json:"due"`           // the instant it fires
-	Series string    `json:"series,omitempty"`
-}
-
-// OccurrenceID is deterministic: the same client, kind, ref and civil minute
-// always name the same occurrence, so it can be stored and fired only once.
-func OccurrenceID(client, kind, ref string, local time.Time) string {
-	return client + "|" + kind + "|" + ref + "|" + local.Format(CivilLayout)
-}
-
-// SeriesKey names a client's recurring schedule of one kind.
-func SeriesKey(client, kind, ref string) string { return client + "|" + kind + "|" + ref }
-
-// Series is a recurring schedule: a rule in a client's zone.
+// Series is a recurring schedule: a rule in a zone.
 type Series struct {
 	Client string `json:"client"`
 	Kind   string `json:"kind"`
@@ -50,18 +32,36 @@ type Options struct {
 	// Prefix starts every key (default "steady").
 	Prefix string
 	// Lease is how long a claim is held before another process may take it
-	// over; work in progress renews it (default 30s).
+	// over; work in progress renews it every third of it (default 30s).
 	Lease time.Duration
-	// Batch is how many occurrences one claim takes (default 500).
+	// Batch is how many occurrences one claim takes (default 500, at most 1000).
 	Batch int
 	// Grace is how late an occurrence may still fire after downtime (default 2h);
-	// later ones are reported missed. GraceByKind overrides it per kind.
+	// later ones are handed to Handler.Missed. GraceByKind overrides it per kind.
 	Grace       time.Duration
 	GraceByKind map[string]time.Duration
-	// DoneRetention is how long fired one-off ids are remembered so they cannot
-	// be re-added (default 14 days). Series remember their last fired time forever.
+	// DoneRetention is how long fired one-off ids are remembered, counted from
+	// when they were due (default 25h, never less than the longest grace plus
+	// an hour). One-offs due longer ago than this cannot be added at all, so
+	// none can fire twice. Series remember their watermark for as long as they exist.
 	DoneRetention time.Duration
+	// LateAfter is how late an occurrence must be to count as catching up
+	// (default 1m). CatchUpGap spaces one client's catch-up occurrences, so
+	// after downtime nobody gets a burst of prompts (default 2m).
+	LateAfter  time.Duration
+	CatchUpGap time.Duration
+	// Workers is how many occurrences Run and Tick handle at once (default 8).
+	// One client's occurrences always go to the same worker, in due order.
+	Workers int
+	// Poll is the longest Run waits before looking for work other processes
+	// added (default 5s). It wakes sooner for anything due sooner.
+	Poll time.Duration
+	// Log receives operational events (never message text). Default: discard.
+	Log *slog.Logger
 }
+
+// maxBatch keeps every script's argument list well inside Lua's stack.
+const maxBatch = 1000
 
 func (o Options) withDefaults() Options {
 	if o.Prefix == "" {
@@ -73,274 +73,190 @@ func (o Options) withDefaults() Options {
 	if o.Batch <= 0 {
 		o.Batch = 500
 	}
+	o.Batch = min(o.Batch, maxBatch)
 	if o.Grace <= 0 {
 		o.Grace = 2 * time.Hour
 	}
 	if o.DoneRetention <= 0 {
-		o.DoneRetention = 14 * 24 * time.Hour
+		o.DoneRetention = 25 * time.Hour
+	}
+	longest := o.Grace
+	for _, g := range o.GraceByKind {
+		longest = max(longest, g)
+	}
+	o.DoneRetention = max(o.DoneRetention, longest+time.Hour)
+	if o.LateAfter <= 0 {
+		o.LateAfter = time.Minute
+	}
+	if o.CatchUpGap <= 0 {
+		o.CatchUpGap = 2 * time.Minute
+	}
+	if o.Workers <= 0 {
+		o.Workers = 8
+	}
+	if o.Poll <= 0 {
+		o.Poll = 5 * time.Second
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
 	}
 	return o
 }
 
 // Scheduler stores occurrences in Redis and hands due ones to a Handler.
+// It holds no state a restart would lose: everything lives in Redis.
 type Scheduler struct {
 	rdb   redis.UniversalClient
 	clock Clock
 	opt   Options
-	keys  keys
+	keys  []string
+	wake  chan struct{}
+	rules sync.Map // rule text → Recurrence
 }
-
-type keys struct{ due, lease, occ, holder, done, mark, pending, series string }
 
 // New returns a Scheduler.
 func New(rdb redis.UniversalClient, clock Clock, opt Options) *Scheduler {
 	opt = opt.withDefaults()
 	p := opt.Prefix + ":{sched}:"
-	return &Scheduler{rdb: rdb, clock: clock, opt: opt, keys: keys{
-		due: p + "due", lease: p + "lease", occ: p + "occ", holder: p + "holder",
-		done: p + "done", mark: p + "mark", pending: p + "pending", series: p + "series",
-	}}
+	return &Scheduler{rdb: rdb, clock: clock, opt: opt, wake: make(chan struct{}, 1),
+		keys: []string{p + "due", p + "occ", p + "lease", p + "holder", p + "done", p + "series"}}
 }
 
 // Clock returns the scheduler's clock.
 func (s *Scheduler) Clock() Clock { return s.clock }
 
-// At builds a one-off occurrence at a civil time in a zone.
-func At(client, kind, ref, zone string, local time.Time) (Occurrence, error) {
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
-		return Occurrence{}, fmt.Errorf("scheduler: zone %q: %w", zone, err)
+func (s *Scheduler) dueKey() string    { return s.keys[0] }
+func (s *Scheduler) occKey() string    { return s.keys[1] }
+func (s *Scheduler) seriesKey() string { return s.keys[5] }
+
+// nudge wakes Run in this process: something may now be due sooner.
+func (s *Scheduler) nudge() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
 	}
-	local = local.Truncate(time.Minute)
-	return Occurrence{
-		ID: OccurrenceID(client, kind, ref, local), Client: client, Kind: kind, Ref: ref,
-		Zone: zone, Local: local, Due: Resolve(local, loc),
-	}, nil
 }
 
-// After builds a one-off occurrence d after instant t, named by its civil time in zone.
-func After(client, kind, ref, zone string, t time.Time, d time.Duration) (Occurrence, error) {
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
-		return Occurrence{}, fmt.Errorf("scheduler: zone %q: %w", zone, err)
-	}
-	due := t.Add(d).Truncate(time.Minute)
-	local := Civil(due, loc)
-	return Occurrence{
-		ID: OccurrenceID(client, kind, ref, local), Client: client, Kind: kind, Ref: ref,
-		Zone: zone, Local: local, Due: due,
-	}, nil
-}
-
-// Add stores one-off occurrences. One that already fired or is in flight is
-// left alone; adding the same one twice stores it once.
+// Add stores one-off occurrences in one call. One that already fired, is in
+// flight, or was due before the retention horizon is left alone; adding
+// the same one twice stores it once.
 func (s *Scheduler) Add(ctx context.Context, occs ...Occurrence) error {
+	_, err := s.AddCount(ctx, occs...)
+	return err
+}
+
+// AddCount is Add, reporting how many occurrences it stored.
+func (s *Scheduler) AddCount(ctx context.Context, occs ...Occurrence) (int, error) {
+	if len(occs) == 0 {
+		return 0, nil
+	}
+	args := make([]any, 0, 2+3*len(occs))
+	args = append(args, s.clock.Now().UnixMilli(), s.opt.DoneRetention.Milliseconds())
 	for _, o := range occs {
-		o.Series = ""
-		if _, err := s.add(ctx, o); err != nil {
-			return err
+		if err := checkNames(o.Client, o.Kind); err != nil {
+			return 0, err
 		}
+		o.Series = ""
+		args = append(args, o.ID, o.Due.UnixMilli(), encodeBody(o))
 	}
-	return nil
+	n, err := addScript.Run(ctx, s.rdb, s.keys, args...).Int()
+	if err != nil {
+		return 0, fmt.Errorf("scheduler: add %d occurrences: %w", len(occs), err)
+	}
+	s.nudge()
+	return n, nil
 }
 
-func (s *Scheduler) add(ctx context.Context, o Occurrence) (bool, error) {
-	b, err := json.Marshal(o)
-	if err != nil {
-		return false, fmt.Errorf("scheduler: encode occurrence: %w", err)
-	}
-	n, err := addScript.Run(ctx, s.rdb,
-		[]string{s.keys.due, s.keys.occ, s.keys.done, s.keys.mark, s.keys.pending, s.keys.lease},
-		o.ID, o.Due.UnixMilli(), b, o.Series, o.Local.Format(CivilLayout)).Int()
-	if err != nil {
-		return false, fmt.Errorf("scheduler: add %s: %w", o.Kind, err)
-	}
-	return n == 1, nil
-}
-
-// Cancel removes a pending one-off occurrence. One already in flight is not
+// Cancel removes pending one-off occurrences. One already in flight is not
 // interrupted; its handler must find it moot.
-func (s *Scheduler) Cancel(ctx context.Context, id string) error {
-	if err := cancelScript.Run(ctx, s.rdb, []string{s.keys.due, s.keys.occ, s.keys.lease}, id).Err(); err != nil {
+func (s *Scheduler) Cancel(ctx context.Context, ids ...string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	if err := cancelScript.Run(ctx, s.rdb, s.keys, args...).Err(); err != nil {
 		return fmt.Errorf("scheduler: cancel: %w", err)
 	}
 	return nil
 }
 
-// PutSeries creates or changes a recurring schedule at run time. Its next
-// occurrence after now replaces any pending one, so an edit leaves nothing stale.
+func (s *Scheduler) rule(text string) (Recurrence, error) {
+	if r, ok := s.rules.Load(text); ok {
+		return r.(Recurrence), nil
+	}
+	r, err := ParseRule(text)
+	if err != nil {
+		return nil, err
+	}
+	s.rules.Store(text, r)
+	return r, nil
+}
+
+// PutSeries creates or changes a recurring schedule at run time. A changed
+// schedule's next occurrence replaces its pending one, so an edit leaves
+// nothing stale; putting an unchanged one again changes nothing.
 func (s *Scheduler) PutSeries(ctx context.Context, sr Series) error {
-	rec, err := ParseRule(sr.Rule)
+	if err := checkNames(sr.Client, sr.Kind); err != nil {
+		return err
+	}
+	if strings.Contains(sr.Zone+sr.Rule, sep) {
+		return errors.New("scheduler: zone and rule must not contain control characters")
+	}
+	return s.putSeries(ctx, sr.Key(), sr.Zone, sr.Rule)
+}
+
+func (s *Scheduler) putSeries(ctx context.Context, key, zone, ruleText string) error {
+	rec, err := s.rule(ruleText)
 	if err != nil {
 		return err
 	}
-	loc, err := time.LoadLocation(sr.Zone)
+	loc, err := Zone(zone)
 	if err != nil {
-		return fmt.Errorf("scheduler: zone %q: %w", sr.Zone, err)
-	}
-	b, err := json.Marshal(sr)
-	if err != nil {
-		return fmt.Errorf("scheduler: encode series: %w", err)
-	}
-	if err := s.rdb.HSet(ctx, s.keys.series, sr.Key(), b).Err(); err != nil {
-		return fmt.Errorf("scheduler: save series: %w", err)
-	}
-	next, ok := nextOf(sr, rec, loc, Civil(s.clock.Now(), loc))
-	if !ok {
-		return s.RemoveSeries(ctx, sr.Key())
-	}
-	if _, err := s.add(ctx, next); err != nil {
 		return err
 	}
-	return nil
+	now := s.clock.Now()
+	after := Civil(now, loc)
+	for attempt := 0; attempt < 3; attempt++ {
+		// The first occurrence due after now: in a repeated hour a civil time
+		// still ahead on the clock may already have happened.
+		local := rec.Next(after)
+		for i := 0; i < 4 && !local.IsZero() && !Resolve(local, loc).After(now); i++ {
+			local = rec.Next(local)
+		}
+		nextLocal, nextDue := "", int64(0)
+		if !local.IsZero() {
+			nextLocal, nextDue = local.Format(CivilLayout), Resolve(local, loc).UnixMilli()
+		}
+		res, err := putSeriesScript.Run(ctx, s.rdb, s.keys, key, zone+sep+ruleText, nextLocal, nextDue).Text()
+		if err != nil {
+			return fmt.Errorf("scheduler: put series: %w", err)
+		}
+		mark, refused := strings.CutPrefix(res, "mark:")
+		if !refused {
+			s.nudge()
+			return nil
+		}
+		if after, err = time.Parse(CivilLayout, mark); err != nil {
+			return fmt.Errorf("scheduler: series watermark %q: %w", mark, err)
+		}
+	}
+	return fmt.Errorf("scheduler: put series %s: could not plan past its watermark", key)
 }
 
 // RemoveSeries deletes a recurring schedule and its pending occurrence.
 func (s *Scheduler) RemoveSeries(ctx context.Context, key string) error {
-	err := removeSeriesScript.Run(ctx, s.rdb,
-		[]string{s.keys.due, s.keys.occ, s.keys.pending, s.keys.lease, s.keys.series}, key).Err()
-	if err != nil {
+	if err := removeSeriesScript.Run(ctx, s.rdb, s.keys, key).Err(); err != nil {
 		return fmt.Errorf("scheduler: remove series: %w", err)
-	}
-	return nil
-}
-
-func nextOf(sr Series, rec Recurrence, loc *time.Location, after time.Time) (Occurrence, bool) {
-	local := rec.Next(after)
-	if local.IsZero() {
-		return Occurrence{}, false
-	}
-	return Occurrence{
-		ID: OccurrenceID(sr.Client, sr.Kind, sr.Ref, local), Client: sr.Client, Kind: sr.Kind,
-		Ref: sr.Ref, Zone: sr.Zone, Local: local, Due: Resolve(local, loc), Series: sr.Key(),
-	}, true
-}
-
-// Claimed is an occurrence held under a lease by this process.
-type Claimed struct {
-	Occurrence
-	token string
-}
-
-// Claim takes up to the batch size of due occurrences. Each is held by
-// exactly one caller until Complete, or until its lease runs out.
-func (s *Scheduler) Claim(ctx context.Context) ([]Claimed, error) {
-	now := s.clock.Now()
-	token := newToken()
-	vals, err := claimScript.Run(ctx, s.rdb, []string{s.keys.due, s.keys.lease, s.keys.occ, s.keys.holder},
-		now.UnixMilli(), s.opt.Lease.Milliseconds(), s.opt.Batch, token).StringSlice()
-	if err != nil {
-		return nil, fmt.Errorf("scheduler: claim: %w", err)
-	}
-	out := make([]Claimed, 0, len(vals)/2)
-	for i := 0; i+1 < len(vals); i += 2 {
-		var o Occurrence
-		if err := json.Unmarshal([]byte(vals[i+1]), &o); err != nil || o.ID != vals[i] {
-			// An id without a readable body cannot be handled; drop its lease so it is not retried forever.
-			c := Claimed{Occurrence: Occurrence{ID: vals[i]}, token: token}
-			if cerr := s.complete(ctx, c, nil); cerr != nil {
-				return out, cerr
-			}
-			continue
-		}
-		out = append(out, Claimed{Occurrence: o, token: token})
-	}
-	return out, nil
-}
-
-// Renew extends the leases of occurrences still being worked on.
-func (s *Scheduler) Renew(ctx context.Context, cs []Claimed) error {
-	if len(cs) == 0 {
-		return nil
-	}
-	args := []any{s.clock.Now().Add(s.opt.Lease).UnixMilli(), cs[0].token}
-	for _, c := range cs {
-		args = append(args, c.ID)
-	}
-	if err := renewScript.Run(ctx, s.rdb, []string{s.keys.lease, s.keys.holder}, args...).Err(); err != nil {
-		return fmt.Errorf("scheduler: renew leases: %w", err)
-	}
-	return nil
-}
-
-// Recover returns occurrences whose holder died to the due set.
-func (s *Scheduler) Recover(ctx context.Context) (int, error) {
-	n, err := recoverScript.Run(ctx, s.rdb, []string{s.keys.due, s.keys.lease, s.keys.holder},
-		s.clock.Now().UnixMilli(), s.opt.Batch).Int()
-	if err != nil {
-		return 0, fmt.Errorf("scheduler: recover leases: %w", err)
-	}
-	return n, nil
-}
-
-// ErrLeaseLost means another process now holds the occurrence.
-var ErrLeaseLost = errors.New("scheduler: lease lost")
-
-// Complete marks a claimed occurrence fired and, for a series, stores its next occurrence.
-func (s *Scheduler) Complete(ctx context.Context, c Claimed) error {
-	var next *Occurrence
-	if c.Series != "" {
-		n, ok, err := s.nextInSeries(ctx, c.Occurrence)
-		if err != nil {
-			return err
-		}
-		if ok {
-			next = &n
-		}
-	}
-	return s.complete(ctx, c, next)
-}
-
-func (s *Scheduler) nextInSeries(ctx context.Context, o Occurrence) (Occurrence, bool, error) {
-	b, err := s.rdb.HGet(ctx, s.keys.series, o.Series).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return Occurrence{}, false, nil // the series was removed while this one was in flight
-	}
-	if err != nil {
-		return Occurrence{}, false, fmt.Errorf("scheduler: load series: %w", err)
-	}
-	var sr Series
-	if err := json.Unmarshal(b, &sr); err != nil {
-		return Occurrence{}, false, fmt.Errorf("scheduler: decode series: %w", err)
-	}
-	rec, err := ParseRule(sr.Rule)
-	if err != nil {
-		return Occurrence{}, false, err
-	}
-	loc, err := time.LoadLocation(sr.Zone)
-	if err != nil {
-		return Occurrence{}, false, fmt.Errorf("scheduler: zone %q: %w", sr.Zone, err)
-	}
-	n, ok := nextOf(sr, rec, loc, o.Local)
-	return n, ok, nil
-}
-
-func (s *Scheduler) complete(ctx context.Context, c Claimed, next *Occurrence) error {
-	nextID, nextDue, nextLocal := "", int64(0), ""
-	var nextJSON []byte
-	if next != nil {
-		var err error
-		if nextJSON, err = json.Marshal(next); err != nil {
-			return fmt.Errorf("scheduler: encode occurrence: %w", err)
-		}
-		nextID, nextDue, nextLocal = next.ID, next.Due.UnixMilli(), next.Local.Format(CivilLayout)
-	}
-	n, err := completeScript.Run(ctx, s.rdb,
-		[]string{s.keys.lease, s.keys.holder, s.keys.occ, s.keys.done, s.keys.mark, s.keys.pending, s.keys.due},
-		c.ID, c.token, s.clock.Now().UnixMilli(), c.Series, c.Local.Format(CivilLayout),
-		nextID, nextDue, nextJSON, nextLocal, s.opt.DoneRetention.Milliseconds()).Int()
-	if err != nil {
-		return fmt.Errorf("scheduler: complete %s: %w", c.Kind, err)
-	}
-	if n == 0 {
-		return ErrLeaseLost
 	}
 	return nil
 }
 
 // NextDue returns when the earliest pending occurrence is due, or false if none is.
 func (s *Scheduler) NextDue(ctx context.Context) (time.Time, bool, error) {
-	z, err := s.rdb.ZRangeWithScores(ctx, s.keys.due, 0, 0).Result()
+	z, err := s.rdb.ZRangeWithScores(ctx, s.dueKey(), 0, 0).Result()
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("scheduler: next due: %w", err)
 	}
@@ -350,89 +266,100 @@ func (s *Scheduler) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return time.UnixMilli(int64(z[0].Score)), true, nil
 }
 
-// Pending returns the pending occurrences of one client, for display and tests.
+// Pending returns one client's pending occurrences, earliest first. It scans
+// the whole due set: for display and tests, not for a hot path.
 func (s *Scheduler) Pending(ctx context.Context, client string) ([]Occurrence, error) {
-	ids, err := s.rdb.ZRange(ctx, s.keys.due, 0, -1).Result()
-	if err != nil {
+	var out []Occurrence
+	iter := s.rdb.ZScan(ctx, s.dueKey(), 0, escapeGlob(client)+"|*", 1000).Iterator()
+	var ids []string
+	for iter.Next(ctx) {
+		id := iter.Val()
+		if !iter.Next(ctx) {
+			break
+		}
+		ids = append(ids, id)
+	}
+	if err := iter.Err(); err != nil {
 		return nil, fmt.Errorf("scheduler: list pending: %w", err)
 	}
-	var out []Occurrence
 	for _, id := range ids {
-		b, err := s.rdb.HGet(ctx, s.keys.occ, id).Bytes()
+		o, ok, err := s.lookup(ctx, id)
 		if err != nil {
-			continue
+			return nil, err
 		}
-		var o Occurrence
-		if json.Unmarshal(b, &o) == nil && o.Client == client {
+		if ok {
 			out = append(out, o)
 		}
 	}
+	sortByDue(out)
 	return out, nil
 }
 
-// Handler does what an occurrence is due for.
-type Handler interface {
-	// Fire handles an occurrence on time (within its grace window). An error
-	// leaves it leased; it is retried once the lease runs out.
-	Fire(ctx context.Context, o Occurrence) error
-	// Missed is told of an occurrence that fell due while nothing was running
-	// and is now too late to fire; it records the miss.
-	Missed(ctx context.Context, o Occurrence) error
-}
-
-// Grace returns how late an occurrence of a kind may still fire.
-func (s *Scheduler) Grace(kind string) time.Duration {
-	if g, ok := s.opt.GraceByKind[kind]; ok {
-		return g
+// lookup decodes a pending occurrence from its stored form.
+func (s *Scheduler) lookup(ctx context.Context, id string) (Occurrence, bool, error) {
+	body, err := s.rdb.HGet(ctx, s.occKey(), id).Result()
+	if err == nil {
+		o, err := decodeBody(id, body)
+		return o, err == nil, nil
 	}
-	return s.opt.Grace
-}
-
-// Tick recovers expired leases, then claims and handles everything due now,
-// in due order. It returns how many occurrences it handled.
-func (s *Scheduler) Tick(ctx context.Context, h Handler) (int, error) {
-	if _, err := s.Recover(ctx); err != nil {
-		return 0, err
+	if !errors.Is(err, redis.Nil) {
+		return Occurrence{}, false, fmt.Errorf("scheduler: read occurrence: %w", err)
 	}
-	total := 0
-	for {
-		batch, err := s.Claim(ctx)
-		if err != nil {
-			return total, err
-		}
-		if len(batch) == 0 {
-			return total, nil
-		}
-		for _, c := range batch {
-			if err := s.handle(ctx, h, c); err != nil {
-				return total, err
-			}
-			total++
-		}
-		if len(batch) < s.opt.Batch {
-			return total, nil
-		}
-	}
-}
-
-func (s *Scheduler) handle(ctx context.Context, h Handler, c Claimed) error {
-	var err error
-	if s.clock.Now().Sub(c.Due) > s.Grace(c.Kind) {
-		err = h.Missed(ctx, c.Occurrence)
-	} else {
-		err = h.Fire(ctx, c.Occurrence)
+	key, _, _ := cutLast(id, "|")
+	v, err := s.rdb.HGet(ctx, s.seriesKey(), key).Result()
+	if errors.Is(err, redis.Nil) {
+		return Occurrence{}, false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("scheduler: handle %s for %s: %w", c.Kind, c.Client, err)
+		return Occurrence{}, false, fmt.Errorf("scheduler: read series: %w", err)
 	}
-	if err := s.Complete(ctx, c); err != nil && !errors.Is(err, ErrLeaseLost) {
-		return err
+	rec, err := decodeSeriesRecord(v)
+	if err != nil {
+		return Occurrence{}, false, nil
 	}
-	return nil
+	o, err := s.seriesOccurrence(id, rec)
+	return o, err == nil, nil
+}
+
+func (s *Scheduler) seriesOccurrence(id string, rec seriesRecord) (Occurrence, error) {
+	client, kind, ref, local, err := ParseID(id)
+	if err != nil {
+		return Occurrence{}, err
+	}
+	loc, err := Zone(rec.zone)
+	if err != nil {
+		return Occurrence{}, err
+	}
+	return Occurrence{ID: id, Client: client, Kind: kind, Ref: ref, Zone: rec.zone, Local: local,
+		Due: Resolve(local, loc), Series: SeriesKey(client, kind, ref)}, nil
+}
+
+func cutLast(s, sepr string) (before, after string, found bool) {
+	i := strings.LastIndex(s, sepr)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+len(sepr):], true
+}
+
+func escapeGlob(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`, `]`, `\]`)
+	return r.Replace(s)
 }
 
 func newToken() string {
-	var b [16]byte
+	var b [12]byte
 	_, _ = rand.Read(b[:]) // crypto/rand never fails on Linux
 	return hex.EncodeToString(b[:])
+}
+
+func parseMillis(s string) (time.Time, bool) {
+	if s == "" {
+		return time.Time{}, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(int64(f)), true
 }

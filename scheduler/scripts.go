@@ -2,154 +2,254 @@ package scheduler
 
 import "github.com/redis/go-redis/v9"
 
-// All scheduler keys share the {sched} hash tag, so every script below touches
-// one Cluster slot.
-
-// addScript stores an occurrence unless it has already fired or is in flight.
-// For a series it also replaces the series' pending occurrence, so an edited
-// schedule leaves no stale occurrence behind.
+// Every script takes the same six keys, all under the {sched} hash tag so
+// each runs in one Cluster slot:
 //
-// KEYS[1] due     sorted set: id → due (unix ms)
-// KEYS[2] occ     hash: id → occurrence JSON
-// KEYS[3] done    sorted set: one-off id → fired at (unix ms)
-// KEYS[4] mark    hash: series → civil time of its latest fired occurrence
-// KEYS[5] pending hash: series → id of its pending occurrence
-// KEYS[6] lease   sorted set: id → lease deadline (unix ms)
-// ARGV[1] id, ARGV[2] due (unix ms), ARGV[3] occurrence JSON,
-// ARGV[4] series ("" for a one-off), ARGV[5] civil time (CivilLayout)
-// Returns 1 when stored, 0 when refused (fired already, or in flight).
-var addScript = redis.NewScript(`
-local id, series = ARGV[1], ARGV[4]
-if redis.call('ZSCORE', KEYS[6], id) then return 0 end
-if series == '' then
-  if redis.call('ZSCORE', KEYS[3], id) then return 0 end
-else
-  local mark = redis.call('HGET', KEYS[4], series)
-  if mark and ARGV[5] <= mark then return 0 end
-  local old = redis.call('HGET', KEYS[5], series)
-  if old and old ~= id and not redis.call('ZSCORE', KEYS[6], old) then
-    redis.call('ZREM', KEYS[1], old)
-    redis.call('HDEL', KEYS[2], old)
-  end
-  redis.call('HSET', KEYS[5], series, id)
-end
-redis.call('ZADD', KEYS[1], ARGV[2], id)
-redis.call('HSET', KEYS[2], id, ARGV[3])
-return 1
-`)
-
-// claimScript moves up to ARGV[3] due occurrences into the lease set under a
-// fresh token, so exactly one caller holds each.
+//	KEYS[1] due     sorted set: occurrence id → when to hand it out (unix ms)
+//	KEYS[2] occ     hash: one-off (or handed-back series) id → body (see encodeBody)
+//	KEYS[3] lease   sorted set: claimed id → lease deadline (unix ms)
+//	KEYS[4] holder  hash: claimed id → claim token .. "\31" .. its due-set score
+//	KEYS[5] done    sorted set: fired one-off id → its due (unix ms), kept for the retention
+//	KEYS[6] series  hash: series key → zone \31 rule \31 watermark \31 pending civil time
 //
-// KEYS[1] due, KEYS[2] lease, KEYS[3] occ, KEYS[4] holder (hash: id → lease token)
+// A series occurrence has no occ entry while it waits: its id is the series
+// key plus its civil time, and the series record names it as pending, which
+// keeps an enrolled client's schedules to one hash field and one sorted-set
+// member each. States: pending (in due), in flight (in lease and holder),
+// fired (in done, or at or below its series' watermark).
+
+// claimScript first returns occurrences whose lease ran out (their holder
+// died) to the due set at the score they were claimed at, then moves up to
+// ARGV[3] due occurrences, earliest first, into the lease set under one
+// token. When it claims fewer than asked it also reports when the next
+// occurrence is due and the earliest lease deadline, so an idle poll costs
+// this one call.
+//
 // ARGV[1] now (unix ms), ARGV[2] lease length (ms), ARGV[3] batch size, ARGV[4] token
-// Returns a flat list: id, occurrence JSON, id, occurrence JSON, …
+// Returns {next due score or "", earliest lease deadline or "",
+// then per claimed occurrence: id, due-set score, type, body}
+// where type is "o" (body: the occ entry), "s" (body: the series record)
+// or "x" (nothing known about it: an orphan to drop).
 var claimScript = redis.NewScript(`
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
-local out = {}
-local deadline = tonumber(ARGV[1]) + tonumber(ARGV[2])
-for _, id in ipairs(ids) do
-  redis.call('ZREM', KEYS[1], id)
-  redis.call('ZADD', KEYS[2], deadline, id)
-  redis.call('HSET', KEYS[4], id, ARGV[4])
-  out[#out+1] = id
-  out[#out+1] = redis.call('HGET', KEYS[3], id) or ''
+local now, n = tonumber(ARGV[1]), tonumber(ARGV[3])
+local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, n)
+for _, id in ipairs(expired) do
+  local h = redis.call('HGET', KEYS[4], id)
+  local score = h and string.match(h, '\31(.*)$') or ARGV[1]
+  redis.call('ZADD', KEYS[1], score, id)
+  redis.call('HDEL', KEYS[4], id)
+end
+if #expired > 0 then redis.call('ZREM', KEYS[3], unpack(expired)) end
+
+local z = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, n)
+local cnt = #z / 2
+local out = {'', ''}
+if cnt > 0 then
+  -- The claimed members are exactly the first cnt by rank.
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, cnt - 1)
+  local deadline = now + tonumber(ARGV[2])
+  local ids, lease, hold = {}, {}, {}
+  for i = 1, cnt do
+    local id = z[2*i-1]
+    ids[i] = id
+    lease[2*i-1], lease[2*i] = deadline, id
+    hold[2*i-1], hold[2*i] = id, ARGV[4] .. '\31' .. z[2*i]
+  end
+  redis.call('ZADD', KEYS[3], unpack(lease))
+  redis.call('HSET', KEYS[4], unpack(hold))
+  local bodies = redis.call('HMGET', KEYS[2], unpack(ids))
+  for i = 1, cnt do
+    local id, typ, body = ids[i], 'o', bodies[i]
+    if not body then
+      typ, body = 'x', ''
+      local series, civil = string.match(id, '^(.*)|([^|]*)$')
+      local rec = series and redis.call('HGET', KEYS[6], series)
+      if rec and string.match(rec, '\31([^\31]*)$') == civil then typ, body = 's', rec end
+    end
+    out[#out+1] = id
+    out[#out+1] = z[2*i]
+    out[#out+1] = typ
+    out[#out+1] = body
+  end
+end
+if cnt < n then
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  if first[2] then out[1] = first[2] end
+  local lease = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+  if lease[2] then out[2] = lease[2] end
 end
 return out
 `)
 
-// renewScript extends leases the caller still holds.
+// completeScript settles a batch of claimed occurrences in one call, each
+// only if the caller still holds it.
 //
-// KEYS[1] lease, KEYS[2] holder
-// ARGV[1] new deadline (unix ms), ARGV[2] token, ARGV[3…] ids
-// Returns the number of leases extended.
-var renewScript = redis.NewScript(`
+// ARGV[1] now (unix ms), ARGV[2] how long fired one-off ids are kept (ms),
+// then 7 per occurrence: id, holder value, mode, a, b, c, d, where mode is
+//
+//	"o" fired (or recorded missed) one-off: a = its due (unix ms)
+//	"x" dropped: nothing to record
+//	"s" fired series occurrence: a = its civil time, b = the definition
+//	    (zone \31 rule) its next occurrence was computed from, c = the next
+//	    civil time ("" none), d = the next due (unix ms)
+//	"r" handed back: a = when to hand it out again (unix ms), b = its new body
+//
+// A series advances only if its record still names this occurrence as
+// pending and its definition is unchanged, so an edit made while the
+// occurrence was in flight wins and the series can neither stall nor fork.
+// Returns {ids whose lease was lost, series whose definition changed in
+// flight (the caller plans their next occurrence again)}.
+var completeScript = redis.NewScript(`
+local now = tonumber(ARGV[1])
+local lost, stale, done = {}, {}, {}
+for i = 3, #ARGV, 7 do
+  local id, mode, a, b, c, d = ARGV[i], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
+  if redis.call('HGET', KEYS[4], id) ~= ARGV[i+1] then
+    lost[#lost+1] = id
+  else
+    redis.call('ZREM', KEYS[3], id)
+    redis.call('HDEL', KEYS[4], id)
+    if mode == 'r' then
+      redis.call('HSET', KEYS[2], id, b)
+      redis.call('ZADD', KEYS[1], a, id)
+    else
+      redis.call('HDEL', KEYS[2], id)
+      if mode == 'o' then
+        done[#done+1] = a
+        done[#done+1] = id
+      elseif mode == 's' then
+        local series = string.match(id, '^(.*)|')
+        local rec = redis.call('HGET', KEYS[6], series)
+        if rec then
+          local zone, rule, mark, pend = string.match(rec, '^([^\31]*)\31([^\31]*)\31([^\31]*)\31([^\31]*)$')
+          if mark < a then mark = a end
+          if pend == a then
+            pend = ''
+            if zone .. '\31' .. rule ~= b then
+              stale[#stale+1] = series
+            elseif c ~= '' and c > a then
+              pend = c
+              redis.call('ZADD', KEYS[1], d, series .. '|' .. c)
+            end
+          end
+          redis.call('HSET', KEYS[6], series, zone .. '\31' .. rule .. '\31' .. mark .. '\31' .. pend)
+        end
+      end
+    end
+  end
+end
+if #done > 0 then redis.call('ZADD', KEYS[5], unpack(done)) end
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[2]))
+return {lost, stale}
+`)
+
+// addScript stores one-off occurrences. One that is in flight or already
+// fired is refused, and so is one due before the retention horizon: the
+// done set forgets ids after that, so refusing them too keeps "fires at most
+// once" exact. Adding a pending one again replaces it (same id: same civil
+// time, so only a zone change moves it).
+//
+// ARGV[1] now (unix ms), ARGV[2] retention (ms), then 3 per occurrence: id, due (unix ms), body
+// Returns the number stored.
+var addScript = redis.NewScript(`
+local floor = tonumber(ARGV[1]) - tonumber(ARGV[2])
 local n = 0
-for i = 3, #ARGV do
-  if redis.call('HGET', KEYS[2], ARGV[i]) == ARGV[2] then
-    redis.call('ZADD', KEYS[1], 'XX', ARGV[1], ARGV[i])
+for i = 3, #ARGV, 3 do
+  local id, due = ARGV[i], tonumber(ARGV[i+1])
+  if due >= floor and not redis.call('ZSCORE', KEYS[3], id) and not redis.call('ZSCORE', KEYS[5], id)
+     and (redis.call('HEXISTS', KEYS[2], id) == 1 or not redis.call('ZSCORE', KEYS[1], id)) then
+    redis.call('ZADD', KEYS[1], due, id)
+    redis.call('HSET', KEYS[2], id, ARGV[i+2])
     n = n + 1
   end
 end
 return n
 `)
 
-// recoverScript returns occurrences whose lease ran out (their holder died)
-// to the due set, to be claimed again at once.
+// putSeriesScript creates or changes a series and makes its pending
+// occurrence the one given. An unchanged series that has an occurrence
+// pending is left alone, so an overdue one is not lost by a repeated put.
+// A changed one drops its old pending occurrence unless it is in flight.
 //
-// KEYS[1] due, KEYS[2] lease, KEYS[3] holder
-// ARGV[1] now (unix ms), ARGV[2] batch size
-// Returns the number recovered.
-var recoverScript = redis.NewScript(`
-local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-for _, id in ipairs(ids) do
-  redis.call('ZREM', KEYS[2], id)
-  redis.call('HDEL', KEYS[3], id)
-  redis.call('ZADD', KEYS[1], ARGV[1], id)
+// ARGV[1] series key, ARGV[2] definition (zone \31 rule), ARGV[3] next civil
+// time ("" none), ARGV[4] next due (unix ms)
+// Returns "ok", "same" (unchanged), or "mark:" .. watermark when the next
+// civil time is not after the watermark (the caller plans after it and retries).
+var putSeriesScript = redis.NewScript(`
+local key, def, nxt = ARGV[1], ARGV[2], ARGV[3]
+local mark, pend = '', ''
+local rec = redis.call('HGET', KEYS[6], key)
+if rec then
+  local zone, rule
+  zone, rule, mark, pend = string.match(rec, '^([^\31]*)\31([^\31]*)\31([^\31]*)\31([^\31]*)$')
+  if zone .. '\31' .. rule == def and pend ~= '' then return 'same' end
 end
-return #ids
-`)
-
-// completeScript marks a claimed occurrence fired, if the caller still holds
-// it, and for a series stores the next occurrence in the same step, so a
-// series can neither stall nor fork.
-//
-// KEYS[1] lease, KEYS[2] holder, KEYS[3] occ, KEYS[4] done, KEYS[5] mark,
-// KEYS[6] pending, KEYS[7] due
-// ARGV[1] id, ARGV[2] token, ARGV[3] now (unix ms), ARGV[4] series ("" one-off),
-// ARGV[5] civil time fired, ARGV[6] next id ("" none), ARGV[7] next due (unix ms),
-// ARGV[8] next JSON, ARGV[9] civil time of next, ARGV[10] how long one-off
-// fired ids are kept (ms)
-// Returns 1 when completed, 0 when the lease was lost (someone else holds it).
-var completeScript = redis.NewScript(`
-local id, series = ARGV[1], ARGV[4]
-if redis.call('HGET', KEYS[2], id) ~= ARGV[2] then return 0 end
-redis.call('ZREM', KEYS[1], id)
-redis.call('HDEL', KEYS[2], id)
-redis.call('HDEL', KEYS[3], id)
-if series == '' then
-  redis.call('ZADD', KEYS[4], ARGV[3], id)
-  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[10]))
-  return 1
-end
-local mark = redis.call('HGET', KEYS[5], series)
-if not mark or mark < ARGV[5] then redis.call('HSET', KEYS[5], series, ARGV[5]) end
-if redis.call('HGET', KEYS[6], series) == id then
-  if ARGV[6] ~= '' and ARGV[9] > ARGV[5] then
-    redis.call('HSET', KEYS[6], series, ARGV[6])
-    redis.call('HSET', KEYS[3], ARGV[6], ARGV[8])
-    redis.call('ZADD', KEYS[7], ARGV[7], ARGV[6])
-  else
-    redis.call('HDEL', KEYS[6], series)
+if nxt ~= '' and nxt <= mark then return 'mark:' .. mark end
+if pend ~= '' then
+  local old = key .. '|' .. pend
+  if not redis.call('ZSCORE', KEYS[3], old) then
+    redis.call('ZREM', KEYS[1], old)
+    redis.call('HDEL', KEYS[2], old)
   end
 end
-return 1
+if nxt ~= '' then
+  local id = key .. '|' .. nxt
+  if not redis.call('ZSCORE', KEYS[3], id) then redis.call('ZADD', KEYS[1], ARGV[4], id) end
+end
+redis.call('HSET', KEYS[6], key, def .. '\31' .. mark .. '\31' .. nxt)
+return 'ok'
 `)
 
 // removeSeriesScript deletes a series and its pending occurrence (unless in
-// flight). Its fired mark stays, so recreating the series cannot refire the past.
+// flight: its completion then finds no series and stores no next).
 //
-// KEYS[1] due, KEYS[2] occ, KEYS[3] pending, KEYS[4] lease, KEYS[5] series
-// ARGV[1] series
-// Returns 1.
+// ARGV[1] series key
+// Returns 1 when removed, 0 when there was no such series.
 var removeSeriesScript = redis.NewScript(`
-local old = redis.call('HGET', KEYS[3], ARGV[1])
-if old and not redis.call('ZSCORE', KEYS[4], old) then
-  redis.call('ZREM', KEYS[1], old)
-  redis.call('HDEL', KEYS[2], old)
+local rec = redis.call('HGET', KEYS[6], ARGV[1])
+if not rec then return 0 end
+local pend = string.match(rec, '\31([^\31]*)$')
+if pend ~= '' then
+  local id = ARGV[1] .. '|' .. pend
+  if not redis.call('ZSCORE', KEYS[3], id) then
+    redis.call('ZREM', KEYS[1], id)
+    redis.call('HDEL', KEYS[2], id)
+  end
 end
-redis.call('HDEL', KEYS[3], ARGV[1])
-redis.call('HDEL', KEYS[5], ARGV[1])
+redis.call('HDEL', KEYS[6], ARGV[1])
 return 1
 `)
 
-// cancelScript deletes one pending one-off occurrence (unless in flight).
+// cancelScript deletes pending one-off occurrences. In-flight ones are left
+// to their handler, which must find them moot; series occurrences are
+// removed with their series, never one by one (the series would stall).
 //
-// KEYS[1] due, KEYS[2] occ, KEYS[3] lease
-// ARGV[1] id
-// Returns 1 when removed, 0 when absent or in flight.
+// ARGV ids
+// Returns the number removed.
 var cancelScript = redis.NewScript(`
-if redis.call('ZSCORE', KEYS[3], ARGV[1]) then return 0 end
-redis.call('HDEL', KEYS[2], ARGV[1])
-return redis.call('ZREM', KEYS[1], ARGV[1])
+local n = 0
+for _, id in ipairs(ARGV) do
+  local body = redis.call('HGET', KEYS[2], id)
+  if body and not string.find(body, '^[^\31]*\31[^\31]*\31s') and redis.call('ZSCORE', KEYS[1], id) then
+    redis.call('ZREM', KEYS[1], id)
+    redis.call('HDEL', KEYS[2], id)
+    n = n + 1
+  end
+end
+return n
+`)
+
+// renewScript extends the leases the caller still holds.
+//
+// ARGV[1] new deadline (unix ms), then pairs: id, holder value
+// Returns the number of leases extended.
+var renewScript = redis.NewScript(`
+local n = 0
+for i = 2, #ARGV, 2 do
+  if redis.call('HGET', KEYS[4], ARGV[i]) == ARGV[i+1] then
+    redis.call('ZADD', KEYS[3], 'XX', ARGV[1], ARGV[i])
+    n = n + 1
+  end
+end
+return n
 `)
