@@ -1,0 +1,593 @@
+package fakediscord
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/getkin/kin-openapi/routers"
+
+	"steady/scheduler"
+)
+
+// Options configure a fake Discord. Zero fields take the documented defaults.
+type Options struct {
+	Token string // the bot token it accepts (default "test-token")
+	// GlobalLimit is requests per second across the bot (default 50, Discord's).
+	GlobalLimit int
+	// RouteLimit and RouteWindow bound each per-route bucket (default 5 per
+	// 5s for posting into one channel, as Discord does, and the same count
+	// per second for every other route).
+	RouteLimit  int
+	RouteWindow time.Duration
+	// Clock tells the time for rate limits (default the system clock).
+	Clock scheduler.Clock
+	// SkipResponseChecks turns off validating the fake's own responses (a
+	// benchmark at full speed need not pay for it; tests keep it on).
+	SkipResponseChecks bool
+}
+
+// Server is a running fake Discord.
+type Server struct {
+	// URL is the base to point the bot's REST at (STEADY_DISCORD_API_URL).
+	URL string
+	// Bot, Application and Guild are the ids the fake was created with.
+	BotID, AppID, GuildID string
+
+	opt  Options
+	spec *Spec
+	http *http.Server
+	ln   net.Listener
+
+	mu       sync.Mutex
+	changed  chan struct{}
+	next     int64
+	users    map[string]*User
+	members  map[string][]string // user id → role ids in the guild
+	channels map[string]*Channel
+	dms      map[string]string // user id → DM channel id
+	closed   map[string]bool   // users whose DMs are closed to the bot
+	messages []*Message
+	commands map[string][]json.RawMessage // scope ("global" or guild id) → registered commands
+	inters   map[string]*Interaction
+	traffic  []Exchange
+	limits   *limiter
+	gw       *gateway
+	fail     []failure
+}
+
+// Start runs a fake Discord on a free loopback port.
+func Start(opt Options) (*Server, error) {
+	if opt.Token == "" {
+		opt.Token = "test-token"
+	}
+	if opt.GlobalLimit == 0 {
+		opt.GlobalLimit = 50
+	}
+	if opt.RouteLimit == 0 {
+		opt.RouteLimit = 5
+	}
+	if opt.RouteWindow == 0 {
+		opt.RouteWindow = 5 * time.Second
+	}
+	if opt.Clock == nil {
+		opt.Clock = scheduler.SystemClock{}
+	}
+	spec, err := LoadSpec()
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("fakediscord: listen: %w", err)
+	}
+	s := &Server{
+		URL: "http://" + ln.Addr().String(), opt: opt, spec: spec, ln: ln,
+		changed: make(chan struct{}), next: 1_100_000_000_000_000_000,
+		users: map[string]*User{}, members: map[string][]string{}, channels: map[string]*Channel{},
+		dms: map[string]string{}, closed: map[string]bool{}, commands: map[string][]json.RawMessage{},
+		inters: map[string]*Interaction{},
+	}
+	s.limits = newLimiter(opt)
+	s.gw = newGateway(s)
+	s.BotID = s.newID()
+	s.AppID = s.BotID
+	s.GuildID = s.newID()
+	s.users[s.BotID] = &User{ID: s.BotID, Name: "Steady", Bot: true}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/gateway", s.gw.serve)
+	mux.HandleFunc("/gateway/", s.gw.serve) // discordgo adds a slash before the query
+	mux.HandleFunc("/", s.serveREST)
+	s.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go s.http.Serve(ln)
+	return s, nil
+}
+
+// Close stops the fake and drops every gateway connection.
+func (s *Server) Close() {
+	s.gw.closeAll()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = s.http.Shutdown(ctx)
+}
+
+// Token returns the bot token the fake accepts.
+func (s *Server) Token() string { return s.opt.Token }
+
+// GatewayURL is the websocket URL the fake hands out.
+func (s *Server) GatewayURL() string { return "ws" + strings.TrimPrefix(s.URL, "http") + "/gateway" }
+
+func (s *Server) newID() string {
+	s.next++
+	return strconv.FormatInt(s.next, 10)
+}
+
+// notify wakes everything waiting in Await. Call with mu held.
+func (s *Server) notify() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// Await returns once cond is true, re-checking after every change to the
+// fake's state, or ctx's error. cond may call the fake's methods.
+func (s *Server) Await(ctx context.Context, cond func() bool) error {
+	for {
+		s.mu.Lock()
+		ch := s.changed
+		s.mu.Unlock()
+		if cond() {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("fakediscord: await: %w", ctx.Err())
+		}
+	}
+}
+
+// User is a Discord account known to the fake.
+type User struct {
+	ID, Name string
+	Bot      bool
+}
+
+// Channel is a DM, a guild text channel or a thread.
+type Channel struct {
+	ID, Name, GuildID, ParentID string
+	Type                        int // 0 guild text, 1 DM, 11 public thread, 12 private thread
+	Recipient                   string
+}
+
+// Message is a message in a channel.
+type Message struct {
+	ID, ChannelID, AuthorID string
+	Content                 string
+	Components              []any // the raw component tree, as JSON values
+	Nonce                   string
+	Flags                   int64
+	Attachments             []upload
+	Edited                  bool
+	Interaction             string // id of the interaction this answered, if any
+	Ephemeral               bool
+	AllowedUsers            []string // allowed_mentions.users
+}
+
+// Button is one button of a message, flattened for assertions.
+type Button struct {
+	Label, CustomID, URL string
+	Style                int
+}
+
+// Buttons lists a message's buttons, row by row.
+func (m Message) Buttons() []Button {
+	var out []Button
+	for _, r := range m.Components {
+		row, _ := r.(map[string]any)
+		children, _ := row["components"].([]any)
+		for _, c := range children {
+			comp, _ := c.(map[string]any)
+			if fmt.Sprint(comp["type"]) != "2" {
+				continue
+			}
+			b := Button{}
+			b.Label, _ = comp["label"].(string)
+			b.CustomID, _ = comp["custom_id"].(string)
+			b.URL, _ = comp["url"].(string)
+			st, _ := strconv.Atoi(fmt.Sprint(comp["style"]))
+			b.Style = st
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// SelectOptions lists the options of a message's select menus.
+func (m Message) SelectOptions() (customID string, values []string) {
+	for _, r := range m.Components {
+		row, _ := r.(map[string]any)
+		children, _ := row["components"].([]any)
+		for _, c := range children {
+			comp, _ := c.(map[string]any)
+			if fmt.Sprint(comp["type"]) != "3" {
+				continue
+			}
+			customID, _ = comp["custom_id"].(string)
+			opts, _ := comp["options"].([]any)
+			for _, o := range opts {
+				om, _ := o.(map[string]any)
+				v, _ := om["value"].(string)
+				values = append(values, v)
+			}
+		}
+	}
+	return customID, values
+}
+
+// Exchange is one recorded REST request and the fake's answer.
+type Exchange struct {
+	Method string
+	Path   string // as sent
+	Route  string // the spec's path template, "" if unknown
+	Status int
+	Body   json.RawMessage // the request body as validated (multipart merged)
+	// Problems are reasons the request was refused as invalid (400/50035) or
+	// the fake's own response did not match the spec.
+	Problems []string
+	Files    int
+}
+
+// Traffic returns every recorded exchange, oldest first.
+func (s *Server) Traffic() []Exchange {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Exchange(nil), s.traffic...)
+}
+
+// Invalid returns the exchanges that broke the spec or a hand-written rule,
+// in either direction. Tests assert it is empty.
+func (s *Server) Invalid() []Exchange {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Exchange
+	for _, e := range s.traffic {
+		if len(e.Problems) > 0 {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Count returns how many recorded requests answered with a status.
+func (s *Server) Count(status int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, e := range s.traffic {
+		if e.Status == status {
+			n++
+		}
+	}
+	return n
+}
+
+// failure is an injected fault for the next matching requests.
+type failure struct {
+	method, route string
+	status, times int
+}
+
+// FailNext makes the next n requests to a spec route (e.g.
+// "/channels/{channel_id}/messages") answer with status (a 5xx), as a Discord
+// outage would.
+func (s *Server) FailNext(method, route string, status, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail = append(s.fail, failure{method: method, route: route, status: status, times: n})
+}
+
+func (s *Server) takeFailure(method, route string) int {
+	for i := range s.fail {
+		f := &s.fail[i]
+		if f.method == method && f.route == route && f.times > 0 {
+			f.times--
+			return f.status
+		}
+	}
+	return 0
+}
+
+// --- people and places --------------------------------------------------------
+
+// AddUser creates a user who can DM the bot and be DMed.
+func (s *Server) AddUser(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.newID()
+	s.users[id] = &User{ID: id, Name: name}
+	return id
+}
+
+// AddMember makes a user a member of the guild with roles.
+func (s *Server) AddMember(userID string, roles ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.members[userID] = append([]string(nil), roles...)
+}
+
+// AddRole returns a new role id (roles are only ids to the fake).
+func (s *Server) AddRole() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.newID()
+}
+
+// AddChannel creates a guild text channel.
+func (s *Server) AddChannel(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.newID()
+	s.channels[id] = &Channel{ID: id, Name: name, GuildID: s.GuildID, Type: 0}
+	return id
+}
+
+// CloseDMs makes the bot unable to DM a user (Discord error 50007).
+func (s *Server) CloseDMs(userID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed[userID] = true
+}
+
+// Messages returns the messages in a channel, oldest first.
+func (s *Server) Messages(channelID string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for _, m := range s.messages {
+		if m.ChannelID == channelID {
+			out = append(out, *m)
+		}
+	}
+	return out
+}
+
+// DMsTo returns what the bot has sent a user by DM, oldest first.
+func (s *Server) DMsTo(userID string) []Message {
+	s.mu.Lock()
+	ch := s.dms[userID]
+	s.mu.Unlock()
+	if ch == "" {
+		return nil
+	}
+	var out []Message
+	for _, m := range s.Messages(ch) {
+		if m.AuthorID == s.BotID {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Commands returns the names of the commands registered for a scope (a guild
+// id, or "global").
+func (s *Server) Commands(scope string) []map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []map[string]any
+	for _, raw := range s.commands[scope] {
+		var m map[string]any
+		_ = json.Unmarshal(raw, &m)
+		out = append(out, m)
+	}
+	return out
+}
+
+func (s *Server) dmChannel(userID string) *Channel {
+	if id, ok := s.dms[userID]; ok {
+		return s.channels[id]
+	}
+	id := s.newID()
+	ch := &Channel{ID: id, Type: 1, Recipient: userID}
+	s.channels[id] = ch
+	s.dms[userID] = id
+	return ch
+}
+
+// --- REST ---------------------------------------------------------------------
+
+// apiError is Discord's error body.
+type apiError struct {
+	Code    int            `json:"code"`
+	Message string         `json:"message"`
+	Errors  map[string]any `json:"errors,omitempty"`
+}
+
+func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, "read body", http.StatusBadRequest)
+		return
+	}
+	ex := Exchange{Method: r.Method, Path: r.URL.Path}
+	rec := &recorder{h: http.Header{}}
+	s.handle(rec, r, body, &ex)
+	ex.Status = rec.status
+	for k, v := range rec.h {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.status)
+	_, _ = w.Write(rec.body.Bytes())
+	s.mu.Lock()
+	s.traffic = append(s.traffic, ex)
+	s.notify()
+	s.mu.Unlock()
+}
+
+type recorder struct {
+	h      http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (s *Server) handle(w *recorder, r *http.Request, body []byte, ex *Exchange) {
+	ctx := r.Context()
+	var decoded any
+	ct := r.Header.Get("Content-Type")
+	switch {
+	case strings.HasPrefix(ct, "multipart/"):
+		obj, files, err := mergeMultipart(bytes.NewReader(body), ct)
+		if err != nil {
+			s.invalid(w, ex, nil, []string{err.Error()})
+			return
+		}
+		decoded, ex.Files = obj, len(files)
+	case len(body) > 0:
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		if err := dec.Decode(&decoded); err != nil {
+			s.invalid(w, ex, nil, []string{"body is not JSON: " + err.Error()})
+			return
+		}
+	}
+	probe, err := specRequest(r, body, nil)
+	if err != nil {
+		s.writeJSON(w, ex, nil, nil, http.StatusNotFound, apiError{Code: 0, Message: "404: Not Found"})
+		return
+	}
+	route, params, err := s.spec.route(probe)
+	if err != nil {
+		ex.Problems = append(ex.Problems, "no such route in Discord's API: "+r.Method+" "+r.URL.Path)
+		s.writeJSON(w, ex, nil, nil, http.StatusNotFound, apiError{Code: 0, Message: "404: Not Found"})
+		return
+	}
+	ex.Route = route.Path
+	if decoded != nil {
+		applyQuirks(route.Path, decoded)
+		ex.Body, _ = json.Marshal(decoded)
+	}
+	specReq, err := specRequest(r, body, decoded)
+	if err != nil {
+		s.invalid(w, ex, nil, []string{err.Error()})
+		return
+	}
+	if !s.authorised(r, route.Path) {
+		s.writeJSON(w, ex, nil, nil, http.StatusUnauthorized, apiError{Code: 0, Message: "401: Unauthorized"})
+		return
+	}
+	if hold, global, retry := s.limits.take(r.Method, route.Path, params); hold {
+		s.rateLimited(w, ex, specReq, route, params, global, retry)
+		return
+	}
+	var problems []string
+	if err := s.spec.validateRequest(ctx, specReq, route, params); err != nil {
+		problems = append(problems, splitErr(err)...)
+	}
+	problems = append(problems, handChecks(route.Path, decoded)...)
+	if len(problems) > 0 {
+		s.invalid(w, ex, &specCall{specReq, route, params}, problems)
+		return
+	}
+	s.mu.Lock()
+	status := s.takeFailure(r.Method, route.Path)
+	s.mu.Unlock()
+	if status != 0 {
+		s.writeJSON(w, ex, nil, nil, status, apiError{Code: 0, Message: http.StatusText(status)})
+		return
+	}
+	obj, _ := decoded.(map[string]any)
+	code, resp := s.dispatch(r.Method, route.Path, params, obj, decoded)
+	s.limits.headers(w.h, r.Method, route.Path, params)
+	s.writeJSON(w, ex, &specCall{specReq, route, params}, nil, code, resp)
+}
+
+type specCall struct {
+	req    *http.Request
+	route  *routers.Route
+	params map[string]string
+}
+
+func splitErr(err error) []string {
+	var out []string
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	if len(out) > 12 {
+		out = append(out[:12], fmt.Sprintf("… and %d more lines", len(out)-12))
+	}
+	return out
+}
+
+// authorised checks the bot token. Interaction callbacks and webhook-token
+// routes are authorised by the token in their path, as on Discord.
+func (s *Server) authorised(r *http.Request, route string) bool {
+	if strings.HasPrefix(route, "/interactions/") || strings.HasPrefix(route, "/webhooks/{webhook_id}/{webhook_token}") {
+		return true
+	}
+	return r.Header.Get("Authorization") == "Bot "+s.opt.Token
+}
+
+// invalid answers Discord's "Invalid Form Body".
+func (s *Server) invalid(w *recorder, ex *Exchange, call *specCall, problems []string) {
+	ex.Problems = append(ex.Problems, problems...)
+	errs := map[string]any{}
+	for i, p := range problems {
+		errs[fmt.Sprintf("_%d", i)] = map[string]any{"_errors": []map[string]string{{"code": "BASE_TYPE_INVALID", "message": p}}}
+	}
+	s.writeJSON(w, ex, call, nil, http.StatusBadRequest, apiError{Code: 50035, Message: "Invalid Form Body", Errors: errs})
+}
+
+func (s *Server) rateLimited(w *recorder, ex *Exchange, req *http.Request, route *routers.Route, params map[string]string, global bool, retry time.Duration) {
+	secs := retry.Seconds()
+	w.h.Set("Retry-After", strconv.Itoa(int(retry/time.Second)+1))
+	scope := "user"
+	if global {
+		w.h.Set("X-RateLimit-Global", "true")
+		scope = "global"
+	} else {
+		s.limits.headers(w.h, req.Method, route.Path, params)
+	}
+	w.h.Set("X-RateLimit-Scope", scope)
+	body := map[string]any{"message": "You are being rate limited.", "retry_after": secs, "global": global, "code": 0}
+	s.writeJSON(w, ex, &specCall{req, route, params}, nil, http.StatusTooManyRequests, body)
+}
+
+// writeJSON encodes a response and, unless turned off, checks it against the
+// spec's schema for the operation and status.
+func (s *Server) writeJSON(w *recorder, ex *Exchange, call *specCall, _ any, status int, v any) {
+	w.status = status
+	if status == http.StatusNoContent || v == nil {
+		if status != http.StatusNoContent {
+			w.status = http.StatusNoContent
+		}
+		return
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		ex.Problems = append(ex.Problems, "fake: encode response: "+err.Error())
+		w.status = http.StatusInternalServerError
+		return
+	}
+	w.h.Set("Content-Type", "application/json")
+	w.body.Write(b)
+	if call == nil || s.opt.SkipResponseChecks {
+		return
+	}
+	if err := s.spec.validateResponse(context.Background(), call.req, call.route, call.params, w.status, w.h, b); err != nil {
+		for _, p := range splitErr(err) {
+			ex.Problems = append(ex.Problems, "fake's own response: "+p)
+		}
+	}
+}
+
+var errNotFound = errors.New("not found")

@@ -1,0 +1,383 @@
+package fakediscord
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/gorilla/websocket"
+)
+
+// Gateway opcodes.
+const (
+	opDispatch     = 0
+	opHeartbeat    = 1
+	opIdentify     = 2
+	opResume       = 6
+	opHello        = 10
+	opHeartbeatAck = 11
+)
+
+// Intents the fake honours.
+const intentDirectMessages = 1 << 12
+
+// gateway is the fake's JSON gateway: one bot session at a time (sharding is
+// not simulated), with every dispatch kept so a resume can replay it.
+type gateway struct {
+	s        *Server
+	upgrader websocket.Upgrader
+
+	mu        sync.Mutex
+	conn      *websocket.Conn
+	writeMu   sync.Mutex
+	sessionID string
+	intents   int
+	seq       int64
+	log       []frame // dispatches of the current session, for resume
+	identifies, resumes int
+	ready     bool
+}
+
+type frame struct {
+	Op   int             `json:"op"`
+	D    json.RawMessage `json:"d"`
+	S    *int64          `json:"s,omitempty"`
+	T    string          `json:"t,omitempty"`
+}
+
+func newGateway(s *Server) *gateway {
+	return &gateway{s: s}
+}
+
+func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("encoding") != "json" {
+		http.Error(w, "the fake gateway speaks encoding=json only", http.StatusBadRequest)
+		return
+	}
+	conn, err := g.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	g.mu.Lock()
+	if g.conn != nil {
+		g.conn.Close()
+	}
+	g.conn = conn
+	g.ready = false
+	g.mu.Unlock()
+	g.send(conn, frame{Op: opHello, D: mustJSON(map[string]any{"heartbeat_interval": 41250})})
+	g.read(conn)
+}
+
+func (g *gateway) send(conn *websocket.Conn, f frame) error {
+	g.writeMu.Lock()
+	defer g.writeMu.Unlock()
+	return conn.WriteJSON(f)
+}
+
+func (g *gateway) read(conn *websocket.Conn) {
+	defer func() {
+		g.mu.Lock()
+		if g.conn == conn {
+			g.conn, g.ready = nil, false
+		}
+		g.mu.Unlock()
+		conn.Close()
+		g.s.changedNow()
+	}()
+	for {
+		var f frame
+		if err := conn.ReadJSON(&f); err != nil {
+			return
+		}
+		switch f.Op {
+		case opHeartbeat:
+			g.send(conn, frame{Op: opHeartbeatAck, D: json.RawMessage("null")})
+		case opIdentify:
+			var id struct {
+				Token   string `json:"token"`
+				Intents int    `json:"intents"`
+			}
+			_ = json.Unmarshal(f.D, &id)
+			if strings.TrimPrefix(id.Token, "Bot ") != g.s.opt.Token {
+				g.closeWith(conn, 4004, "Authentication failed.")
+				return
+			}
+			g.identify(conn, id.Intents)
+		case opResume:
+			var rs struct {
+				Token     string `json:"token"`
+				SessionID string `json:"session_id"`
+				Seq       int64  `json:"seq"`
+			}
+			_ = json.Unmarshal(f.D, &rs)
+			if !g.resume(conn, rs.Token, rs.SessionID, rs.Seq) {
+				g.closeWith(conn, 4009, "Session timed out.")
+				return
+			}
+		}
+	}
+}
+
+func (g *gateway) closeWith(conn *websocket.Conn, code int, text string) {
+	g.writeMu.Lock()
+	defer g.writeMu.Unlock()
+	_ = conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(code, text))
+}
+
+func (g *gateway) identify(conn *websocket.Conn, intents int) {
+	g.mu.Lock()
+	g.s.mu.Lock()
+	g.sessionID = "session-" + g.s.newID()
+	bot := g.s.userJSON(g.s.BotID)
+	g.s.mu.Unlock()
+	g.intents, g.seq, g.log = intents, 0, nil
+	g.identifies++
+	ready := map[string]any{
+		"v": 10, "user": bot, "session_id": g.sessionID, "resume_gateway_url": g.s.GatewayURL(),
+		"guilds":      []any{map[string]any{"id": g.s.GuildID, "unavailable": true}},
+		"application": map[string]any{"id": g.s.AppID, "flags": 0}, "private_channels": []any{},
+	}
+	f := g.nextFrame("READY", ready)
+	g.ready = true
+	g.mu.Unlock()
+	g.send(conn, f)
+	g.s.changedNow()
+}
+
+func (g *gateway) resume(conn *websocket.Conn, token, session string, seq int64) bool {
+	g.mu.Lock()
+	if strings.TrimPrefix(token, "Bot ") != g.s.opt.Token || session != g.sessionID {
+		g.mu.Unlock()
+		return false
+	}
+	g.resumes++
+	var replay []frame
+	for _, f := range g.log {
+		if *f.S > seq {
+			replay = append(replay, f)
+		}
+	}
+	resumed := g.nextFrame("RESUMED", map[string]any{})
+	g.ready = true
+	g.mu.Unlock()
+	for _, f := range replay {
+		g.send(conn, f)
+	}
+	g.send(conn, resumed)
+	g.s.changedNow()
+	return true
+}
+
+// nextFrame numbers a dispatch and keeps it for resume. Call with g.mu held.
+func (g *gateway) nextFrame(t string, d any) frame {
+	g.seq++
+	seq := g.seq
+	f := frame{Op: opDispatch, T: t, S: &seq, D: mustJSON(d)}
+	g.log = append(g.log, f)
+	return f
+}
+
+// dispatch sends an event to the bot, or keeps it for the bot's resume when
+// it is disconnected.
+func (g *gateway) dispatch(t string, d any) {
+	g.mu.Lock()
+	f := g.nextFrame(t, d)
+	conn := g.conn
+	ready := g.ready
+	g.mu.Unlock()
+	if conn != nil && ready {
+		g.send(conn, f)
+	}
+}
+
+// drop cuts the connection without a close frame, as a network fault would.
+func (g *gateway) drop() {
+	g.mu.Lock()
+	conn := g.conn
+	g.conn, g.ready = nil, false
+	g.mu.Unlock()
+	if conn != nil {
+		conn.UnderlyingConn().Close()
+	}
+}
+
+func (g *gateway) closeAll() { g.drop() }
+
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("fakediscord: encode gateway payload: %v", err))
+	}
+	return b
+}
+
+// --- what tests drive -------------------------------------------------------
+
+func (s *Server) changedNow() {
+	s.mu.Lock()
+	s.notify()
+	s.mu.Unlock()
+}
+
+// GatewayState reports whether a bot session is connected and ready, and
+// how many identifies and resumes it has made.
+func (s *Server) GatewayState() (ready bool, identifies, resumes int) {
+	g := s.gw
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.ready && g.conn != nil, g.identifies, g.resumes
+}
+
+// DropGateway cuts the bot's gateway connection; the bot should reconnect
+// and resume, receiving what it missed.
+func (s *Server) DropGateway() { s.gw.drop() }
+
+// UserSendsDM has a user DM the bot; it returns the message id.
+func (s *Server) UserSendsDM(userID, text string) string {
+	s.mu.Lock()
+	ch := s.dmChannel(userID)
+	m := &Message{ID: s.newID(), ChannelID: ch.ID, AuthorID: userID, Content: text}
+	s.messages = append(s.messages, m)
+	d := s.messageJSON(m)
+	s.notify()
+	s.mu.Unlock()
+	s.gw.mu.Lock()
+	wants := s.gw.intents&intentDirectMessages != 0
+	s.gw.mu.Unlock()
+	if wants {
+		s.gw.dispatch("MESSAGE_CREATE", d)
+	}
+	return m.ID
+}
+
+// Interaction types.
+const (
+	InteractionCommand   = 2
+	InteractionComponent = 3
+	InteractionModal     = 5
+)
+
+func (s *Server) raise(userID, channelID string, typ int, data map[string]any, msg *Message) string {
+	s.mu.Lock()
+	in := &Interaction{ID: s.newID(), Token: "tok-" + s.newID(), UserID: userID, ChannelID: channelID, Type: typ,
+		Created: s.opt.Clock.Now()}
+	if cid, ok := data["custom_id"].(string); ok {
+		in.CustomID = cid
+	}
+	payload := map[string]any{
+		"id": in.ID, "application_id": s.AppID, "type": typ, "data": data, "channel_id": channelID,
+		"token": in.Token, "version": 1, "locale": "en-GB", "app_permissions": "0",
+	}
+	ch := s.channels[channelID]
+	if ch != nil && ch.GuildID != "" {
+		roles := s.members[userID]
+		if roles == nil {
+			roles = []string{}
+		}
+		payload["guild_id"] = ch.GuildID
+		payload["member"] = map[string]any{"user": s.userJSON(userID), "roles": roles, "permissions": "0",
+			"joined_at": s.opt.Clock.Now().UTC().Format("2006-01-02T15:04:05Z07:00"), "deaf": false, "mute": false}
+		payload["context"] = 0
+	} else {
+		payload["user"] = s.userJSON(userID)
+		payload["context"] = 1
+	}
+	if msg != nil {
+		in.MessageID = msg.ID
+		payload["message"] = s.messageJSON(msg)
+	}
+	s.inters[in.ID] = in
+	s.notify()
+	s.mu.Unlock()
+	s.gw.dispatch("INTERACTION_CREATE", payload)
+	return in.ID
+}
+
+// Click presses a button on a message as a user; it returns the interaction id.
+func (s *Server) Click(userID string, m Message, customID string) string {
+	return s.raise(userID, m.ChannelID, InteractionComponent, map[string]any{"custom_id": customID, "component_type": 2}, &m)
+}
+
+// Choose picks values in a message's select menu.
+func (s *Server) Choose(userID string, m Message, customID string, values ...string) string {
+	return s.raise(userID, m.ChannelID, InteractionComponent, map[string]any{"custom_id": customID, "component_type": 3, "values": values}, &m)
+}
+
+// Modal returns the modal an interaction was answered with: its custom_id
+// and the custom_ids of its text inputs.
+func (s *Server) Modal(interactionID string) (customID string, inputs []string, ok bool) {
+	in := s.Interaction(interactionID)
+	if in.ResponseType() != callbackModal {
+		return "", nil, false
+	}
+	data, _ := in.Responses[0]["data"].(map[string]any)
+	customID = str(data["custom_id"])
+	rows, _ := data["components"].([]any)
+	for _, r := range rows {
+		row, _ := r.(map[string]any)
+		cs, _ := row["components"].([]any)
+		for _, c := range cs {
+			cm, _ := c.(map[string]any)
+			inputs = append(inputs, str(cm["custom_id"]))
+		}
+	}
+	return customID, inputs, true
+}
+
+// SubmitModal submits the modal that answered an interaction, with values by
+// text-input custom_id.
+func (s *Server) SubmitModal(userID, interactionID string, values map[string]string) (string, error) {
+	customID, inputs, ok := s.Modal(interactionID)
+	if !ok {
+		return "", fmt.Errorf("fakediscord: interaction %s was not answered with a modal", interactionID)
+	}
+	var rows []any
+	for _, id := range inputs {
+		rows = append(rows, map[string]any{"type": 1, "components": []any{map[string]any{"type": 4, "custom_id": id, "value": values[id]}}})
+	}
+	in := s.Interaction(interactionID)
+	var msg *Message
+	if m, ok := s.Message(in.MessageID); ok {
+		msg = &m
+	}
+	return s.raise(userID, in.ChannelID, InteractionModal, map[string]any{"custom_id": customID, "components": rows}, msg), nil
+}
+
+// Command runs a slash command as a user in a guild channel. Options are by
+// name; their types come from the registered command, as Discord's would.
+func (s *Server) Command(userID, channelID, name string, options map[string]any) (string, error) {
+	s.mu.Lock()
+	var def map[string]any
+	for _, scope := range []string{s.GuildID, "global"} {
+		for _, raw := range s.commands[scope] {
+			var c map[string]any
+			_ = json.Unmarshal(raw, &c)
+			if c["name"] == name {
+				def = c
+			}
+		}
+	}
+	s.mu.Unlock()
+	if def == nil {
+		return "", fmt.Errorf("fakediscord: no command /%s is registered", name)
+	}
+	types := map[string]any{}
+	defs, _ := def["options"].([]any)
+	for _, o := range defs {
+		om, _ := o.(map[string]any)
+		types[str(om["name"])] = om["type"]
+	}
+	var opts []any
+	for k, v := range options {
+		t, ok := types[k]
+		if !ok {
+			return "", fmt.Errorf("fakediscord: /%s has no option %q", name, k)
+		}
+		opts = append(opts, map[string]any{"name": k, "type": t, "value": v})
+	}
+	data := map[string]any{"id": def["id"], "name": name, "type": 1, "options": opts}
+	return s.raise(userID, channelID, InteractionCommand, data, nil), nil
+}
