@@ -29,22 +29,22 @@ type gateway struct {
 	s        *Server
 	upgrader websocket.Upgrader
 
-	mu        sync.Mutex
-	conn      *websocket.Conn
-	writeMu   sync.Mutex
-	sessionID string
-	intents   int
-	seq       int64
-	log       []frame // dispatches of the current session, for resume
+	mu                  sync.Mutex
+	conn                *websocket.Conn
+	writeMu             sync.Mutex
+	sessionID           string
+	intents             int
+	seq                 int64
+	log                 []frame // dispatches of the current session, for resume
 	identifies, resumes int
-	ready     bool
+	ready               bool
 }
 
 type frame struct {
-	Op   int             `json:"op"`
-	D    json.RawMessage `json:"d"`
-	S    *int64          `json:"s,omitempty"`
-	T    string          `json:"t,omitempty"`
+	Op int             `json:"op"`
+	D  json.RawMessage `json:"d"`
+	S  *int64          `json:"s,omitempty"`
+	T  string          `json:"t,omitempty"`
 }
 
 func newGateway(s *Server) *gateway {
