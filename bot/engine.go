@@ -61,6 +61,9 @@ type Deps struct {
 	Catalog   *flows.Catalog // default: flows.DefaultCatalog()
 	Log       *slog.Logger   // default: discard
 	Config    Config
+	// Observe, if set, sees every audit event once its step has committed
+	// (serve counts prompts, incidents and the like from them for /metrics).
+	Observe func(store.AuditEvent)
 }
 
 // Engine is Steady's application core.
@@ -72,6 +75,7 @@ type Engine struct {
 	cat   *flows.Catalog
 	log   *slog.Logger
 	cfg   Config
+	obs   func(store.AuditEvent)
 
 	policy   flows.Policy
 	handlers map[string]func(context.Context, scheduler.Occurrence) error
@@ -88,7 +92,7 @@ func New(d Deps) *Engine {
 	if d.Config.MaxAttempts <= 0 {
 		d.Config.MaxAttempts = 5
 	}
-	e := &Engine{store: d.Store, sched: d.Scheduler, msg: d.Messenger, clock: d.Clock, cat: d.Catalog, log: d.Log, cfg: d.Config}
+	e := &Engine{store: d.Store, sched: d.Scheduler, msg: d.Messenger, clock: d.Clock, cat: d.Catalog, log: d.Log, cfg: d.Config, obs: d.Observe}
 	e.policy = e.cfg.Escalation.policy(e.log)
 	e.handlers = e.kinds()
 	return e
@@ -216,6 +220,7 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 		}
 	}
 	var staff *staffAddresses
+	var audited []store.AuditEvent
 	for _, ef := range d.effects {
 		switch ef := ef.(type) {
 		case flows.Send:
@@ -228,7 +233,9 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 			}
 			out, ok, why := e.address(st.Client, *staff, ef)
 			if !ok {
-				b.Audit(store.AuditEvent{At: fc.Now, Actor: "steady", Action: "message.withheld", Reason: why})
+				ev := store.AuditEvent{At: fc.Now, Actor: "steady", Action: "message.withheld", Reason: why}
+				b.Audit(ev)
+				audited = append(audited, ev)
 				continue
 			}
 			raw, err := json.Marshal(out)
@@ -246,6 +253,7 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 			b.PutDebrief(ef.Debrief)
 		case flows.Audit:
 			b.Audit(ef.Event)
+			audited = append(audited, ef.Event)
 		case flows.SaveClient:
 			b.PutClient(ef.Client)
 		case flows.SavePlanVersion:
@@ -260,8 +268,16 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 			return fmt.Errorf("bot: unknown effect %T", ef)
 		}
 	}
-	_, err := b.Commit(ctx, st.Conversation.Version)
-	return err
+	if _, err := b.Commit(ctx, st.Conversation.Version); err != nil {
+		return err
+	}
+	if e.obs != nil {
+		for _, ev := range audited {
+			ev.ClientID = st.Client.ID
+			e.obs(ev)
+		}
+	}
+	return nil
 }
 
 type staffAddresses struct {
@@ -352,6 +368,11 @@ func (e *Engine) Flush(ctx context.Context, clientID string) error {
 					return fmt.Errorf("bot: deliver to %s: %w", m.Audience, err)
 				}
 				e.log.Warn("recipient unreachable", "client", clientID, "audience", string(m.Audience), "reason", unreachable.Reason)
+				if m.Audience == flows.ToClient {
+					if err := e.tellWorkerUnreachable(ctx, clientID, m, unreachable); err != nil {
+						return err
+					}
+				}
 			}
 			if err := e.store.Delivered(ctx, clientID); err != nil {
 				return err

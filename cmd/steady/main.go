@@ -26,6 +26,7 @@ usage: steady <command> [flags]
 
 commands:
   try       run a simulated week in the terminal (embedded Redis, simulated clock)
+  serve     run the Discord bot (settings from the environment; see README)
   version   print the version
   help      this text
 
@@ -46,6 +47,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "try":
 		return runTry(ctx, args[1:], stdin, stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, versionString())
 		return 0

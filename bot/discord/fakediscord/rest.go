@@ -225,7 +225,7 @@ func (s *Server) commandsJSON(scope string) []any {
 			resp["default_member_permissions"] = fmt.Sprint(p)
 		}
 		if o, ok := c["options"].([]any); ok && len(o) > 0 {
-			resp["options"] = o
+			resp["options"] = dropNulls(o) // Discord leaves unset fields out of what it returns
 		}
 		if ctx, ok := c["contexts"]; ok && ctx != nil {
 			resp["contexts"] = ctx
@@ -388,8 +388,10 @@ func num(v any) int {
 	return n
 }
 
-// numberComponents copies a component tree, giving each component the
-// numeric id Discord assigns (1, 2, … in document order) when none was sent.
+// numberComponents copies a component tree as Discord returns it: each
+// component gets the numeric id Discord assigns (1, 2, … in document order)
+// when none was sent, a select menu its default min/max values, and unset
+// (null) fields are left out.
 func numberComponents(tree []any) []any {
 	out := []any{}
 	next := 0
@@ -401,11 +403,20 @@ func numberComponents(tree []any) []any {
 		}
 		c := make(map[string]any, len(m)+1)
 		for k, val := range m {
-			c[k] = val
+			if val != nil {
+				c[k] = val
+			}
 		}
 		next++
 		if _, ok := c["id"]; !ok {
 			c["id"] = next
+		}
+		if num(c["type"]) == 3 {
+			for _, k := range []string{"min_values", "max_values"} {
+				if _, ok := c[k]; !ok {
+					c[k] = 1
+				}
+			}
 		}
 		if kids, ok := m["components"].([]any); ok {
 			nk := make([]any, len(kids))
@@ -420,4 +431,25 @@ func numberComponents(tree []any) []any {
 		out = append(out, walk(r))
 	}
 	return out
+}
+
+// dropNulls copies a JSON value without its null-valued object fields.
+func dropNulls(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, val := range v {
+			if val != nil {
+				out[k] = dropNulls(val)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, val := range v {
+			out[i] = dropNulls(val)
+		}
+		return out
+	}
+	return v
 }

@@ -1,0 +1,208 @@
+package discord
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"steady/bot"
+	"steady/flows"
+)
+
+// Discord's limits for what the adapter renders.
+const (
+	maxContent      = 2000
+	maxCustomID     = 100
+	maxButtonsInRow = 5
+	maxMenuOptions  = 25
+	maxButtonLabel  = 80
+	maxOptionLabel  = 100
+)
+
+// Kinds of custom_id. A custom_id carries everything a click needs, so a
+// button keeps working across restarts and replicas:
+//
+//	c:<n>:<choice><prompt>  a choice (n = len(choice)); a menu leaves choice empty
+//	m:<prompt>              "type my answer": opens a modal
+//	a:<prompt>              that modal's submission
+//	r:<prompt>              the resolve-with-a-note modal of a staff ping
+//
+// A prompt id that would push the custom_id past 100 characters is replaced
+// by "#" and a hash, mapped back through Redis.
+const (
+	idChoice  = 'c'
+	idType    = 'm'
+	idAnswer  = 'a'
+	idResolve = 'r'
+	hashMark  = "#"
+)
+
+// encodePrompt returns the prompt as it travels in a custom_id with room
+// characters to spare, storing the long form in Redis when it must.
+func (c *Client) encodePrompt(ctx context.Context, prompt string, room int) (string, error) {
+	if len(prompt) <= room && !strings.HasPrefix(prompt, hashMark) {
+		return prompt, nil
+	}
+	sum := sha256.Sum256([]byte(prompt))
+	h := hex.EncodeToString(sum[:12])
+	if err := c.rdb.Set(ctx, c.promptKey(h), prompt, c.opt.SentTTL*3).Err(); err != nil {
+		return "", fmt.Errorf("discord: remember long prompt id: %w", err)
+	}
+	return hashMark + h, nil
+}
+
+func (c *Client) decodePrompt(ctx context.Context, p string) string {
+	if !strings.HasPrefix(p, hashMark) {
+		return p
+	}
+	long, err := c.rdb.Get(ctx, c.promptKey(strings.TrimPrefix(p, hashMark))).Result()
+	if err != nil {
+		// Forgotten or unreadable: an id no conversation has, which the engine
+		// answers "that check-in has closed".
+		return "expired" + p
+	}
+	return long
+}
+
+func (c *Client) choiceID(ctx context.Context, prompt, choice string) (string, error) {
+	head := fmt.Sprintf("%c:%d:%s", idChoice, len(choice), choice)
+	p, err := c.encodePrompt(ctx, prompt, maxCustomID-len(head))
+	return head + p, err
+}
+
+func (c *Client) promptID(ctx context.Context, kind byte, prompt string) (string, error) {
+	p, err := c.encodePrompt(ctx, prompt, maxCustomID-2)
+	return string(kind) + ":" + p, err
+}
+
+// customID is a decoded custom_id.
+type customID struct {
+	kind           byte
+	prompt, choice string
+}
+
+func (c *Client) parseCustomID(ctx context.Context, id string) (customID, bool) {
+	if len(id) < 2 || id[1] != ':' {
+		return customID{}, false
+	}
+	out := customID{kind: id[0]}
+	rest := id[2:]
+	switch out.kind {
+	case idChoice:
+		n, after, ok := strings.Cut(rest, ":")
+		size, err := strconv.Atoi(n)
+		if !ok || err != nil || size < 0 || size > len(after) {
+			return customID{}, false
+		}
+		out.choice, rest = after[:size], after[size:]
+	case idType, idAnswer, idResolve:
+	default:
+		return customID{}, false
+	}
+	if rest == "" {
+		return customID{}, false
+	}
+	out.prompt = c.decodePrompt(ctx, rest)
+	return out, true
+}
+
+// render turns an outgoing message into Discord messages: text split at the
+// limit, choices as one row of buttons (up to five) or a menu, and for a
+// client's prompt a "type my answer" button that opens a modal.
+func (c *Client) render(ctx context.Context, m bot.Outgoing) ([]discordgo.MessageSend, error) {
+	text := m.Text
+	mentions := &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+	if m.Mention != "" {
+		text = "<@" + m.Mention + "> " + text
+		mentions.Users = []string{m.Mention}
+	}
+	chunks := splitText(text, maxContent)
+	out := make([]discordgo.MessageSend, len(chunks))
+	for i, ch := range chunks {
+		out[i] = discordgo.MessageSend{Content: ch, AllowedMentions: mentions}
+	}
+	if len(m.Choices) == 0 || m.Prompt == "" {
+		return out, nil
+	}
+	rows, err := c.choiceRows(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	out[len(out)-1].Components = rows
+	return out, nil
+}
+
+func (c *Client) choiceRows(ctx context.Context, m bot.Outgoing) ([]discordgo.MessageComponent, error) {
+	staff := m.Audience != flows.ToClient
+	var rows []discordgo.MessageComponent
+	if len(m.Choices) <= maxButtonsInRow {
+		var buttons []discordgo.MessageComponent
+		for i, ch := range m.Choices {
+			id, err := c.choiceID(ctx, m.Prompt, ch.Value)
+			if err != nil {
+				return nil, err
+			}
+			style := discordgo.SecondaryButton
+			if staff && i == 0 {
+				style = discordgo.PrimaryButton
+			}
+			buttons = append(buttons, discordgo.Button{Label: clip(ch.Label, maxButtonLabel), CustomID: id, Style: style})
+		}
+		rows = append(rows, discordgo.ActionsRow{Components: buttons})
+	} else {
+		id, err := c.choiceID(ctx, m.Prompt, "")
+		if err != nil {
+			return nil, err
+		}
+		var opts []discordgo.SelectMenuOption
+		for _, ch := range m.Choices {
+			if len(opts) == maxMenuOptions {
+				c.log.Warn("choices beyond Discord's 25-option menu left out", "prompt_choices", len(m.Choices))
+				break
+			}
+			opts = append(opts, discordgo.SelectMenuOption{Label: clip(ch.Label, maxOptionLabel), Value: clip(ch.Value, maxOptionLabel)})
+		}
+		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
+			MenuType: discordgo.StringSelectMenu, CustomID: id, Placeholder: clip(c.cat.T("discord.menu_placeholder", nil), 150), Options: opts,
+		}}})
+	}
+	if !staff {
+		id, err := c.promptID(ctx, idType, m.Prompt)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.Button{
+			Label: clip(c.cat.T("discord.type_answer", nil), maxButtonLabel), CustomID: id, Style: discordgo.SecondaryButton,
+		}}})
+	}
+	return rows, nil
+}
+
+// splitText cuts text into pieces of at most limit characters, at line
+// breaks where it can.
+func splitText(text string, limit int) []string {
+	var out []string
+	for utf8.RuneCountInString(text) > limit {
+		runes := []rune(text)
+		cut := limit
+		if i := strings.LastIndex(string(runes[:limit]), "\n"); i > 0 {
+			cut = utf8.RuneCountInString(string(runes[:limit])[:i])
+		}
+		out = append(out, strings.TrimRight(string(runes[:cut]), "\n"))
+		text = strings.TrimLeft(string(runes[cut:]), "\n")
+	}
+	return append(out, text)
+}
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}

@@ -1,0 +1,317 @@
+package discord
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"steady/bot"
+	"steady/flows"
+)
+
+// Text-input ids of the modals.
+const (
+	inputAnswer  = "answer"
+	inputOutcome = "outcome"
+)
+
+// onMessage hands a client's DM to the engine. Guild messages and bots are
+// not Steady's to read.
+func (c *Client) onMessage(_ *discordgo.Session, m *discordgo.MessageCreate) {
+	if m.Author == nil || m.Author.Bot || m.GuildID != "" {
+		return
+	}
+	ctx, done, ok := c.track()
+	if !ok {
+		return
+	}
+	defer done()
+	c.inbound.Add(1)
+	if err := c.engine.HandleMessage(ctx, bot.Inbound{UserID: m.Author.ID, Key: "msg:" + m.ID, Text: m.Content}); err != nil {
+		c.log.Error("handling a DM failed", "err", err)
+	}
+}
+
+func (c *Client) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+	ctx, done, ok := c.track()
+	if !ok {
+		return
+	}
+	defer done()
+	in := ic.Interaction
+	switch in.Type {
+	case discordgo.InteractionApplicationCommand:
+		c.runCommand(ctx, in)
+	case discordgo.InteractionMessageComponent:
+		c.onComponent(ctx, in)
+	case discordgo.InteractionModalSubmit:
+		c.onModal(ctx, in)
+	}
+}
+
+func userOf(in *discordgo.Interaction) *discordgo.User {
+	if in.Member != nil && in.Member.User != nil {
+		return in.Member.User
+	}
+	return in.User
+}
+
+func displayName(u *discordgo.User) string {
+	if u.GlobalName != "" {
+		return u.GlobalName
+	}
+	return u.Username
+}
+
+func (c *Client) onComponent(ctx context.Context, in *discordgo.Interaction) {
+	data := in.MessageComponentData()
+	id, ok := c.parseCustomID(ctx, data.CustomID)
+	user := userOf(in)
+	if !ok || user == nil {
+		c.respond(ctx, in, ephemeral(c.cat.T("prompt.closed", nil)))
+		return
+	}
+	if id.kind == idType {
+		c.respond(ctx, in, c.answerModal(ctx, id.prompt))
+		return
+	}
+	choice := id.choice
+	if len(data.Values) > 0 {
+		choice = data.Values[0]
+	}
+	if strings.HasPrefix(id.prompt, flows.IncidentPrompt("")) {
+		c.onStaffButton(ctx, in, strings.TrimPrefix(id.prompt, flows.IncidentPrompt("")), choice)
+		return
+	}
+	// A client's answer: show what they picked and take the buttons away at
+	// once (Discord's 3 s), then let the engine do the rest.
+	c.respond(ctx, in, c.picked(in, data.CustomID, choice))
+	c.inbound.Add(1)
+	if err := c.engine.HandleMessage(ctx, bot.Inbound{UserID: user.ID, Key: "int:" + in.ID, Choice: choice, Prompt: id.prompt}); err != nil {
+		c.log.Error("handling a choice failed", "err", err)
+	}
+}
+
+// picked is the prompt as it now reads: its text, the chosen label, no buttons.
+func (c *Client) picked(in *discordgo.Interaction, customID, choice string) *discordgo.InteractionResponse {
+	label := choice
+	content := ""
+	if in.Message != nil {
+		content = in.Message.Content
+		for _, row := range in.Message.Components {
+			r, ok := row.(*discordgo.ActionsRow)
+			if !ok {
+				continue
+			}
+			for _, comp := range r.Components {
+				switch b := comp.(type) {
+				case *discordgo.Button:
+					if b.CustomID == customID {
+						label = b.Label
+					}
+				case *discordgo.SelectMenu:
+					for _, o := range b.Options {
+						if o.Value == choice {
+							label = o.Label
+						}
+					}
+				}
+			}
+		}
+	}
+	content = clip(content+"\n"+c.cat.T("discord.picked", map[string]any{"Label": label}), maxContent)
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
+		Data: &discordgo.InteractionResponseData{Content: content, Components: []discordgo.MessageComponent{}}}
+}
+
+func (c *Client) answerModal(ctx context.Context, prompt string) *discordgo.InteractionResponse {
+	id, err := c.promptID(ctx, idAnswer, prompt)
+	if err != nil {
+		c.log.Error("could not build answer modal", "err", err)
+		return ephemeral(c.cat.T("discord.error", nil))
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
+		CustomID: id, Title: clip(c.cat.T("discord.answer_title", nil), 45),
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{
+			CustomID: inputAnswer, Label: clip(c.cat.T("discord.answer_label", nil), 45), Style: discordgo.TextInputShort,
+			Placeholder: clip(c.cat.T("discord.answer_placeholder", nil), 100), Required: true, MaxLength: 200,
+		}}}},
+	}}
+}
+
+func (c *Client) resolveModal(ctx context.Context, incidentID string) *discordgo.InteractionResponse {
+	id, err := c.promptID(ctx, idResolve, flows.IncidentPrompt(incidentID))
+	if err != nil {
+		c.log.Error("could not build resolve modal", "err", err)
+		return ephemeral(c.cat.T("discord.error", nil))
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
+		CustomID: id, Title: clip(c.cat.T("discord.resolve_title", nil), 45),
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{
+			CustomID: inputOutcome, Label: clip(c.cat.T("discord.resolve_label", nil), 45), Style: discordgo.TextInputParagraph,
+			Required: true, MaxLength: 1000,
+		}}}},
+	}}
+}
+
+// onStaffButton handles Acknowledge and Resolve on a worker ping.
+func (c *Client) onStaffButton(ctx context.Context, in *discordgo.Interaction, incidentID, choice string) {
+	w, ok := c.staffMember(ctx, in)
+	if !ok {
+		c.respond(ctx, in, ephemeral(c.cat.T("discord.staff_only", nil)))
+		return
+	}
+	switch choice {
+	case flows.ChoiceAck:
+		c.answer(ctx, in, true, func(ctx context.Context) (string, error) {
+			return c.engine.Acknowledge(ctx, incidentID, w)
+		})
+	case flows.ChoiceResolve:
+		c.respond(ctx, in, c.resolveModal(ctx, incidentID))
+	default:
+		c.respond(ctx, in, ephemeral(c.cat.T("prompt.closed", nil)))
+	}
+}
+
+func (c *Client) onModal(ctx context.Context, in *discordgo.Interaction) {
+	data := in.ModalSubmitData()
+	id, ok := c.parseCustomID(ctx, data.CustomID)
+	user := userOf(in)
+	if !ok || user == nil {
+		c.respond(ctx, in, ephemeral(c.cat.T("prompt.closed", nil)))
+		return
+	}
+	values := modalValues(data)
+	switch id.kind {
+	case idAnswer:
+		content := ""
+		if in.Message != nil {
+			content = in.Message.Content
+		}
+		c.respond(ctx, in, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
+			Data: &discordgo.InteractionResponseData{Content: clip(content+"\n"+c.cat.T("discord.typed", nil), maxContent), Components: []discordgo.MessageComponent{}}})
+		c.inbound.Add(1)
+		if err := c.engine.HandleMessage(ctx, bot.Inbound{UserID: user.ID, Key: "int:" + in.ID, Text: values[inputAnswer], Prompt: id.prompt}); err != nil {
+			c.log.Error("handling a typed answer failed", "err", err)
+		}
+	case idResolve:
+		w, ok := c.staffMember(ctx, in)
+		if !ok {
+			c.respond(ctx, in, ephemeral(c.cat.T("discord.staff_only", nil)))
+			return
+		}
+		incidentID := strings.TrimPrefix(id.prompt, flows.IncidentPrompt(""))
+		c.answer(ctx, in, true, func(ctx context.Context) (string, error) {
+			return c.engine.Resolve(ctx, incidentID, w, values[inputOutcome])
+		})
+	default:
+		c.respond(ctx, in, ephemeral(c.cat.T("prompt.closed", nil)))
+	}
+}
+
+func modalValues(data discordgo.ModalSubmitInteractionData) map[string]string {
+	out := map[string]string{}
+	for _, row := range data.Components {
+		r, ok := row.(*discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		for _, comp := range r.Components {
+			if ti, ok := comp.(*discordgo.TextInput); ok {
+				out[ti.CustomID] = ti.Value
+			}
+		}
+	}
+	return out
+}
+
+// staffMember checks the staff role and returns the member's worker id,
+// creating or updating their worker record (name, lead role) as needed.
+func (c *Client) staffMember(ctx context.Context, in *discordgo.Interaction) (string, bool) {
+	if in.Member == nil || in.Member.User == nil || in.GuildID == "" {
+		return "", false
+	}
+	staff, lead := false, false
+	for _, r := range in.Member.Roles {
+		staff = staff || r == c.opt.StaffRoleID || (c.opt.LeadRoleID != "" && r == c.opt.LeadRoleID)
+		lead = lead || (c.opt.LeadRoleID != "" && r == c.opt.LeadRoleID)
+	}
+	if !staff {
+		return "", false
+	}
+	name := in.Member.Nick
+	if name == "" {
+		name = displayName(in.Member.User)
+	}
+	w, err := c.engine.StaffMember(ctx, in.Member.User.ID, name, lead)
+	if err != nil {
+		c.log.Error("could not load staff member", "err", err)
+		return "", false
+	}
+	return w.ID, true
+}
+
+func ephemeral(text string) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: clip(text, maxContent), Flags: discordgo.MessageFlagsEphemeral}}
+}
+
+func (c *Client) respond(ctx context.Context, in *discordgo.Interaction, r *discordgo.InteractionResponse) {
+	if err := c.s.InteractionRespond(in, r, discordgo.WithContext(ctx)); err != nil {
+		c.log.Error("answering an interaction failed", "err", err)
+	}
+}
+
+// answer runs work and replies with its sentence, within Discord's three
+// seconds: if work is slower than DeferAfter, Steady answers "thinking…"
+// first and edits the reply in when the work is done.
+func (c *Client) answer(ctx context.Context, in *discordgo.Interaction, private bool, work func(context.Context) (string, error)) {
+	type result struct {
+		text string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		text, err := work(ctx)
+		done <- result{text, err}
+	}()
+	reply := func(r result) string {
+		if r.err != nil {
+			c.log.Error("interaction work failed", "err", r.err)
+			return c.cat.T("discord.error", nil)
+		}
+		return r.text
+	}
+	var flags discordgo.MessageFlags
+	if private {
+		flags = discordgo.MessageFlagsEphemeral
+	}
+	select {
+	case r := <-done:
+		c.respond(ctx, in, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Content: clip(reply(r), maxContent), Flags: flags}})
+		return
+	case <-afterDeferral(c.opt.DeferAfter):
+	}
+	c.respond(ctx, in, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: flags}})
+	r := <-done
+	text := clip(reply(r), maxContent)
+	if _, err := c.s.InteractionResponseEdit(in, &discordgo.WebhookEdit{Content: &text}, discordgo.WithContext(ctx)); err != nil {
+		c.log.Error("editing a deferred answer failed", "err", err)
+	}
+}
+
+// afterDeferral fires when an interaction's work has run too long to answer
+// directly. A negative wait defers at once (tests use it to take that path).
+func afterDeferral(d time.Duration) <-chan time.Time {
+	if d < 0 {
+		ch := make(chan time.Time, 1)
+		ch <- time.Time{}
+		return ch
+	}
+	t := time.NewTimer(d)
+	return t.C
+}

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// serveConfig is `steady serve`'s configuration. Every setting is an
+// environment variable (README.md and docs/examples/steady.env list them);
+// --config FILE reads the same NAME=value lines from a file, and the
+// environment wins over the file.
+type serveConfig struct {
+	Token          string        // STEADY_DISCORD_TOKEN
+	RedisURL       string        // REDIS_URL
+	RedisOptions   *redis.Options
+	Prefix         string        // STEADY_REDIS_PREFIX
+	GuildID        string        // STEADY_GUILD_ID
+	StaffRoleID    string        // STEADY_STAFF_ROLE_ID
+	LeadRoleID     string        // STEADY_LEAD_ROLE_ID
+	StaffChannelID string        // STEADY_STAFF_CHANNEL_ID
+	PeerChannelID  string        // STEADY_PEER_CHANNEL_ID
+	LeadID         string        // STEADY_LEAD_ID
+	EncryptionKeys [][]byte      // STEADY_ENCRYPTION_KEYS
+	HTTPAddr       string        // STEADY_HTTP_ADDR
+	APIURL         string        // STEADY_DISCORD_API_URL
+	Rate           float64       // STEADY_DISCORD_RATE
+	MessagesFile   string        // STEADY_MESSAGES_FILE
+	LogLevel       slog.Level    // STEADY_LOG_LEVEL
+	FlushEvery     time.Duration // STEADY_FLUSH_INTERVAL
+	ShutdownGrace  time.Duration // STEADY_SHUTDOWN_TIMEOUT
+}
+
+// configNames lists every setting serve reads, for --config files: a name
+// outside it is a typo, reported rather than ignored.
+var configNames = []string{
+	"STEADY_DISCORD_TOKEN", "REDIS_URL", "STEADY_REDIS_PREFIX", "STEADY_GUILD_ID", "STEADY_STAFF_ROLE_ID",
+	"STEADY_LEAD_ROLE_ID", "STEADY_STAFF_CHANNEL_ID", "STEADY_PEER_CHANNEL_ID", "STEADY_LEAD_ID",
+	"STEADY_ENCRYPTION_KEYS", "STEADY_HTTP_ADDR", "STEADY_DISCORD_API_URL", "STEADY_DISCORD_RATE",
+	"STEADY_MESSAGES_FILE", "STEADY_LOG_LEVEL", "STEADY_FLUSH_INTERVAL", "STEADY_SHUTDOWN_TIMEOUT",
+}
+
+// readConfigFile parses NAME=value lines (# comments, blank lines, optional quotes).
+func readConfigFile(path string) (map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config file: %w", err)
+	}
+	known := map[string]bool{}
+	for _, n := range configNames {
+		known[n] = true
+	}
+	out := map[string]string{}
+	var errs []error
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(strings.TrimPrefix(line, "export "), "=")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Errorf("%s:%d: expected NAME=value", path, n))
+		case !known[k]:
+			errs = append(errs, fmt.Errorf("%s:%d: unknown setting %s", path, n, k))
+		default:
+			if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+				v = v[1 : len(v)-1]
+			}
+			out[k] = v
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// loadConfig reads and checks every setting, reporting each mistake on its own line.
+func loadConfig(getenv func(string) string, file map[string]string) (serveConfig, error) {
+	get := func(k string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		return file[k]
+	}
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	c := serveConfig{
+		Token: get("STEADY_DISCORD_TOKEN"), RedisURL: get("REDIS_URL"), Prefix: get("STEADY_REDIS_PREFIX"),
+		GuildID: get("STEADY_GUILD_ID"), StaffRoleID: get("STEADY_STAFF_ROLE_ID"), LeadRoleID: get("STEADY_LEAD_ROLE_ID"),
+		StaffChannelID: get("STEADY_STAFF_CHANNEL_ID"), PeerChannelID: get("STEADY_PEER_CHANNEL_ID"), LeadID: get("STEADY_LEAD_ID"),
+		HTTPAddr: get("STEADY_HTTP_ADDR"), APIURL: get("STEADY_DISCORD_API_URL"), MessagesFile: get("STEADY_MESSAGES_FILE"),
+	}
+	if c.Token == "" {
+		bad("STEADY_DISCORD_TOKEN is required: the bot token from the Discord developer portal")
+	} else if strings.HasPrefix(c.Token, "Bot ") {
+		bad("STEADY_DISCORD_TOKEN: give the token alone, without \"Bot \"")
+	}
+	switch {
+	case c.RedisURL == "":
+		bad("REDIS_URL is required, e.g. redis://localhost:6379/0")
+	default:
+		opt, err := redis.ParseURL(c.RedisURL)
+		if err != nil {
+			bad("REDIS_URL %q is not a Redis URL (%v); use redis://host:port/db", redactURL(c.RedisURL), err)
+		}
+		c.RedisOptions = opt
+	}
+	if c.Prefix == "" {
+		c.Prefix = "steady"
+	}
+	for name, v := range map[string]string{"STEADY_GUILD_ID": c.GuildID, "STEADY_STAFF_ROLE_ID": c.StaffRoleID,
+		"STEADY_LEAD_ROLE_ID": c.LeadRoleID, "STEADY_STAFF_CHANNEL_ID": c.StaffChannelID, "STEADY_PEER_CHANNEL_ID": c.PeerChannelID} {
+		if v != "" && !isSnowflake(v) {
+			bad("%s %q: use the numeric id (Discord: Developer Mode, then Copy ID)", name, v)
+		}
+	}
+	if c.GuildID == "" {
+		bad("STEADY_GUILD_ID is required: the Discord server Steady serves")
+	}
+	if c.StaffRoleID == "" {
+		bad("STEADY_STAFF_ROLE_ID is required: without it nobody could use the staff commands")
+	}
+	if c.StaffChannelID == "" {
+		bad("STEADY_STAFF_CHANNEL_ID is required: worker pings go there")
+	}
+	if v := get("STEADY_ENCRYPTION_KEYS"); v != "" {
+		for i, k := range strings.Split(v, ",") {
+			key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(k))
+			if err != nil || len(key) != 32 {
+				bad("STEADY_ENCRYPTION_KEYS key %d is not base64 of 32 bytes (make one with: head -c32 /dev/urandom | base64)", i+1)
+				continue
+			}
+			c.EncryptionKeys = append(c.EncryptionKeys, key)
+		}
+	}
+	if c.HTTPAddr == "" {
+		c.HTTPAddr = ":8080"
+	}
+	if c.APIURL != "" {
+		if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("STEADY_DISCORD_API_URL %q: use http(s)://host[:port]", c.APIURL)
+		}
+	}
+	c.Rate = 45
+	if v := get("STEADY_DISCORD_RATE"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r <= 0 || r > 50 {
+			bad("STEADY_DISCORD_RATE %q: requests per second, above 0 and at most Discord's 50", v)
+		}
+		c.Rate = r
+	}
+	if c.MessagesFile != "" {
+		if _, err := os.Stat(c.MessagesFile); err != nil {
+			bad("STEADY_MESSAGES_FILE %q: %v", c.MessagesFile, err)
+		}
+	}
+	switch v := strings.ToLower(get("STEADY_LOG_LEVEL")); v {
+	case "", "info":
+		c.LogLevel = slog.LevelInfo
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "warn", "warning":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		bad("STEADY_LOG_LEVEL %q: use debug, info, warn or error", v)
+	}
+	duration := func(name string, def time.Duration) time.Duration {
+		v := get(name)
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			bad("%s %q: use a duration like 30s or 2m", name, v)
+			return def
+		}
+		return d
+	}
+	c.FlushEvery = duration("STEADY_FLUSH_INTERVAL", 30*time.Second)
+	c.ShutdownGrace = duration("STEADY_SHUTDOWN_TIMEOUT", 25*time.Second)
+	return c, errors.Join(errs...)
+}
+
+func isSnowflake(s string) bool {
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// redactURL hides a password in a URL for error messages.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,267 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"steady/bot/discord/fakediscord"
+	"steady/scheduler"
+	"steady/store/redistest"
+)
+
+// world is the real `steady serve` (Main) against the fake Discord and a
+// real Redis, on a fake clock so scheduled prompts come when a test says.
+type world struct {
+	t                *testing.T
+	ctx              context.Context
+	fake             *fakediscord.Server
+	main             *Main
+	clock            *scheduler.FakeClock
+	logs             *lockedBuffer
+	httpURL          string
+	staffRole, lead  string
+	staffCh, peerCh  string
+	general          string
+	worker, leadUser string
+	runErr           chan error
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+var e2eStart = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC) // a Monday; London is on UTC in November
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	fake, err := fakediscord.Start(fakediscord.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fake.Close)
+	w := &world{t: t, ctx: ctx, fake: fake, clock: scheduler.NewFakeClock(e2eStart), logs: &lockedBuffer{}, runErr: make(chan error, 1)}
+	w.staffRole, w.lead = fake.AddRole(), fake.AddRole()
+	w.staffCh, w.peerCh, w.general = fake.AddChannel("staff"), fake.AddChannel("peer-support"), fake.AddChannel("general")
+	w.worker, w.leadUser = fake.AddUser("sam"), fake.AddUser("jo")
+	fake.AddMember(w.worker, w.staffRole)
+	fake.AddMember(w.leadUser, w.staffRole, w.lead)
+
+	_, prefix := redistest.New(t)
+	env := map[string]string{
+		"STEADY_DISCORD_TOKEN": fake.Token(), "REDIS_URL": "redis://" + redistest.Shared(t).Addr + "/0",
+		"STEADY_REDIS_PREFIX": prefix, "STEADY_GUILD_ID": fake.GuildID, "STEADY_STAFF_ROLE_ID": w.staffRole,
+		"STEADY_LEAD_ROLE_ID": w.lead, "STEADY_STAFF_CHANNEL_ID": w.staffCh, "STEADY_PEER_CHANNEL_ID": w.peerCh,
+		"STEADY_DISCORD_API_URL": fake.URL,
+	}
+	cfg, err := loadConfig(func(k string) string { return env[k] }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.httpURL = "http://" + ln.Addr().String()
+	w.main = &Main{Config: cfg, Clock: w.clock, Listener: ln, Log: slog.New(slog.NewJSONHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	go func() { w.runErr <- w.main.Run(context.Background()) }()
+	t.Cleanup(func() {
+		w.main.Close()
+		if err := <-w.runErr; err != nil {
+			t.Errorf("Main.Run: %v", err)
+		}
+		if bad := fake.Invalid(); len(bad) > 0 {
+			for _, e := range bad {
+				t.Errorf("invalid exchange %s %s → %d: %s\nbody: %s", e.Method, e.Route, e.Status, strings.Join(e.Problems, "; "), e.Body)
+			}
+		}
+		if n := fake.Count(http.StatusTooManyRequests); n > 0 {
+			t.Errorf("%d requests were rate limited; the outbox should stay under the limits", n)
+		}
+		logs := w.logs.String()
+		for _, secret := range []string{fake.Token(), "feeling rough", "half 11"} {
+			if strings.Contains(logs, secret) {
+				t.Errorf("logs contain %q", secret)
+			}
+		}
+	})
+	w.await("the bot to connect and register its commands", func() bool {
+		ready, _, _ := fake.GatewayState()
+		return ready && len(fake.Commands(fake.GuildID)) > 0
+	})
+	return w
+}
+
+func (w *world) await(what string, cond func() bool) {
+	w.t.Helper()
+	if err := w.fake.Await(w.ctx, cond); err != nil {
+		w.t.Fatalf("waiting for %s: %v", what, err)
+	}
+}
+
+// reply waits for the bot's answer to an interaction and returns its text.
+func (w *world) reply(id string) string {
+	w.t.Helper()
+	var text string
+	w.await("an answer to interaction "+id, func() bool {
+		in := w.fake.Interaction(id)
+		if in.Original == "" {
+			return false
+		}
+		m, ok := w.fake.Message(in.Original)
+		text = m.Content
+		return ok && text != ""
+	})
+	return text
+}
+
+func (w *world) command(user, name string, opts map[string]any) string {
+	w.t.Helper()
+	id, err := w.fake.Command(user, w.staffCh, name, opts)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return w.reply(id)
+}
+
+// enrol has the worker enrol a client with /enrol; it returns the client's user id.
+func (w *world) enrol(id, peer string) string {
+	w.t.Helper()
+	user := w.fake.AddUser(id)
+	got := w.command(w.worker, "enrol", map[string]any{
+		"user": user, "id": id, "name": strings.ToUpper(id[:1]) + id[1:], "time_zone": "Europe/London",
+		"worker_sees_answers": true, "peer_group": peer, "sleep_log": "07:30",
+	})
+	if !strings.Contains(got, "is enrolled") {
+		w.t.Fatalf("/enrol answered %q", got)
+	}
+	return user
+}
+
+// morning moves the fake clock to 07:30 on day n (0: the first) and lets the scheduler run.
+func (w *world) morning(n int) {
+	w.clock.Set(e2eStart.AddDate(0, 0, n).Add(90 * time.Minute))
+	w.main.Wake()
+}
+
+// lastDM waits until the user has at least n DMs and returns the last.
+func (w *world) lastDM(user string, n int) fakediscord.Message {
+	w.t.Helper()
+	var last fakediscord.Message
+	w.await("DM number "+itoa(n), func() bool {
+		dms := w.fake.DMsTo(user)
+		if len(dms) < n {
+			return false
+		}
+		last = dms[len(dms)-1]
+		return true
+	})
+	return last
+}
+
+func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+n%10))) }
+
+// tap answers the latest prompt by its label, through a button or the menu.
+func (w *world) tap(user string, m fakediscord.Message, label string, value string) {
+	w.t.Helper()
+	for _, b := range m.Buttons() {
+		if b.Label == label {
+			w.fake.Click(user, m, b.CustomID)
+			return
+		}
+	}
+	if id, values := m.SelectOptions(); id != "" {
+		for _, v := range values {
+			if v == value {
+				w.fake.Choose(user, m, id, v)
+				return
+			}
+		}
+	}
+	w.t.Fatalf("no choice %q on %q (buttons %+v)", label, m.Content, m.Buttons())
+}
+
+// sleepLog answers a whole sleep log with choices; each answer brings the next question.
+func (w *world) sleepLog(user string, dmsBefore int, answers [][2]string) int {
+	w.t.Helper()
+	n := dmsBefore + 1
+	for _, a := range answers {
+		m := w.lastDM(user, n)
+		w.tap(user, m, a[0], a[1])
+		n++
+	}
+	return n // the thanks
+}
+
+var (
+	e2eGoodNight = [][2]string{{"10pm", "22:00"}, {"Under 15 min", "10"}, {"0", "0"}, {"7am", "07:00"}, {"4", "4"}}
+	e2eBadNight  = [][2]string{{"2am", "02:00"}, {"Over an hour", "75"}, {"3", "3"}, {"5am", "05:00"}, {"2", "2"}}
+)
+
+func (w *world) get(path string) (int, string) {
+	w.t.Helper()
+	resp, err := http.Get(w.httpURL + path)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestServeEnrolAndCheckInWithButtons(t *testing.T) {
+	w := newWorld(t)
+	if code, body := w.get("/readyz"); code != 200 {
+		t.Fatalf("/readyz = %d %s", code, body)
+	}
+	if code, _ := w.get("/healthz"); code != 200 {
+		t.Fatalf("/healthz = %d", code)
+	}
+	client := w.enrol("alex", "anonymous")
+	w.morning(0)
+	first := w.lastDM(client, 1)
+	if !strings.Contains(first.Content, "sleep log") {
+		t.Fatalf("first DM = %q", first.Content)
+	}
+	thanks := w.sleepLog(client, 0, e2eGoodNight)
+	if got := w.lastDM(client, thanks).Content; !strings.Contains(got, "that's logged") {
+		t.Fatalf("after the last answer: %q", got)
+	}
+	// The first prompt now shows the chosen answer and has no buttons left.
+	if m, _ := w.fake.Message(first.ID); len(m.Buttons()) != 0 || !strings.Contains(m.Content, "✓ 10pm") {
+		t.Fatalf("answered prompt = %q %+v", m.Content, m.Buttons())
+	}
+	// A tap on that old prompt's button (from before the update) gets "closed".
+	w.tap(client, first, "10pm", "22:00")
+	if got := w.lastDM(client, thanks+1).Content; !strings.Contains(got, "has closed") {
+		t.Fatalf("old prompt tap: %q", got)
+	}
+	_, metrics := w.get("/metrics")
+	for _, want := range []string{"steady_prompts_sent_total 1", "steady_answers_total 6", "steady_discord_rate_limited_total 0", "steady_discord_outbox_queue_depth"} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}

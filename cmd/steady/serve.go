@@ -1,0 +1,368 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
+
+	"steady/bot"
+	"steady/bot/discord"
+	"steady/flows"
+	"steady/scheduler"
+	"steady/store"
+	"steady/store/redisstore"
+)
+
+const serveHelp = `usage: steady serve [--config FILE]
+
+Runs the Discord bot: gateway and REST, the scheduler, and /healthz, /readyz
+and /metrics on STEADY_HTTP_ADDR. Settings come from environment variables
+(see docs/examples/steady.env); --config FILE reads the same NAME=value lines,
+and the environment wins. SIGTERM or Ctrl-C finishes in-flight work and exits.
+
+flags:`
+
+func runServe(ctx context.Context, args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprintln(stderr, serveHelp); fs.PrintDefaults() }
+	file := fs.String("config", "", "read settings from `FILE` (NAME=value lines)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	var fromFile map[string]string
+	if *file != "" {
+		var err error
+		if fromFile, err = readConfigFile(*file); err != nil {
+			printLines(stderr, err)
+			return 2
+		}
+	}
+	cfg, err := loadConfig(os.Getenv, fromFile)
+	if err != nil {
+		printLines(stderr, err)
+		return 2
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	m := &Main{Config: cfg, Log: log}
+	if err := m.Run(ctx); err != nil {
+		fmt.Fprintln(stderr, "steady serve:", err)
+		return 1
+	}
+	return 0
+}
+
+// printLines writes each error of a joined error on its own line.
+func printLines(w io.Writer, err error) {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintln(w, "steady serve:", line)
+	}
+}
+
+// Main is `steady serve`: everything wired together. The end-to-end tests
+// run it against the fake Discord with a fake clock.
+type Main struct {
+	Config serveConfig
+	Log    *slog.Logger
+	// Clock drives the engine and scheduler (default the system clock).
+	Clock scheduler.Clock
+	// Listener serves the HTTP endpoints instead of listening on Config.HTTPAddr.
+	Listener net.Listener
+
+	mu      sync.Mutex
+	cancel  context.CancelFunc
+	done    chan struct{}
+	wake    chan struct{}
+	rdb     *redis.Client
+	engine  *bot.Engine
+	discord *discord.Client
+	sched   *scheduler.Scheduler
+}
+
+// Wake makes the scheduler loop look for due work now (after a fake clock moved).
+func (m *Main) Wake() {
+	select {
+	case m.wakeChan() <- struct{}{}:
+	default:
+	}
+}
+
+func (m *Main) wakeChan() chan struct{} {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.wake == nil {
+		m.wake = make(chan struct{}, 1)
+	}
+	return m.wake
+}
+
+// Engine returns the running engine (nil before Run has connected).
+func (m *Main) Engine() *bot.Engine {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.engine
+}
+
+// Close stops a running Main and waits for its shutdown.
+func (m *Main) Close() {
+	m.mu.Lock()
+	cancel, done := m.cancel, m.done
+	m.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+}
+
+// Run connects to Redis and Discord and serves until ctx ends, then finishes
+// in-flight work and returns. A failure to start returns at once.
+func (m *Main) Run(ctx context.Context) (err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	m.mu.Lock()
+	m.cancel, m.done = cancel, make(chan struct{})
+	m.mu.Unlock()
+	defer func() { cancel(); close(m.done) }()
+	cfg := m.Config
+	if m.Clock == nil {
+		m.Clock = scheduler.SystemClock{}
+	}
+	if m.Log == nil {
+		m.Log = slog.New(slog.DiscardHandler)
+	}
+	log := m.Log
+
+	cat := flows.DefaultCatalog()
+	if cfg.MessagesFile != "" {
+		b, err := os.ReadFile(cfg.MessagesFile)
+		if err != nil {
+			return fmt.Errorf("messages file: %w", err)
+		}
+		if cat, err = flows.NewCatalog(b); err != nil {
+			return err
+		}
+	}
+
+	rdb := redis.NewClient(cfg.RedisOptions)
+	defer rdb.Close()
+	pingCtx, pingCancel := context.WithTimeout(ctx, 10*time.Second)
+	err = rdb.Ping(pingCtx).Err()
+	pingCancel()
+	if err != nil {
+		return fmt.Errorf("cannot reach Redis at %s: %v", redactURL(cfg.RedisURL), err)
+	}
+
+	metrics := newServeMetrics()
+	st := redisstore.New(rdb, cfg.Prefix)
+	sched := scheduler.New(rdb, m.Clock, scheduler.Options{Prefix: cfg.Prefix})
+	dc, err := discord.New(discord.Options{
+		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, StaffRoleID: cfg.StaffRoleID, LeadRoleID: cfg.LeadRoleID,
+		Redis: rdb, Prefix: cfg.Prefix, Rate: cfg.Rate, Catalog: cat, Log: log.With("part", "discord"),
+	})
+	if err != nil {
+		return err
+	}
+	engine := bot.New(bot.Deps{
+		Store: st, Scheduler: sched, Messenger: dc, Clock: m.Clock, Catalog: cat, Log: log.With("part", "engine"),
+		Config:  bot.Config{StaffChannel: cfg.StaffChannelID, PeerChannel: cfg.PeerChannelID, LeadID: cfg.LeadID},
+		Observe: metrics.observe,
+	})
+	metrics.register(dc, st)
+	m.mu.Lock()
+	m.rdb, m.engine, m.discord, m.sched = rdb, engine, dc, sched
+	m.mu.Unlock()
+
+	// HTTP first, so /healthz answers and /readyz says "not yet" while Discord connects.
+	ln := m.Listener
+	if ln == nil {
+		if ln, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
+			return fmt.Errorf("listen on STEADY_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+		}
+	}
+	srv := &http.Server{Handler: m.routes(rdb, dc, metrics.reg), ReadHeaderTimeout: 5 * time.Second}
+	httpDone := make(chan struct{})
+	go func() {
+		defer close(httpDone)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server stopped", "err", err)
+		}
+	}()
+	defer func() {
+		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer scancel()
+		_ = srv.Shutdown(sctx)
+		<-httpDone
+	}()
+
+	if err := dc.Open(ctx, engine); err != nil {
+		return err
+	}
+	log.Info("steady serve started", "version", version, "http", ln.Addr().String())
+
+	// Deliver whatever a crash left in the durable outboxes, then keep sweeping.
+	var loops sync.WaitGroup
+	loops.Add(2)
+	go func() { defer loops.Done(); m.scheduleLoop(ctx, sched, engine) }()
+	go func() { defer loops.Done(); m.flushLoop(ctx, engine, cfg.FlushEvery) }()
+
+	<-ctx.Done()
+	log.Info("shutting down: finishing in-flight work")
+	// Stop taking events and wait for those in hand; the loops finish their
+	// current pass (their work runs on a context that outlives the signal).
+	closeErr := dc.Close()
+	loops.Wait()
+	final, fcancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
+	defer fcancel()
+	if err := engine.FlushAll(final); err != nil {
+		log.Warn("some messages stay queued for the next start", "err", err)
+	}
+	if closeErr != nil {
+		log.Warn("closing the gateway", "err", closeErr)
+	}
+	log.Info("steady serve stopped")
+	return nil
+}
+
+// scheduleLoop fires due occurrences: a tick, then a wait until the next one
+// is due (at most a minute, so a series another replica added is seen), or
+// until Wake.
+func (m *Main) scheduleLoop(ctx context.Context, sched *scheduler.Scheduler, engine *bot.Engine) {
+	wake := m.wakeChan()
+	work := context.WithoutCancel(ctx)
+	for {
+		if _, err := sched.Tick(work, engine); err != nil {
+			m.Log.Error("scheduler tick failed", "err", err)
+		}
+		wait := time.Minute
+		if next, ok, err := sched.NextDue(work); err == nil && ok {
+			if d := next.Sub(m.Clock.Now()); d < wait {
+				wait = max(d, 0)
+			}
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-wake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+func (m *Main) flushLoop(ctx context.Context, engine *bot.Engine, every time.Duration) {
+	work := context.WithoutCancel(ctx)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := engine.FlushAll(work); err != nil {
+			m.Log.Warn("outbox sweep left messages queued", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (m *Main) routes(rdb *redis.Client, dc *discord.Client, reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		var problems []string
+		if err := rdb.Ping(ctx).Err(); err != nil {
+			problems = append(problems, "redis: unreachable")
+		}
+		if !dc.Ready() {
+			problems = append(problems, "discord: gateway not connected")
+		}
+		if len(problems) > 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, strings.Join(problems, "\n"))
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// serveMetrics are the Prometheus series serve exports.
+type serveMetrics struct {
+	reg       *prometheus.Registry
+	prompts   prometheus.Counter
+	incidents *prometheus.CounterVec
+	audit     *prometheus.CounterVec
+}
+
+func newServeMetrics() *serveMetrics {
+	m := &serveMetrics{
+		reg: prometheus.NewRegistry(),
+		prompts: prometheus.NewCounter(prometheus.CounterOpts{Name: "steady_prompts_sent_total",
+			Help: "Scheduled prompts (sleep logs, check-ins, debriefs) started."}),
+		incidents: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "steady_incidents_opened_total",
+			Help: "Incidents opened, by rule."}, []string{"rule"}),
+		audit: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "steady_audit_events_total",
+			Help: "Audited decisions, by action."}, []string{"action"}),
+	}
+	m.reg.MustRegister(m.prompts, m.incidents, m.audit, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+func (m *serveMetrics) observe(ev store.AuditEvent) {
+	m.audit.WithLabelValues(ev.Action).Inc()
+	switch ev.Action {
+	case "prompt.sent":
+		m.prompts.Inc()
+	case "incident.opened":
+		m.incidents.WithLabelValues(ev.Rule).Inc()
+	}
+}
+
+func (m *serveMetrics) register(dc *discord.Client, st *redisstore.Store) {
+	stat := func(f func(discord.Stats) int64) func() float64 { return func() float64 { return float64(f(dc.Stats())) } }
+	m.reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "steady_answers_total",
+			Help: "Client DMs, taps and typed answers handed to the engine."}, func() float64 { return float64(dc.Inbound()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "steady_discord_outbox_queue_depth",
+			Help: "Discord REST calls waiting in the outbox for their turn or answer."}, stat(func(s discord.Stats) int64 { return s.QueueDepth })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "steady_discord_rate_limited_total",
+			Help: "429 answers from Discord."}, stat(func(s discord.Stats) int64 { return s.RateLimited })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "steady_discord_requests_total",
+			Help: "REST requests sent to Discord, retries included."}, stat(func(s discord.Stats) int64 { return s.Requests })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "steady_discord_retries_total",
+			Help: "REST retries after a 429, a 5xx or a network error."}, stat(func(s discord.Stats) int64 { return s.Retries })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "steady_discord_failures_total",
+			Help: "REST calls that gave up; their messages stay in the durable outbox."}, stat(func(s discord.Stats) int64 { return s.Failures })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "steady_outbox_pending_clients",
+			Help: "Clients with messages waiting in their durable outbox."}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			ids, err := st.OutboxClients(ctx)
+			if err != nil {
+				return -1
+			}
+			return float64(len(ids))
+		}),
+	)
+}
