@@ -204,7 +204,7 @@ func (c *Client) track() (context.Context, func(), bool) {
 // --- Messenger ----------------------------------------------------------------
 
 // Redis keys owned by the adapter.
-func (c *Client) dmKey() string             { return c.opt.Prefix + ":discord:dm" }           // hash: user id → DM channel id
+func (c *Client) dmKey() string             { return c.opt.Prefix + ":discord:dm" }          // hash: user id → DM channel id
 func (c *Client) sentKey(key string) string { return c.opt.Prefix + ":discord:sent:" + key } // string: "channel/message" of a delivered key
 func (c *Client) promptKey(h string) string { return c.opt.Prefix + ":discord:prompt:" + h } // string: a prompt id too long for a custom_id
 
@@ -359,4 +359,5 @@ func classify(err error, what string) error {
 	}
 	return fmt.Errorf("discord: %s: %w", what, err)
 }
+
 var _ Engine = (*bot.Engine)(nil)

@@ -21,8 +21,8 @@ import (
 // --config FILE reads the same NAME=value lines from a file, and the
 // environment wins over the file.
 type serveConfig struct {
-	Token          string        // STEADY_DISCORD_TOKEN
-	RedisURL       string        // REDIS_URL
+	Token          string // STEADY_DISCORD_TOKEN
+	RedisURL       string // REDIS_URL
 	RedisOptions   *redis.Options
 	Prefix         string        // STEADY_REDIS_PREFIX
 	GuildID        string        // STEADY_GUILD_ID

@@ -340,7 +340,9 @@ func (m *serveMetrics) observe(ev store.AuditEvent) {
 }
 
 func (m *serveMetrics) register(dc *discord.Client, st *redisstore.Store) {
-	stat := func(f func(discord.Stats) int64) func() float64 { return func() float64 { return float64(f(dc.Stats())) } }
+	stat := func(f func(discord.Stats) int64) func() float64 {
+		return func() float64 { return float64(f(dc.Stats())) }
+	}
 	m.reg.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "steady_answers_total",
 			Help: "Client DMs, taps and typed answers handed to the engine."}, func() float64 { return float64(dc.Inbound()) }),
