@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"steady/store/redisstore"
 )
 
 // serveConfig is `steady serve`'s configuration. Every setting is an
@@ -24,21 +25,21 @@ type serveConfig struct {
 	Token          string // STEADY_DISCORD_TOKEN
 	RedisURL       string // REDIS_URL
 	RedisOptions   *redis.Options
-	Prefix         string        // STEADY_REDIS_PREFIX
-	GuildID        string        // STEADY_GUILD_ID
-	StaffRoleID    string        // STEADY_STAFF_ROLE_ID
-	LeadRoleID     string        // STEADY_LEAD_ROLE_ID
-	StaffChannelID string        // STEADY_STAFF_CHANNEL_ID
-	PeerChannelID  string        // STEADY_PEER_CHANNEL_ID
-	LeadID         string        // STEADY_LEAD_ID
-	EncryptionKeys [][]byte      // STEADY_ENCRYPTION_KEYS
-	HTTPAddr       string        // STEADY_HTTP_ADDR
-	APIURL         string        // STEADY_DISCORD_API_URL
-	Rate           float64       // STEADY_DISCORD_RATE
-	MessagesFile   string        // STEADY_MESSAGES_FILE
-	LogLevel       slog.Level    // STEADY_LOG_LEVEL
-	FlushEvery     time.Duration // STEADY_FLUSH_INTERVAL
-	ShutdownGrace  time.Duration // STEADY_SHUTDOWN_TIMEOUT
+	Prefix         string              // STEADY_REDIS_PREFIX
+	GuildID        string              // STEADY_GUILD_ID
+	StaffRoleID    string              // STEADY_STAFF_ROLE_ID
+	LeadRoleID     string              // STEADY_LEAD_ROLE_ID
+	StaffChannelID string              // STEADY_STAFF_CHANNEL_ID
+	PeerChannelID  string              // STEADY_PEER_CHANNEL_ID
+	LeadID         string              // STEADY_LEAD_ID
+	Keys           *redisstore.Keyring // STEADY_ENCRYPTION_KEYS
+	HTTPAddr       string              // STEADY_HTTP_ADDR
+	APIURL         string              // STEADY_DISCORD_API_URL
+	Rate           float64             // STEADY_DISCORD_RATE
+	MessagesFile   string              // STEADY_MESSAGES_FILE
+	LogLevel       slog.Level          // STEADY_LOG_LEVEL
+	FlushEvery     time.Duration       // STEADY_FLUSH_INTERVAL
+	ShutdownGrace  time.Duration       // STEADY_SHUTDOWN_TIMEOUT
 }
 
 // configNames lists every setting serve reads, for --config files: a name
@@ -134,15 +135,12 @@ func loadConfig(getenv func(string) string, file map[string]string) (serveConfig
 	if c.StaffChannelID == "" {
 		bad("STEADY_STAFF_CHANNEL_ID is required: worker pings go there")
 	}
-	if v := get("STEADY_ENCRYPTION_KEYS"); v != "" {
-		for i, k := range strings.Split(v, ",") {
-			key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(k))
-			if err != nil || len(key) != 32 {
-				bad("STEADY_ENCRYPTION_KEYS key %d is not base64 of 32 bytes (make one with: head -c32 /dev/urandom | base64)", i+1)
-				continue
-			}
-			c.EncryptionKeys = append(c.EncryptionKeys, key)
-		}
+	if v := get(redisstore.EnvKeys); v == "" {
+		bad("%s is required: base64 of a 32-byte key that encrypts client records at rest (head -c32 /dev/urandom | base64)", redisstore.EnvKeys)
+	} else if kr, err := redisstore.ParseKeys(v); err != nil {
+		bad("%v", err)
+	} else {
+		c.Keys = kr
 	}
 	if c.HTTPAddr == "" {
 		c.HTTPAddr = ":8080"

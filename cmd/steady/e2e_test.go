@@ -51,6 +51,9 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// testKey is a fixed 32-byte key for the tests' records at rest.
+const testKey = "c3RlYWR5LWUyZS10ZXN0LWtleS0zMi1ieXRlcyEhISE="
+
 var e2eStart = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC) // a Monday; London is on UTC in November
 
 func newWorld(t *testing.T) *world {
@@ -74,7 +77,7 @@ func newWorld(t *testing.T) *world {
 		"STEADY_DISCORD_TOKEN": fake.Token(), "REDIS_URL": "redis://" + redistest.Shared(t).Addr + "/0",
 		"STEADY_REDIS_PREFIX": prefix, "STEADY_GUILD_ID": fake.GuildID, "STEADY_STAFF_ROLE_ID": w.staffRole,
 		"STEADY_LEAD_ROLE_ID": w.lead, "STEADY_STAFF_CHANNEL_ID": w.staffCh, "STEADY_PEER_CHANNEL_ID": w.peerCh,
-		"STEADY_DISCORD_API_URL": fake.URL,
+		"STEADY_DISCORD_API_URL": fake.URL, "STEADY_ENCRYPTION_KEYS": testKey,
 	}
 	cfg, err := loadConfig(func(k string) string { return env[k] }, nil)
 	if err != nil {

@@ -169,7 +169,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 
 	metrics := newServeMetrics()
-	st := redisstore.New(rdb, cfg.Prefix)
+	st := redisstore.New(rdb, cfg.Prefix, redisstore.WithKeys(cfg.Keys))
 	sched := scheduler.New(rdb, m.Clock, scheduler.Options{Prefix: cfg.Prefix})
 	dc, err := discord.New(discord.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, StaffRoleID: cfg.StaffRoleID, LeadRoleID: cfg.LeadRoleID,
