@@ -268,3 +268,106 @@ func TestServeEnrolAndCheckInWithButtons(t *testing.T) {
 		}
 	}
 }
+
+// staffPing waits for the worker ping about a client in the staff channel.
+func (w *world) staffPing(name string) fakediscord.Message {
+	w.t.Helper()
+	var ping fakediscord.Message
+	w.await("a staff ping about "+name, func() bool {
+		for _, m := range w.fake.Messages(w.staffCh) {
+			if strings.Contains(m.Content, name+":") && len(m.Buttons()) == 2 {
+				ping = m
+				return true
+			}
+		}
+		return false
+	})
+	return ping
+}
+
+func (w *world) click(user string, m fakediscord.Message, label string) string {
+	w.t.Helper()
+	for _, b := range m.Buttons() {
+		if b.Label == label {
+			return w.fake.Click(user, m, b.CustomID)
+		}
+	}
+	w.t.Fatalf("no %q button on %q", label, m.Content)
+	return ""
+}
+
+// twoBadNights runs two disrupted nights' sleep logs for each client.
+func (w *world) twoBadNights(clients ...string) {
+	w.t.Helper()
+	w.morning(0)
+	for _, c := range clients {
+		w.sleepLog(c, 0, e2eBadNight)
+	}
+	for _, c := range clients {
+		w.lastDM(c, 6) // the thanks
+	}
+	w.morning(1)
+	for _, c := range clients {
+		w.sleepLog(c, 6, e2eBadNight)
+	}
+}
+
+func TestServeTwoNightEscalationWithWorkingButtons(t *testing.T) {
+	w := newWorld(t)
+	client := w.enrol("alex", "anonymous")
+	other := w.fake.AddUser("kim")
+	w.fake.AddMember(other, w.staffRole) // staff, but Alex is not on her caseload
+	w.twoBadNights(client)
+
+	ping := w.staffPing("Alex")
+	if !strings.HasPrefix(ping.Content, "<@"+w.worker+">") || len(ping.AllowedUsers) != 1 || ping.AllowedUsers[0] != w.worker {
+		t.Fatalf("ping does not mention the worker: %q, allowed %v", ping.Content, ping.AllowedUsers)
+	}
+	if !strings.Contains(ping.Content, "two disrupted nights") {
+		t.Fatalf("ping = %q", ping.Content)
+	}
+	// The client hears first, with their plan's options.
+	w.await("the client's plan check", func() bool {
+		for _, m := range w.fake.DMsTo(client) {
+			if strings.Contains(m.Content, "early warning sign") && len(m.Buttons()) > 0 {
+				return true
+			}
+		}
+		return false
+	})
+
+	if got := w.reply(w.click(w.fake.AddUser("passer-by"), ping, "Acknowledge")); !strings.Contains(got, "Only staff") {
+		t.Fatalf("a non-member's Acknowledge: %q", got)
+	}
+	if got := w.reply(w.click(other, ping, "Acknowledge")); !strings.Contains(got, "not on your caseload") {
+		t.Fatalf("another worker's Acknowledge: %q", got)
+	}
+	ack := w.click(w.worker, ping, "Acknowledge")
+	if got := w.reply(ack); got != "Done." {
+		t.Fatalf("Acknowledge answered %q", got)
+	}
+	if m, _ := w.fake.Message(w.fake.Interaction(ack).Original); !m.Ephemeral {
+		t.Fatal("a staff answer was posted for the whole channel to see")
+	}
+	w.await("the acknowledgement in the staff channel", func() bool {
+		for _, m := range w.fake.Messages(w.staffCh) {
+			if strings.Contains(m.Content, "has acknowledged Alex") {
+				return true
+			}
+		}
+		return false
+	})
+
+	resolve := w.click(w.worker, ping, "Resolve")
+	w.await("the resolve modal", func() bool { _, _, ok := w.fake.Modal(resolve); return ok })
+	submit, err := w.fake.SubmitModal(w.worker, resolve, map[string]string{"outcome": "Spoke with Alex; hours reduced for a week"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := w.reply(submit); got != "Done." {
+		t.Fatalf("resolving answered %q", got)
+	}
+	if got := w.reply(w.click(w.leadUser, ping, "Acknowledge")); !strings.Contains(got, "already resolved") {
+		t.Fatalf("the lead's Acknowledge after resolution: %q", got)
+	}
+}
