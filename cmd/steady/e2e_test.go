@@ -58,7 +58,7 @@ var e2eStart = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC) // a Monday; London
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute) // Discord's real 5-per-5s channel limit makes the bot wait, as it would live
 	t.Cleanup(cancel)
 	fake, err := fakediscord.Start(fakediscord.Options{})
 	if err != nil {
