@@ -191,7 +191,7 @@ func (e *Engine) expand(ctx context.Context, fc flows.Context, d decision) (deci
 			more, err = e.assessDebrief(ctx, fc, ef.Debrief)
 		case flows.Escalate:
 			var conv *store.Conversation
-			more, conv, err = e.escalate(ctx, fc, ef.Firing, d.conv)
+			more, conv, err = e.escalate(ctx, fc, ef.Firing, d.conv, out)
 			if conv != nil {
 				d.conv = conv
 			}

@@ -71,18 +71,22 @@ var lateStillMatters = map[string]bool{
 // them today, and lets flows.Raise decide. A firing without an episode (a
 // crisis) joins the rule's open incident, if there is one. When a new
 // non-urgent incident opens and the client has no other flow open, the plan
-// check is left waiting for their answer.
-func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing, conv *store.Conversation) ([]flows.Effect, *store.Conversation, error) {
-	incidents, err := e.store.Incidents(ctx, fc.Client.ID)
+// check is left waiting for their answer. decided are the effects the same
+// step has already decided: a second firing in one step (a check-in with low
+// coping and a rights concern) sees the first one's incident.
+func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing, conv *store.Conversation, decided []flows.Effect) ([]flows.Effect, *store.Conversation, error) {
+	stored, err := e.store.Incidents(ctx, fc.Client.ID)
 	if err != nil {
 		return nil, nil, err
 	}
+	incidents := withDecided(stored, decided)
 	if f.Episode == "" {
+		// Joins the rule's live incident, if any; else starts an episode now.
 		f.Episode = fc.Local().Format("2006-01-02T15:04")
-		if open, ok, err := e.store.OpenIncident(ctx, fc.Client.ID, f.Rule); err != nil {
-			return nil, nil, err
-		} else if ok && !open.Closed() {
-			f.Episode = open.Episode
+		for _, in := range incidents {
+			if in.Rule == f.Rule && !in.Closed() {
+				f.Episode = in.Episode
+			}
 		}
 	}
 	id := flows.IncidentID(fc.Client.ID, f.Rule, f.Episode)
@@ -91,6 +95,11 @@ func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing,
 		if incidents[i].ID == id {
 			in.Existing = &incidents[i]
 		}
+	}
+	if in.Existing != nil && in.Existing.Closed() && f.Urgent {
+		// A crisis after its incident was resolved is a new episode, never folded into a closed one.
+		f.Episode = fc.Local().Format("2006-01-02T15:04:05")
+		id, in.Existing = flows.IncidentID(fc.Client.ID, f.Rule, f.Episode), nil
 	}
 	staff, err := e.staffFor(ctx, fc.Client)
 	if err != nil {
@@ -108,6 +117,27 @@ func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing,
 		}
 	}
 	return raised, nil, nil
+}
+
+// withDecided overlays incidents saved earlier in the same step on the stored ones.
+func withDecided(stored []store.Incident, decided []flows.Effect) []store.Incident {
+	out := append([]store.Incident(nil), stored...)
+	for _, ef := range decided {
+		s, ok := ef.(flows.SaveIncident)
+		if !ok {
+			continue
+		}
+		replaced := false
+		for i := range out {
+			if out[i].ID == s.Incident.ID {
+				out[i], replaced = s.Incident, true
+			}
+		}
+		if !replaced {
+			out = append(out, s.Incident)
+		}
+	}
+	return out
 }
 
 // peerNudgedToday reports whether any other incident of the client nudged

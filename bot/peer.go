@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sort"
+	"time"
 
 	"steady/flows"
 	"steady/store"
@@ -32,11 +33,14 @@ func (e *Engine) ApprovePeer(ctx context.Context, incidentID, moderatorID string
 
 // DeclinePeer drops a held peer nudge.
 func (e *Engine) DeclinePeer(ctx context.Context, incidentID, moderatorID string) (string, error) {
-	return e.moderate(ctx, incidentID, moderatorID, flows.DeclinePeer, "Declined: nothing was posted.")
+	decline := func(c flows.Context, in store.Incident, by string, _ bool) (store.Incident, []flows.Effect, bool) {
+		return flows.DeclinePeer(c, in, by)
+	}
+	return e.moderate(ctx, incidentID, moderatorID, decline, "Declined: nothing was posted.")
 }
 
 func (e *Engine) moderate(ctx context.Context, incidentID, moderatorID string,
-	act func(flows.Context, store.Incident, string) (store.Incident, []flows.Effect, bool), done string) (string, error) {
+	act func(flows.Context, store.Incident, string, bool) (store.Incident, []flows.Effect, bool), done string) (string, error) {
 	ok, err := e.isModerator(ctx, moderatorID)
 	if err != nil {
 		return "", err
@@ -50,19 +54,34 @@ func (e *Engine) moderate(ctx context.Context, incidentID, moderatorID string,
 	}
 	reply := noNudge
 	err = e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
-		in, err := e.store.Incident(ctx, clientID, incidentID)
-		if errors.Is(err, store.ErrNotFound) {
-			return decision{}, nil
-		}
+		incidents, err := e.store.Incidents(ctx, clientID)
 		if err != nil {
 			return decision{}, err
 		}
-		after, effects, ok := act(fc, in, moderatorID)
-		switch {
-		case !ok:
+		var in *store.Incident
+		postedToday := false
+		today := fc.Local().Format(time.DateOnly)
+		for i := range incidents {
+			switch {
+			case incidents[i].ID == incidentID:
+				in = &incidents[i]
+			case incidents[i].Peer == store.PeerNudgePosted && incidents[i].PeerAt.In(fc.Loc).Format(time.DateOnly) == today:
+				postedToday = true
+			}
+		}
+		if in == nil {
+			return decision{}, nil
+		}
+		after, effects, ok := act(fc, *in, moderatorID, postedToday)
+		if !ok {
 			reply = "Nothing to do: that nudge was already dealt with."
-		case after.Peer == store.PeerNudgeSuppressed:
+			return decision{}, nil
+		}
+		switch {
+		case after.Peer == store.PeerNudgeSuppressed && !fc.Client.Consents.PeerAllowed():
 			reply = "Not posted: the client has withdrawn their peer-group consent."
+		case after.Peer == store.PeerNudgeSuppressed:
+			reply = "Not posted: the group has already had a nudge for this client today."
 		default:
 			reply = done
 		}

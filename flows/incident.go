@@ -165,7 +165,7 @@ func auditOf(c Context, in store.Incident, actor, action, reason string) Effect 
 // its new evidence and pings no one again.
 func Raise(c Context, f Firing, ri RaiseInput) []Effect {
 	if ri.Existing != nil {
-		return addEvidence(c, *ri.Existing, f)
+		return addEvidence(c, *ri.Existing, f, ri.Staff)
 	}
 	p := c.Policy.WithDefaults()
 	in := store.Incident{
@@ -400,7 +400,7 @@ func disarm(in *store.Incident) []Effect {
 	return effects
 }
 
-func addEvidence(c Context, in store.Incident, f Firing) []Effect {
+func addEvidence(c Context, in store.Incident, f Firing, s Staff) []Effect {
 	have := map[string]bool{}
 	for _, e := range in.Evidence {
 		have[e.Key] = true
@@ -416,10 +416,19 @@ func addEvidence(c Context, in store.Incident, f Firing) []Effect {
 	if added == 0 {
 		return nil
 	}
-	return []Effect{
-		SaveIncident{Incident: in},
-		auditOf(c, in, "steady", "incident.evidence_added", fmt.Sprintf("%d new, same episode; no new incident", added)),
+	effects := []Effect{auditOf(c, in, "steady", "incident.evidence_added", fmt.Sprintf("%d new, same episode; no new incident", added))}
+	if in.Urgent && !in.Closed() && s.Worker.ID != "" {
+		// Another crisis message is news to whoever holds the incident, even
+		// once acknowledged: they hear of it at once, not at the next reminder.
+		in.Notices++
+		in.LastNotice = c.Now
+		header := c.Catalog.T("incident.header_new_evidence", nil)
+		effects = append(effects,
+			Send{To: ToWorker, Message: WorkerPing(c, in, s.Worker, header), Key: fmt.Sprintf("%s/worker/%d", in.ID, in.Notices)},
+			auditOf(c, in, "steady", "worker.renotified", fmt.Sprintf("notice %d: new evidence on an urgent incident", in.Notices)))
+		effects = append(effects, leadNotice(c, in, s, header, fmt.Sprintf("notice %d to the lead / on-call: new evidence", in.Notices))...)
 	}
+	return append([]Effect{SaveIncident{Incident: in}}, effects...)
 }
 
 // Plan-check choices offered to the client when an incident opens.
@@ -526,18 +535,25 @@ func peerNudge(c Context, in *store.Incident, alreadyToday bool) []Effect {
 }
 
 // ApprovePeer posts a held nudge once a moderator approves it, checking the
-// client's consent as it stands now: consent withdrawn while it waited means
-// nothing is posted.
-func ApprovePeer(c Context, in store.Incident, by string) (store.Incident, []Effect, bool) {
+// client's consent as it stands now (consent withdrawn while it waited means
+// nothing is posted) and the daily cap (postedToday: another nudge for the
+// client already went out today).
+func ApprovePeer(c Context, in store.Incident, by string, postedToday bool) (store.Incident, []Effect, bool) {
 	if in.Peer != store.PeerNudgeHeld {
 		return in, nil, false
 	}
 	text := PeerText(c)
-	if text == "" {
+	suppress := func(reason string) (store.Incident, []Effect, bool) {
 		in.Peer = store.PeerNudgeSuppressed
-		return in, []Effect{SaveIncident{Incident: in}, auditOf(c, in, by, "peer.suppressed", "approved by "+by+", but peer-group consent was withdrawn while it waited")}, true
+		return in, []Effect{SaveIncident{Incident: in}, auditOf(c, in, by, "peer.suppressed", "approved by "+by+", but "+reason)}, true
 	}
-	in.Peer = store.PeerNudgePosted
+	if text == "" {
+		return suppress("peer-group consent was withdrawn while it waited")
+	}
+	if postedToday {
+		return suppress("daily cap: another nudge for this client was posted today")
+	}
+	in.Peer, in.PeerAt = store.PeerNudgePosted, c.Now
 	return in, []Effect{
 		SaveIncident{Incident: in},
 		Send{To: ToPeer, Message: Message{Text: text}, Key: in.ID + "/peer"},

@@ -248,18 +248,23 @@ func TestPeerNudgeCapAndApproval(t *testing.T) {
 	if s := summary(c, effects); has(s, "peer:") != 0 || has(s, "moderator: A peer nudge is waiting") != 1 || in.Peer != store.PeerNudgeHeld {
 		t.Fatalf("held nudge: %q", s)
 	}
-	approved, effects, ok := ApprovePeer(c, in, "mod-1")
+	approved, effects, ok := ApprovePeer(c, in, "mod-1", false)
 	if s := summary(c, effects); !ok || has(s, "peer: Someone in the group") != 1 || approved.Peer != store.PeerNudgePosted {
 		t.Errorf("approve: %q", s)
 	}
-	if _, _, ok := ApprovePeer(c, approved, "mod-1"); ok {
+	if _, _, ok := ApprovePeer(c, approved, "mod-1", false); ok {
 		t.Error("approved twice")
 	}
 	// Consent withdrawn while the nudge waited: approval posts nothing.
 	c.Client.Consents.Peer = store.PeerOff
-	_, effects, _ = ApprovePeer(c, in, "mod-1")
+	_, effects, _ = ApprovePeer(c, in, "mod-1", false)
 	if s := summary(c, effects); has(s, "peer:") != 0 || has(s, "audit peer.suppressed") != 1 {
 		t.Errorf("approve after withdrawal: %q", s)
+	}
+	c.Client.Consents.Peer = store.PeerAnonymous
+	_, effects, _ = ApprovePeer(c, in, "mod-1", true)
+	if s := summary(c, effects); has(s, "peer:") != 0 || has(s, "audit peer.suppressed") != 1 {
+		t.Errorf("approve over the daily cap: %q", s)
 	}
 	declined, _, ok := DeclinePeer(c, in, "mod-1")
 	if !ok || declined.Peer != store.PeerNudgeDeclined {
