@@ -385,3 +385,157 @@ func (e *Engine) summary(ctx context.Context, c store.Client, forClient bool) (S
 	}
 	return Summary{Text: report.Summary(e.cat, d), Chart: png}, nil
 }
+
+// ReportRequest is what a member of staff asks for: a report kind (see
+// report.Kinds), a period, and optionally one worker's caseload.
+type ReportRequest struct {
+	Kind    string
+	Options report.Options // From and To are required; AsOf defaults to today
+}
+
+// Report runs a service report for a member of staff. A worker sees their
+// own caseload; a lead sees any worker's or the whole service. Every report
+// is audited (service-wide), and the audit sample also audits each sampled
+// client's records as read. deny is the sentence to show when refused.
+func (e *Engine) Report(ctx context.Context, staffID string, req ReportRequest) (rep report.Report, deny string, err error) {
+	w, err := e.store.Worker(ctx, staffID)
+	if errors.Is(err, store.ErrNotFound) {
+		return rep, e.cat.T("staff.not_staff", nil), nil
+	}
+	if err != nil {
+		return rep, "", err
+	}
+	o := req.Options
+	if !w.Lead {
+		if o.Worker != "" && o.Worker != w.ID {
+			return rep, e.cat.T("report.refuse.scope", nil), nil
+		}
+		o.Worker = w.ID
+	}
+	if o.From.IsZero() || o.To.IsZero() || o.To.Before(o.From) {
+		return rep, e.cat.T("report.refuse.period", nil), nil
+	}
+	if o.AsOf.IsZero() {
+		loc := time.UTC
+		if l, err := time.LoadLocation(w.TimeZone); err == nil && w.TimeZone != "" {
+			loc = l
+		}
+		now := e.clock.Now().In(loc)
+		o.AsOf = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	records, err := e.caseload(ctx, o.Worker, req.Kind)
+	if err != nil {
+		return rep, "", err
+	}
+	switch req.Kind {
+	case report.KindSustainment:
+		rep, _ = report.Sustainment(e.cat, records, o)
+	case report.KindContact:
+		rep, _ = report.Contact(e.cat, records, o)
+	case report.KindAdjustments:
+		rep, _ = report.Adjustments(e.cat, records, o)
+	case report.KindIncidents:
+		rep, _ = report.Incidents(e.cat, records, o)
+	case report.KindAuditSample:
+		if o.SampleSize <= 0 {
+			o.SampleSize = report.DefaultSampleSize
+		}
+		if err := e.loadSample(ctx, w.ID, records, o); err != nil {
+			return rep, "", err
+		}
+		rep = report.AuditSample(e.cat, records, o)
+	default:
+		return rep, e.cat.T("report.refuse.kind", map[string]any{"Kinds": strings.Join(report.Kinds, ", ")}), nil
+	}
+	scope := "service"
+	if o.Worker != "" {
+		scope = "worker " + o.Worker
+	}
+	err = e.store.AppendServiceAudit(ctx, store.AuditEvent{At: e.clock.Now(), Actor: w.ID, Action: "report.generated",
+		Reason: fmt.Sprintf("%s, %s, %s to %s", req.Kind, scope, o.From.Format(time.DateOnly), o.To.Format(time.DateOnly))})
+	return rep, "", err
+}
+
+// caseload loads what a report kind reads for every client in scope.
+func (e *Engine) caseload(ctx context.Context, worker, kind string) ([]report.ClientRecords, error) {
+	ids, err := e.store.ClientIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	if ws, err := e.store.Workers(ctx); err == nil {
+		for _, w := range ws {
+			names[w.ID] = w.Name
+		}
+	}
+	var out []report.ClientRecords
+	for _, id := range ids {
+		c, err := e.store.Client(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // erased meanwhile
+		}
+		if err != nil {
+			return nil, err
+		}
+		if worker != "" && c.WorkerID != worker {
+			continue
+		}
+		cr := report.ClientRecords{Client: c, WorkerName: names[c.WorkerID]}
+		if cr.WorkerName == "" {
+			cr.WorkerName = c.WorkerID
+		}
+		if err := e.loadForReport(ctx, &cr, kind); err != nil {
+			return nil, err
+		}
+		out = append(out, cr)
+	}
+	return out, nil
+}
+
+func (e *Engine) loadForReport(ctx context.Context, cr *report.ClientRecords, kind string) error {
+	var err error
+	id := cr.Client.ID
+	switch kind {
+	case report.KindSustainment:
+		if cr.CheckIns, err = e.store.CheckIns(ctx, id, "2000-01-01", ""); err != nil {
+			return err
+		}
+		cr.Jobs, err = e.store.JobEvents(ctx, id)
+	case report.KindContact:
+		if cr.CheckIns, err = e.store.CheckIns(ctx, id, "2000-01-01", ""); err != nil {
+			return err
+		}
+		cr.Debriefs, err = e.store.Debriefs(ctx, id, "2000-01-01", "")
+	case report.KindAdjustments:
+		cr.Adjustments, err = e.store.Adjustments(ctx, id)
+	case report.KindIncidents:
+		cr.Incidents, err = e.store.Incidents(ctx, id)
+	}
+	return err
+}
+
+// loadSample loads plans and audit logs for the clients the audit sample
+// draws, and audits each of those reads.
+func (e *Engine) loadSample(ctx context.Context, staffID string, records []report.ClientRecords, o report.Options) error {
+	sampled := map[string]bool{}
+	for _, cr := range report.SampleClients(records, o.SampleSize, o.Seed) {
+		sampled[cr.Client.ID] = true
+	}
+	for i := range records {
+		id := records[i].Client.ID
+		if !sampled[id] {
+			continue
+		}
+		if err := e.auditRead(ctx, id, staffID, "audit sample"); err != nil {
+			return err
+		}
+		var err error
+		if records[i].Plans, err = e.store.PlanVersions(ctx, id); err != nil {
+			return err
+		}
+		if records[i].Audit, err = e.store.Audit(ctx, id, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}

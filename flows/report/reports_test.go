@@ -1,0 +1,276 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+	"time"
+
+	"steady/flows"
+	"steady/store"
+)
+
+func on(t *testing.T, s string) time.Time {
+	t.Helper()
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func utc(s string) time.Time {
+	t, err := time.Parse("2006-01-02 15:04", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func person(id, worker, jobStart string) store.Client {
+	return store.Client{ID: id, DisplayName: strings.ToUpper(id[:1]) + id[1:], TimeZone: "Europe/London", WorkerID: worker,
+		Status: store.StatusActive, JobStart: jobStart}
+}
+
+func yes(date string) store.CheckIn {
+	return store.CheckIn{ID: "c" + date, Date: date, StillInJob: store.Yes}
+}
+func no(date string) store.CheckIn {
+	return store.CheckIn{ID: "c" + date, Date: date, StillInJob: store.No}
+}
+func contact(date string) store.CheckIn {
+	return store.CheckIn{ID: "c" + date, Date: date, Coping: 3}
+}
+func shift(date string, n int) store.Debrief {
+	return store.Debrief{ID: "d" + date, Date: date, FirstShift: n}
+}
+
+// caseload is six clients whose figures are worked out by hand in each test.
+// Workers: sam has ann, ben and eve; kim has cat and dan; fay has no job yet.
+func caseload() []ClientRecords {
+	ann := ClientRecords{Client: person("ann", "sam", "2026-09-07"), WorkerName: "Sam",
+		CheckIns: []store.CheckIn{contact("2026-09-14"), contact("2026-09-21"), contact("2026-09-28"), yes("2026-10-12"), yes("2026-12-01"), yes("2027-03-01")},
+		Debriefs: []store.Debrief{shift("2026-09-08", 1), shift("2026-09-09", 2), shift("2026-09-10", 3)},
+		Adjustments: []store.Adjustment{{ID: "ann.adj1", Status: store.AdjustmentInPlace, ReviewOn: "2026-12-14", Reviews: []store.AdjustmentReview{
+			{Due: "2026-10-19", At: utc("2026-10-19 13:00")}, {Due: "2026-11-16", At: utc("2026-11-25 10:00")}}}},
+		Incidents: []store.Incident{
+			{Rule: "two_disrupted_nights", OpenedAt: utc("2026-10-01 07:00"), AckAt: utc("2026-10-01 07:30"), State: store.IncidentResolved},
+			{Rule: "crisis", Urgent: true, OpenedAt: utc("2026-10-10 22:10"), AckAt: utc("2026-10-10 22:25"), State: store.IncidentResolved},
+			{Rule: "debrief_stress", OpenedAt: utc("2026-08-30 09:00"), State: store.IncidentWorkerNotified}, // before the period
+		}}
+	ben := ClientRecords{Client: person("ben", "sam", "2026-09-14"), WorkerName: "Sam",
+		CheckIns:    []store.CheckIn{contact("2026-09-22"), contact("2026-10-06")},
+		Debriefs:    []store.Debrief{shift("2026-09-15", 1), shift("2026-09-16", 2)},
+		Jobs:        []store.JobEvent{{Date: "2026-11-20", Status: store.JobLeft}},
+		Adjustments: []store.Adjustment{{ID: "ben.adj1", Status: store.AdjustmentInPlace, ReviewOn: "2026-11-02"}},
+		Incidents: []store.Incident{
+			{Rule: "two_disrupted_nights", OpenedAt: utc("2026-11-02 07:00"), AckAt: utc("2026-11-02 09:00"), State: store.IncidentAcknowledged}}}
+	cat := ClientRecords{Client: person("cat", "kim", "2026-10-05"), WorkerName: "Kim",
+		CheckIns: []store.CheckIn{contact("2026-10-05"), contact("2026-10-12"), contact("2026-10-19"), contact("2026-10-26"),
+			yes("2026-11-10"), no("2026-12-20"), yes("2027-03-20")},
+		Debriefs: []store.Debrief{shift("2026-10-06", 1), shift("2026-10-07", 2), shift("2026-10-08", 3)},
+		Jobs:     []store.JobEvent{{Date: "2027-01-10", Status: store.JobStarted}},
+		Adjustments: []store.Adjustment{{ID: "cat.adj1", Status: store.AdjustmentEnded, ReviewOn: "2026-11-09",
+			Reviews: []store.AdjustmentReview{{Due: "2026-08-20", At: utc("2026-08-20 10:00")}}}},
+		Incidents: []store.Incident{
+			{Rule: "two_disrupted_nights", OpenedAt: utc("2026-11-20 07:00"), ResolvedAt: utc("2026-11-20 08:00"), State: store.IncidentResolved}}}
+	dan := ClientRecords{Client: person("dan", "kim", "2026-11-30"), WorkerName: "Kim",
+		CheckIns: []store.CheckIn{contact("2026-12-07"), contact("2026-12-14"), yes("2027-01-05")},
+		Debriefs: []store.Debrief{shift("2026-12-01", 1), shift("2026-12-02", 2), shift("2026-12-03", 3)},
+		Adjustments: []store.Adjustment{{ID: "dan.adj1", Status: store.AdjustmentInPlace, ReviewOn: "2027-01-04",
+			Reviews: []store.AdjustmentReview{{Due: "2026-11-23", At: utc("2026-11-30 10:00")}}}},
+		Incidents: []store.Incident{
+			{Rule: "low_coping", OpenedAt: utc("2026-11-29 10:00"), State: store.IncidentWorkerNotified},
+			{Rule: "two_disrupted_nights", OpenedAt: utc("2026-12-05 07:00")}, // after the period
+		}}
+	eve := ClientRecords{Client: person("eve", "sam", "2026-12-15"), WorkerName: "Sam"} // job start after the period
+	fay := ClientRecords{Client: person("fay", "kim", ""), WorkerName: "Kim"}           // not in work yet
+	return []ClientRecords{fay, dan, eve, cat, ben, ann}
+}
+
+func options(t *testing.T) Options {
+	return Options{From: on(t, "2026-09-01"), To: on(t, "2026-11-30"), AsOf: on(t, "2027-03-31")}
+}
+
+func TestSustainmentAgainstHandWorkedFigures(t *testing.T) {
+	cat := flows.DefaultCatalog()
+	r, f := Sustainment(cat, caseload(), options(t))
+	// Starts in Sep–Nov: ann, ben, cat, dan (eve starts in December, fay has no job).
+	// Week 6:  ann in (check-in 12 Oct), ben unverified (only his start, 42 days before),
+	//          cat in (10 Nov), dan in (5 Jan)                        → 4 due, 3 in, 1 unverified.
+	// Week 13: ann in (1 Dec), ben left (20 Nov), cat left (check-in "no" 20 Dec),
+	//          dan unverified (5 Jan is 55 days before 1 Mar)          → 4 due, 1 in, 2 left, 1 unverified.
+	// Week 26: ann in (1 Mar), ben left; cat (5 Apr) and dan (31 May) not yet due → 2 due, 1 in, 1 left.
+	want := SustainmentFigures{Starts: 4,
+		Due: [4]int{4, 4, 4, 2}, In: [4]int{4, 3, 1, 1}, Left: [4]int{0, 0, 2, 1}, UnverifiedCounts: [4]int{0, 1, 1, 0}}
+	if f != want {
+		t.Fatalf("figures = %+v\nwant      %+v", f, want)
+	}
+	rows := map[string]string{}
+	for _, row := range r.Rows {
+		rows[row[0]] = strings.Join(row[3:], " ")
+	}
+	for id, statuses := range map[string]string{
+		"ann": "in_work in_work in_work", "ben": "unverified left left",
+		"cat": "in_work left not_due", "dan": "in_work unverified not_due",
+	} {
+		if rows[id] != statuses {
+			t.Errorf("%s: %q, want %q", id, rows[id], statuses)
+		}
+	}
+	md := r.Markdown()
+	for _, s := range []string{"Week 6: 4 due, 3 in work (75%), 0 left, 1 unverified.", "Week 13: 4 due, 1 in work (25%), 2 left, 1 unverified.",
+		"Week 26: 2 due, 1 in work (50%), 1 left, 0 unverified.", "Job starts in the period: 4.", "Whole service"} {
+		if !strings.Contains(md, s) {
+			t.Errorf("markdown lacks %q:\n%s", s, md)
+		}
+	}
+
+	// One worker's caseload: the bot filters the records; the report names the scope.
+	o := options(t)
+	o.Worker = "sam"
+	var sams []ClientRecords
+	for _, cr := range caseload() {
+		if cr.Client.WorkerID == "sam" {
+			sams = append(sams, cr)
+		}
+	}
+	r, f = Sustainment(cat, sams, o)
+	if f.Starts != 2 || f.In[1] != 1 || f.UnverifiedCounts[1] != 1 || !strings.Contains(r.Markdown(), "Caseload of worker sam") {
+		t.Errorf("sam's caseload: %+v", f)
+	}
+}
+
+func TestContactAgainstHandWorkedFigures(t *testing.T) {
+	cat := flows.DefaultCatalog()
+	// ann: contact in all 4 weeks, shifts 1–3 checked → met.
+	// ben: weeks 1, 2 and 4 (nothing 28 Sep–4 Oct), shifts 1–2 → not met.
+	// cat: all 4 weeks, shifts 1–3 → met. dan: weeks 1–3, none 21–27 Dec → not met.
+	r, f := Contact(cat, caseload(), options(t))
+	want := ContactFigures{Clients: 4, Met: 2, NotMet: 2, WeeksDue: 16, WeeksWithContact: 14, ShiftChecks: 11, ShiftChecksDue: 12}
+	if f != want {
+		t.Fatalf("figures = %+v\nwant      %+v", f, want)
+	}
+	got := map[string]string{}
+	for _, row := range r.Rows {
+		got[row[0]] = strings.Join(row[3:], " ")
+	}
+	// weeks with contact, weeks due, first-shift checks, contacts in month one, met
+	for id, w := range map[string]string{"ann": "4 4 3/3 6 yes", "ben": "3 4 2/3 4 no", "cat": "4 4 3/3 7 yes", "dan": "3 4 3/3 5 no"} {
+		if got[id] != w {
+			t.Errorf("%s: %q, want %q", id, got[id], w)
+		}
+	}
+	// On 10 Dec only dan's first week is over: he is in progress, not failing.
+	o := options(t)
+	o.AsOf = on(t, "2026-12-10")
+	_, f = Contact(cat, caseload(), o)
+	want = ContactFigures{Clients: 4, Met: 2, NotMet: 1, InProgress: 1, WeeksDue: 13, WeeksWithContact: 12, ShiftChecks: 11, ShiftChecksDue: 12}
+	if f != want {
+		t.Fatalf("as of 10 Dec: %+v\nwant         %+v", f, want)
+	}
+}
+
+func TestAdjustmentReviewsAgainstHandWorkedFigures(t *testing.T) {
+	// Due Sep–Nov: ann 19 Oct (same day: on time), ann 16 Nov (25 Nov, 9 days: late),
+	// ben 2 Nov (never reviewed: overdue), dan 23 Nov (30 Nov, 7 days: on time).
+	// Not counted: ann's next review (14 Dec, after the period), cat's ended
+	// adjustment's stale date, cat's August review.
+	r, f := Adjustments(flows.DefaultCatalog(), caseload(), options(t))
+	if want := (AdjustmentFigures{Due: 4, OnTime: 2, Late: 1, Overdue: 1}); f != want {
+		t.Fatalf("figures = %+v, want %+v", f, want)
+	}
+	if md := r.Markdown(); !strings.Contains(md, "Reviews due: 4. On time: 2 (50%). Late: 1. Overdue: 1.") ||
+		!strings.Contains(md, "| ann | Sam | ann.adj1 | 2026-11-16 | 2026-11-25 | 9 | late |") ||
+		!strings.Contains(md, "| ben | Sam | ben.adj1 | 2026-11-02 |  | 149 | overdue |") {
+		t.Errorf("markdown:\n%s", md)
+	}
+}
+
+func TestIncidentsByRuleAgainstHandWorkedFigures(t *testing.T) {
+	r, figs := Incidents(flows.DefaultCatalog(), caseload(), options(t))
+	// two disrupted nights: ann (30 min), ben (2 h), cat (resolved outright after 1 h):
+	// median 1 h, longest 2 h. crisis: ann, urgent, 15 min. low coping: dan, never acknowledged.
+	want := map[string]RuleFigures{
+		"two_disrupted_nights": {Opened: 3, Acknowledged: 3, Resolved: 2, MedianAck: time.Hour, LongestAck: 2 * time.Hour},
+		"crisis":               {Opened: 1, Urgent: 1, Acknowledged: 1, Resolved: 1, MedianAck: 15 * time.Minute, LongestAck: 15 * time.Minute},
+		"low_coping":           {Opened: 1, Unacknowledged: 1},
+	}
+	if len(figs) != len(want) {
+		t.Fatalf("rules = %+v", figs)
+	}
+	for rule, w := range want {
+		if figs[rule] != w {
+			t.Errorf("%s = %+v, want %+v", rule, figs[rule], w)
+		}
+	}
+	md := r.Markdown()
+	cat := flows.DefaultCatalog()
+	for _, s := range []string{"| " + RuleName(cat, "two_disrupted_nights") + " | 3 | 0 | 3 | 0 | 2 | 1h 00m | 2h 00m |",
+		"| " + RuleName(cat, "low_coping") + " | 1 | 0 | 0 | 1 | 0 | – | – |", "Incidents: 5 (1 urgent). Acknowledged: 4. Never acknowledged: 1."} {
+		if !strings.Contains(md, s) {
+			t.Errorf("markdown lacks %q:\n%s", s, md)
+		}
+	}
+}
+
+func TestAuditSampleIsReproducibleAndComplete(t *testing.T) {
+	records := caseload()
+	for i := range records {
+		c := &records[i].Client
+		c.Consents.Set(store.PurposePeer, "anonymous", "sam", "recorded at enrolment", utc("2026-09-01 09:00"))
+		c.Consents.Set(store.PurposePeer, "off", "client", "", utc("2026-10-02 18:00"))
+		c.Plan.Actions = map[string][]string{"two_disrupted_nights": {"reduced hours for one week"}}
+		records[i].Plans = []store.PlanVersion{{Version: 1, By: "sam", Reason: "recorded at enrolment", At: utc("2026-09-01 09:00")},
+			{Version: 2, By: "sam", Reason: "=HYPERLINK(\"x\")", At: utc("2026-10-03 09:00"), Changes: []store.PlanChange{{Field: "pause_script"}}}}
+		records[i].Audit = []store.AuditEvent{
+			{At: utc("2026-10-01 07:00"), Actor: "steady", Action: "incident.opened", Rule: "two_disrupted_nights", Incident: c.ID + ".1"},
+			{At: utc("2026-10-01 07:00"), Actor: "steady", Action: "peer.suppressed", Reason: "no peer-group consent"},
+			{At: utc("2026-10-01 07:30"), Actor: "sam", Action: "incident.acknowledged", Incident: c.ID + ".1"},
+			{At: utc("2026-10-01 07:00"), Actor: "steady", Action: "prompt.sent"},                                    // not a decision
+			{At: utc("2026-12-24 07:00"), Actor: "steady", Action: "incident.opened", Rule: "crisis", Incident: "x"}, // after the period
+		}
+	}
+	o := options(t)
+	o.SampleSize, o.Seed = 2, 42
+	a := AuditSample(flows.DefaultCatalog(), records, o)
+	b := AuditSample(flows.DefaultCatalog(), records, o)
+	if a.Markdown() != b.Markdown() || len(a.Sections) != 2 {
+		t.Fatalf("same seed, different samples, or not 2 clients:\n%s", a.Markdown())
+	}
+	differs := false
+	for seed := uint64(1); seed < 20 && !differs; seed++ {
+		o.Seed = seed
+		differs = AuditSample(flows.DefaultCatalog(), records, o).Sections[0] != a.Sections[0]
+	}
+	if !differs {
+		t.Error("every seed drew the same first client: not random")
+	}
+	md := a.Markdown()
+	for _, s := range []string{"2 of 6 clients drawn at random with seed 42", "peer_group = off (by client)",
+		"incident.opened by steady: two_disrupted_nights", "peer.suppressed by steady: no peer-group consent",
+		"incident.acknowledged by sam", "version 2 by sam", RuleName(flows.DefaultCatalog(), "two_disrupted_nights") + ": reduced hours for one week"} {
+		if !strings.Contains(md, s) {
+			t.Errorf("markdown lacks %q:\n%s", s, md)
+		}
+	}
+	if strings.Contains(md, "prompt.sent") || strings.Contains(md, "2026-12-24") {
+		t.Errorf("sample includes non-decisions or events outside the period:\n%s", md)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(a.CSV())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Per client: 2 consent changes, 2 plan versions, 3 decisions in the period.
+	if len(rows) != 1+2*7 {
+		t.Errorf("CSV has %d rows, want %d", len(rows), 1+2*7)
+	}
+	for _, row := range rows {
+		for _, cell := range row {
+			if strings.HasPrefix(cell, "=") {
+				t.Errorf("CSV cell %q would run as a spreadsheet formula", cell)
+			}
+		}
+	}
+}
