@@ -50,6 +50,9 @@ type Config struct {
 	// "weekly mon 09:30"; "off" for none).
 	ServiceZone string
 	HuddleAt    string
+	// Retention is how long a discharged client's records are kept before
+	// they are erased (default DefaultRetention).
+	Retention time.Duration
 }
 
 // Deps are what an Engine is built from.
@@ -91,6 +94,9 @@ func New(d Deps) *Engine {
 	}
 	if d.Config.MaxAttempts <= 0 {
 		d.Config.MaxAttempts = 5
+	}
+	if d.Config.Retention <= 0 {
+		d.Config.Retention = DefaultRetention
 	}
 	e := &Engine{store: d.Store, sched: d.Scheduler, msg: d.Messenger, clock: d.Clock, cat: d.Catalog, log: d.Log, cfg: d.Config, obs: d.Observe}
 	e.policy = e.cfg.Escalation.policy(e.log)
@@ -413,6 +419,7 @@ func (e *Engine) kinds() map[string]func(context.Context, scheduler.Occurrence) 
 		flows.KindIncidentEscalate: e.fireIncidentTimer,
 		flows.KindIncidentStale:    e.fireIncidentTimer,
 		KindHuddle:                 e.fireHuddle,
+		KindRetention:              e.fireRetention,
 	}
 }
 
@@ -453,6 +460,8 @@ func skipReason(c store.Client, now time.Time) string {
 	switch {
 	case c.Status == store.StatusStopped:
 		return "client has stopped Steady"
+	case c.Status == store.StatusDischarged:
+		return "client has been discharged"
 	case c.Status == store.StatusPaused && (c.PausedUntil.IsZero() || now.Before(c.PausedUntil)):
 		return "client has paused Steady"
 	}

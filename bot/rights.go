@@ -1,0 +1,270 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"steady/flows"
+	"steady/scheduler"
+	"steady/store"
+	"steady/store/redisstore"
+)
+
+// Client data rights (DESIGN §7): see, export and erase; and the end of the
+// record's life, when a discharged client's retention period runs out.
+
+// KindRetention is the occurrence that erases a discharged client's records
+// once the retention period has passed.
+const KindRetention = "retention"
+
+// DefaultRetention is how long a discharged client's records are kept: long
+// enough to answer a complaint or an inspection about the support given.
+const DefaultRetention = 2 * 365 * 24 * time.Hour
+
+// ErasureConfirmWindow is how long a client's erasure request waits for their confirmation.
+const ErasureConfirmWindow = 30 * time.Minute
+
+// Erasure reasons recorded on the tombstone (a fixed vocabulary, never free text).
+const (
+	ErasedOnRequest = "client request"
+	ErasedRetention = "retention period ended"
+)
+
+// Export is everything Steady holds about a client, as the client receives it.
+type Export struct {
+	Format     string         `json:"format"`
+	ClientID   string         `json:"client_id"`
+	ExportedAt time.Time      `json:"exported_at"`
+	Records    map[string]any `json:"records"`
+	// Scheduled are the prompts and reminders still to come.
+	Scheduled []scheduler.Occurrence `json:"scheduled,omitempty"`
+}
+
+// exportFormat names the export's shape, for whoever reads it later.
+const exportFormat = "steady-export/1"
+
+func (e *Engine) export(ctx context.Context, clientID string) ([]byte, error) {
+	records, err := e.store.ExportClient(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := e.sched.Pending(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	return json.MarshalIndent(Export{Format: exportFormat, ClientID: clientID, ExportedAt: e.clock.Now().UTC(),
+		Records: records, Scheduled: pending}, "", "  ")
+}
+
+// ExportClient returns everything held about a client as JSON, for a member
+// of staff acting on the client's request (their worker or a lead). The
+// export is audited before it is made, so it contains its own audit entry.
+func (e *Engine) ExportClient(ctx context.Context, staffID, clientID string) ([]byte, string, error) {
+	_, deny, err := e.staffRead(ctx, staffID, clientID, "export")
+	if err != nil || deny != "" {
+		return nil, deny, err
+	}
+	b, err := e.export(ctx, clientID)
+	return b, "", err
+}
+
+// MyExport returns a client's own records as JSON, to be sent to them as a
+// file. deny is the sentence for someone who is not enrolled.
+func (e *Engine) MyExport(ctx context.Context, discordUserID string) ([]byte, string, error) {
+	c, ok, err := e.clientByDiscord(ctx, discordUserID)
+	if err != nil || !ok {
+		return nil, e.cat.T("stranger", nil), err
+	}
+	b := e.store.Batch(c.ID)
+	b.Audit(store.AuditEvent{At: e.clock.Now(), Actor: "client", Action: "records.exported", Reason: "own request"})
+	if _, err := b.Commit(ctx, -1); err != nil {
+		return nil, "", err
+	}
+	out, err := e.export(ctx, c.ID)
+	return out, "", err
+}
+
+// ExportFileName is the name to give a client's export file.
+func ExportFileName(clientID string, at time.Time) string {
+	return fmt.Sprintf("steady-%s-%s.json", clientID, at.UTC().Format("2006-01-02"))
+}
+
+// RequestErasure starts a client's request to delete everything: it says
+// what will happen and returns a confirmation code the client must send
+// back (ConfirmErasure) within ErasureConfirmWindow. Nothing is deleted yet.
+func (e *Engine) RequestErasure(ctx context.Context, discordUserID string) (reply, code string, err error) {
+	c, ok, err := e.clientByDiscord(ctx, discordUserID)
+	if err != nil || !ok {
+		return e.cat.T("stranger", nil), "", err
+	}
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		return "", "", fmt.Errorf("bot: erasure code: %w", err)
+	}
+	code = fmt.Sprintf("%06d", n.Int64())
+	if err := e.store.SetErasureCode(ctx, c.ID, code, ErasureConfirmWindow); err != nil {
+		return "", "", err
+	}
+	b := e.store.Batch(c.ID)
+	b.Audit(store.AuditEvent{At: e.clock.Now(), Actor: "client", Action: "erasure.requested"})
+	if _, err := b.Commit(ctx, -1); err != nil {
+		return "", "", err
+	}
+	return e.cat.T("rights.erase_confirm", map[string]any{"Code": code, "Minutes": int(ErasureConfirmWindow.Minutes())}), code, nil
+}
+
+// ConfirmErasure erases a client's records if code matches their pending
+// request. Their worker is told, without any of the content.
+func (e *Engine) ConfirmErasure(ctx context.Context, discordUserID, code string) (string, error) {
+	c, ok, err := e.clientByDiscord(ctx, discordUserID)
+	if err != nil || !ok {
+		return e.cat.T("stranger", nil), err
+	}
+	want, err := e.store.ErasureCode(ctx, c.ID)
+	if err != nil {
+		return "", err
+	}
+	if want == "" || strings.TrimSpace(code) != want {
+		return e.cat.T("rights.erase_bad_code", nil), nil
+	}
+	if err := e.erase(ctx, c, "client", ErasedOnRequest); err != nil {
+		return "", err
+	}
+	return e.cat.T("rights.erased_client", nil), nil
+}
+
+// EraseClient erases a client's records on their request, run by their
+// worker or a lead. confirm must repeat the client id, so a slip of the
+// keyboard cannot erase the wrong person.
+func (e *Engine) EraseClient(ctx context.Context, staffID, clientID, confirm string) (string, error) {
+	c, err := e.store.Client(ctx, clientID)
+	if errors.Is(err, store.ErrNotFound) {
+		return e.cat.T("staff.no_client", nil), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	w, deny, err := e.staffAccess(ctx, staffID, c)
+	if err != nil || deny != "" {
+		return deny, err
+	}
+	if confirm != clientID {
+		return e.cat.T("rights.erase_confirm_staff", map[string]any{"ID": clientID}), nil
+	}
+	if err := e.erase(ctx, c, w.ID, ErasedOnRequest); err != nil {
+		return "", err
+	}
+	return e.cat.T("rights.erased_staff", map[string]any{"ID": clientID}), nil
+}
+
+// erase removes every trace of a client: scheduled work first (so nothing
+// fires for them meanwhile), then their records and index entries, leaving
+// one content-free tombstone. The worker is told last, directly: the
+// client's outbox is gone by then.
+func (e *Engine) erase(ctx context.Context, c store.Client, by, reason string) error {
+	if _, err := e.sched.Forget(ctx, c.ID); err != nil {
+		return err
+	}
+	if err := e.store.EraseClient(ctx, c.ID, by, reason, e.clock.Now()); err != nil {
+		return err
+	}
+	e.log.Info("client erased", "reason", reason)
+	if reason != ErasedOnRequest || by != "client" {
+		return nil
+	}
+	staff, err := e.staffFor(ctx, c)
+	if err != nil {
+		e.log.Warn("erased client's worker not found", "err", err)
+		return nil
+	}
+	notice := flows.Send{To: flows.ToWorker, Key: "erased/" + c.ID + "/" + e.clock.Now().UTC().Format(time.RFC3339),
+		Message: flows.Message{Text: e.cat.T("rights.erased_worker", map[string]any{"Name": c.DisplayName})}}
+	if out, ok, _ := e.address(c, staff, notice); ok {
+		if err := e.deliver(ctx, out); err != nil {
+			e.log.Warn("could not tell the worker of an erasure", "err", err)
+		}
+	}
+	return nil
+}
+
+// Discharge ends a client's support: nothing more is sent, their schedules
+// are removed, and their records are erased once the retention period has
+// passed (a retention occurrence, with SweepRetention as the backstop).
+func (e *Engine) Discharge(ctx context.Context, staffID, clientID, reason string) (string, error) {
+	var discharged *store.Client
+	reply, err := e.staffStep(ctx, staffID, clientID, func(st redisstore.State, fc flows.Context, w store.Worker) (string, []flows.Effect, error) {
+		if st.Client.Status == store.StatusDischarged {
+			return e.cat.T("rights.already_discharged", nil), nil, nil
+		}
+		c := st.Client
+		c.Status, c.DischargedAt = store.StatusDischarged, fc.Now
+		discharged = &c
+		until := fc.Now.Add(e.cfg.Retention).In(fc.Loc).Format("2 Jan 2006")
+		return e.cat.T("rights.discharged", map[string]any{"Name": c.DisplayName, "Until": until}),
+			[]flows.Effect{flows.SaveClient{Client: c}, planAudit(fc, w.ID, "client.discharged", strings.TrimSpace(reason))}, nil
+	})
+	if err != nil || discharged == nil {
+		return reply, err
+	}
+	if _, err := e.sched.Forget(ctx, clientID); err != nil {
+		return "", err
+	}
+	o, err := scheduler.After(clientID, KindRetention, "", discharged.TimeZone, discharged.DischargedAt, e.cfg.Retention)
+	if err != nil {
+		return "", err
+	}
+	return reply, e.sched.Add(ctx, o)
+}
+
+// retentionDue reports whether a client's records are past their retention.
+func (e *Engine) retentionDue(c store.Client) bool {
+	return c.Status == store.StatusDischarged && !c.DischargedAt.IsZero() && !e.clock.Now().Before(c.DischargedAt.Add(e.cfg.Retention))
+}
+
+func (e *Engine) fireRetention(ctx context.Context, o scheduler.Occurrence) error {
+	c, err := e.store.Client(ctx, o.Client)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // already erased
+	}
+	if err != nil {
+		return err
+	}
+	if !e.retentionDue(c) {
+		return nil // re-enrolled, or the period was changed: a later sweep decides
+	}
+	return e.erase(ctx, c, "steady", ErasedRetention)
+}
+
+// SweepRetention erases every discharged client whose retention period has
+// passed, whatever happened to their retention occurrence (say, the period
+// was shortened). It returns how many it erased.
+func (e *Engine) SweepRetention(ctx context.Context) (int, error) {
+	ids, err := e.store.ClientIDs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		c, err := e.store.Client(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		if !e.retentionDue(c) {
+			continue
+		}
+		if err := e.erase(ctx, c, "steady", ErasedRetention); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
