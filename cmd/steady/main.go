@@ -27,6 +27,10 @@ usage: steady <command> [flags]
 commands:
   try       run a simulated week in the terminal (embedded Redis, simulated clock)
   serve     run the Discord bot (settings from the environment; see README)
+  report    service reports: sustainment, contact, adjustments, incidents, audit-sample
+  export    everything held about a client, as JSON (on their request)
+  erase     delete everything held about a client (on their request)
+  rekey     re-encrypt old records under the newest key after a key rotation
   version   print the version
   help      this text
 
@@ -49,6 +53,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runTry(ctx, args[1:], stdin, stdout, stderr)
 	case "serve":
 		return runServe(ctx, args[1:], stderr)
+	case "report":
+		return runReport(ctx, args[1:], stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], stdout, stderr)
+	case "erase":
+		return runErase(ctx, args[1:], stdin, stdout, stderr)
+	case "rekey":
+		return runRekey(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, versionString())
 		return 0
