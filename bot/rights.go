@@ -235,8 +235,16 @@ func (e *Engine) fireRetention(ctx context.Context, o scheduler.Occurrence) erro
 	if err != nil {
 		return err
 	}
+	if c.Status != store.StatusDischarged {
+		return nil // support resumed: the records stay
+	}
 	if !e.retentionDue(c) {
-		return nil // re-enrolled, or the period was changed: a later sweep decides
+		// The service lengthened its retention period since the discharge.
+		next, err := scheduler.After(c.ID, KindRetention, "", c.TimeZone, c.DischargedAt, e.cfg.Retention)
+		if err != nil {
+			return err
+		}
+		return e.sched.Add(ctx, next)
 	}
 	return e.erase(ctx, c, "steady", ErasedRetention)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"steady/bot"
 	"steady/store/redisstore"
 )
 
@@ -40,6 +41,7 @@ type serveConfig struct {
 	LogLevel       slog.Level          // STEADY_LOG_LEVEL
 	FlushEvery     time.Duration       // STEADY_FLUSH_INTERVAL
 	ShutdownGrace  time.Duration       // STEADY_SHUTDOWN_TIMEOUT
+	Retention      time.Duration       // STEADY_RETENTION_DAYS
 }
 
 // configNames lists every setting serve reads, for --config files: a name
@@ -49,6 +51,7 @@ var configNames = []string{
 	"STEADY_LEAD_ROLE_ID", "STEADY_STAFF_CHANNEL_ID", "STEADY_PEER_CHANNEL_ID", "STEADY_LEAD_ID",
 	"STEADY_ENCRYPTION_KEYS", "STEADY_HTTP_ADDR", "STEADY_DISCORD_API_URL", "STEADY_DISCORD_RATE",
 	"STEADY_MESSAGES_FILE", "STEADY_LOG_LEVEL", "STEADY_FLUSH_INTERVAL", "STEADY_SHUTDOWN_TIMEOUT",
+	"STEADY_RETENTION_DAYS",
 }
 
 // readConfigFile parses NAME=value lines (# comments, blank lines, optional quotes).
@@ -189,6 +192,15 @@ func loadConfig(getenv func(string) string, file map[string]string) (serveConfig
 	}
 	c.FlushEvery = duration("STEADY_FLUSH_INTERVAL", 30*time.Second)
 	c.ShutdownGrace = duration("STEADY_SHUTDOWN_TIMEOUT", 25*time.Second)
+	c.Retention = bot.DefaultRetention
+	if v := get("STEADY_RETENTION_DAYS"); v != "" {
+		days, err := strconv.Atoi(v)
+		if err != nil || days < 1 {
+			bad("STEADY_RETENTION_DAYS %q: how many days a discharged client's records are kept, e.g. 730", v)
+		} else {
+			c.Retention = time.Duration(days) * 24 * time.Hour
+		}
+	}
 	return c, errors.Join(errs...)
 }
 

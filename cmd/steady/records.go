@@ -100,7 +100,11 @@ type recordsConn struct {
 }
 
 func (c *recordsConn) flags(fs *flag.FlagSet) {
-	fs.StringVar(&c.prefix, "prefix", "steady", "Redis key `PREFIX` of the service")
+	prefix := os.Getenv("STEADY_REDIS_PREFIX")
+	if prefix == "" {
+		prefix = "steady"
+	}
+	fs.StringVar(&c.prefix, "prefix", prefix, "Redis key `PREFIX` of the service (default: STEADY_REDIS_PREFIX, else steady)")
 }
 
 // offline is the Messenger of the records commands: they never message

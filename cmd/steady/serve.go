@@ -180,7 +180,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	engine := bot.New(bot.Deps{
 		Store: st, Scheduler: sched, Messenger: dc, Clock: m.Clock, Catalog: cat, Log: log.With("part", "engine"),
-		Config:  bot.Config{StaffChannel: cfg.StaffChannelID, PeerChannel: cfg.PeerChannelID, LeadID: cfg.LeadID},
+		Config:  bot.Config{StaffChannel: cfg.StaffChannelID, PeerChannel: cfg.PeerChannelID, LeadID: cfg.LeadID, Retention: cfg.Retention},
 		Observe: metrics.observe,
 	})
 	metrics.register(dc, st)
