@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"steady/bot"
 	"steady/flows"
 	"steady/store"
 )
@@ -65,5 +66,60 @@ func TestWeeklyHuddleNamesOnlyInEachWorkersOwnCopy(t *testing.T) {
 	}
 	if after := len(b.msg.sentFull(flows.ToStaff)); after != before {
 		t.Errorf("huddle posted again on a retried occurrence: %d → %d", before, after)
+	}
+}
+
+func TestPeerChannelWatchAlertsModeratorsAndKeepsNothing(t *testing.T) {
+	b, keys := setup(t)
+	enrolWith(t, b, escalationProfile)
+	b.clock.Set(london(t, "2026-11-28 23:10"))
+	before := len(keys("*"))
+	const words = "honestly i want to die right now"
+	for i := 0; i < 2; i++ { // Discord redelivers: handled once
+		if err := b.engine.HandlePeerMessage(b.ctx, bot.PeerMessage{ChannelID: "peer", MessageID: "m1", AuthorID: "u-stranger", Text: words}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	peer, mods := b.msg.sentFull(flows.ToPeer), b.msg.sentFull(flows.ToModerator)
+	if len(peer) != 1 || !strings.Contains(peer[0], "Samaritans: 116 123") || !strings.Contains(peer[0], "SHOUT to 85258") {
+		t.Errorf("support reply in the channel: %q", peer)
+	}
+	if len(mods) != 1 || !strings.Contains(mods[0], "message m1") || strings.Contains(mods[0], "die") {
+		t.Errorf("moderator alert (with a pointer, never the words): %q", mods)
+	}
+	// A stranger's post leaves nothing of theirs: only the service's audit and outbox keys may appear.
+	for _, k := range keys("*") {
+		if strings.Contains(k, "u-stranger") {
+			t.Errorf("key names the author: %s", k)
+		}
+	}
+	audit, _ := b.store.Audit(b.ctx, bot.ServiceID, "")
+	for _, ev := range audit {
+		if strings.Contains(ev.Reason, "die") || strings.Contains(ev.Reason, "u-stranger") {
+			t.Errorf("audit keeps the words or the author: %+v", ev)
+		}
+	}
+	if after := len(keys("*")); after > before+2 {
+		t.Errorf("%d new keys for a stranger's post", after-before)
+	}
+	if incs, _ := b.store.Incidents(b.ctx, "alex"); len(incs) != 0 {
+		t.Errorf("a stranger's post raised an incident for a client: %+v", incs)
+	}
+
+	// Everyday talk gets nothing.
+	if err := b.engine.HandlePeerMessage(b.ctx, bot.PeerMessage{ChannelID: "peer", MessageID: "m2", AuthorID: "u-x", Text: "this rota is killing me, dead on my feet"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(b.msg.sentFull(flows.ToModerator)); n != 1 {
+		t.Errorf("everyday talk alerted the moderators")
+	}
+
+	// An enrolled client's crisis in the channel reaches their worker and the lead at once.
+	if err := b.engine.HandlePeerMessage(b.ctx, bot.PeerMessage{ChannelID: "peer", MessageID: "m3", AuthorID: "u-alex", Text: words}); err != nil {
+		t.Fatal(err)
+	}
+	incs, _ := b.store.Incidents(b.ctx, "alex")
+	if len(incs) != 1 || !incs[0].Urgent || len(b.msg.sentTo(flows.ToLead)) != 1 {
+		t.Fatalf("client's crisis in the peer channel: incidents %+v, lead %q", incs, b.msg.sentTo(flows.ToLead))
 	}
 }

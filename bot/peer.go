@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"steady/flows"
@@ -143,4 +144,75 @@ func (e *Engine) HeldPeerNudges(ctx context.Context, moderatorID string) ([]Held
 		return nil, "No peer nudges are waiting.", nil
 	}
 	return out, "", nil
+}
+
+// PeerMessage is a message someone posted in the peer-support channel.
+type PeerMessage struct {
+	ChannelID string // the channel or thread it was posted in; the reply goes there
+	MessageID string
+	AuthorID  string // their Discord user id; used only to find an enrolled client, never stored
+	Text      string // read for crisis language, never stored or logged
+}
+
+// HandlePeerMessage watches the peer channel for crisis language. A clear
+// crisis gets a kind reply with support contacts in the channel and an alert
+// to the moderators; a worrying message alerts the moderators only. If the
+// author is an enrolled client, their worker and the lead get an urgent
+// incident as if they had written it to Steady. Nothing of the message is
+// kept: the audit records the kind of concern and the message id, so a
+// redelivered event is handled once.
+func (e *Engine) HandlePeerMessage(ctx context.Context, m PeerMessage) error {
+	d := flows.DetectCrisis(m.Text)
+	if d.Concern == flows.NoConcern {
+		return nil
+	}
+	tag := "[msg " + m.MessageID + "]"
+	seen, err := e.store.Audit(ctx, ServiceID, "")
+	if err != nil {
+		return err
+	}
+	for _, ev := range seen {
+		if ev.Action == "peer.concern" && strings.HasSuffix(ev.Reason, tag) {
+			return e.Flush(ctx, ServiceID)
+		}
+	}
+	key := "peerwatch/" + m.MessageID
+	var outs []Outgoing
+	alert, reason := "peer.worry_alert", "worrying language; moderators alerted"
+	if d.Concern == flows.Crisis {
+		alert, reason = "peer.crisis_alert", "crisis language; support contacts posted in the channel; moderators alerted"
+		outs = append(outs, Outgoing{Audience: flows.ToPeer, ChannelID: m.ChannelID, Text: e.cat.T("peer.support_reply", nil), Key: key + "/reply"})
+	}
+	mods := Outgoing{Audience: flows.ToModerator, ChannelID: e.cfg.ModeratorChannel, Key: key + "/moderators",
+		Text: e.cat.T(alert, map[string]any{"Channel": m.ChannelID, "Message": m.MessageID, "Kind": e.cat.T("concern."+d.Kind, nil)})}
+	if mods.ChannelID == "" {
+		mods.ChannelID = e.cfg.StaffChannel
+	}
+	if mods.ChannelID != "" {
+		outs = append(outs, mods)
+	} else {
+		reason += " (no moderator or staff channel configured)"
+	}
+	if err := e.commitService(ctx, outs, store.AuditEvent{At: e.clock.Now(), Actor: "steady", Action: "peer.concern", Rule: flows.RuleCrisis,
+		Reason: d.Kind + ": " + reason + " " + tag}); err != nil {
+		return err
+	}
+	if d.Concern != flows.Crisis || m.AuthorID == "" {
+		return nil
+	}
+	clientID, err := e.store.ClientIDByDiscord(ctx, m.AuthorID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // not enrolled: the moderators have it, and nothing of theirs is stored
+	}
+	if err != nil {
+		return err
+	}
+	err = e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
+		return decision{effects: []flows.Effect{flows.Escalate{Firing: flows.Firing{Rule: flows.RuleCrisis, Urgent: true,
+			Evidence: []store.Evidence{{At: fc.Now, Key: "peer:" + m.MessageID, Summary: e.cat.T("evidence.peer_crisis", map[string]any{"Kind": e.cat.T("concern."+d.Kind, nil)})}}}}}}, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
 }

@@ -37,6 +37,7 @@ type Simulator struct {
 	auditAfter   string
 	serviceAfter string
 	inputs       int
+	peerPosts    int
 	run          string
 }
 
@@ -86,6 +87,7 @@ const help = `commands:
   :ack                the worker acknowledges the client's open incidents
   :resolve NOTE       the worker resolves them with an outcome note
   :approve / :decline a moderator approves or declines the held peer nudge
+  :peer TEXT          someone posts TEXT in the peer channel
   :huddle             post the weekly caseload huddle now
   :benefit WHAT [DATE]  the worker flags a benefit transition (e.g. :benefit ESA to UC 2026-12-01)
   :status             show the simulated time and what is due next
@@ -152,6 +154,11 @@ func (s *Simulator) handleLine(ctx context.Context, line string) (quit bool, err
 			}
 			s.Console.Note("%s", reply)
 		}
+	case "peer":
+		s.peerPosts++
+		return false, s.Engine.HandlePeerMessage(ctx, bot.PeerMessage{
+			ChannelID: "peer", MessageID: fmt.Sprintf("peer-%s-%d", s.runID(), s.peerPosts), AuthorID: "peer-member", Text: arg,
+		})
 	case "huddle":
 		return false, s.Engine.PostHuddle(ctx)
 	case "benefit":

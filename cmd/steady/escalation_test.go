@@ -97,3 +97,19 @@ func TestPeerNudgeHeldForModerator(t *testing.T) {
 		t.Errorf("approval not audited with who:\n%s", tr.all)
 	}
 }
+
+// The peer channel is watched for crisis language: a kind reply with support
+// contacts in the channel, and an alert to the moderators without the words.
+func TestPeerChannelCrisisWatch(t *testing.T) {
+	tr := trySteady(t, ":peer honestly i want to die right now\n:peer this rota is killing me\n", nil, "--start", start)
+	if tr.indexOf("[peer] It sounds like things might be really hard right now.") < 0 || tr.indexOf("[peer] Samaritans: 116 123") < 0 {
+		t.Errorf("no support reply in the peer channel:\n%s", tr.all)
+	}
+	mods := tr.with("[moderator]")
+	if len(mods) != 1 || strings.Contains(mods[0], "die") {
+		t.Errorf("want one moderator alert without the words, got %q", mods)
+	}
+	if tr.indexOf("[audit] peer.concern [crisis]: suicide: crisis language") < 0 {
+		t.Errorf("not audited:\n%s", tr.all)
+	}
+}
