@@ -3,6 +3,8 @@ package flows
 import (
 	"testing"
 	"time"
+
+	"steady/store"
 )
 
 func TestParseHours(t *testing.T) {
@@ -83,4 +85,15 @@ func FuzzParseHours(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A worker's hours that do not parse must never delay an escalation: they
+// fall back to the service's hours, and with none set, to always at work.
+func TestUnreadableHoursNeverDelay(t *testing.T) {
+	c := testContext(t)
+	c.Now = time.Date(2026, 11, 28, 23, 10, 0, 0, time.UTC) // Saturday night
+	h, loc := HoursOf(c, store.Worker{Hours: "weekdays nine to five"})
+	if !h.In(c.Now, loc) {
+		t.Errorf("unreadable hours with no service default delayed the worker: %s", h)
+	}
 }
