@@ -53,6 +53,13 @@ type Config struct {
 	// Retention is how long a discharged client's records are kept before
 	// they are erased (default DefaultRetention).
 	Retention time.Duration
+
+	// Prompts changes how long a flow's scheduled prompts wait for an answer
+	// (window, reminder), by flow name; see defaultPromptPolicies.
+	Prompts map[string]PromptPolicy
+	// SupersedeAfter is how long a conversation must have been open before a
+	// new prompt closes it (default 1h); a newer one makes the prompt wait.
+	SupersedeAfter time.Duration
 }
 
 // Deps are what an Engine is built from.
@@ -155,6 +162,9 @@ func (e *Engine) run(ctx context.Context, clientID string, decide func(st rediss
 				return err
 			}
 			if err := e.disarmTimers(ctx, fc, d.effects); err != nil {
+				return err
+			}
+			if err := e.promptEnded(ctx, fc, st.Conversation, d.conv); err != nil {
 				return err
 			}
 		}
@@ -268,6 +278,8 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 			b.PutAdjustment(ef.Adjustment)
 		case flows.SaveJobEvent:
 			b.AddJobEvent(ef.Event)
+		case flows.SaveMissed:
+			b.PutMissed(ef.Missed)
 		case flows.Timer, flows.CancelTimer:
 			// Carried out around the commit (armTimers, disarmTimers).
 		default:
@@ -415,6 +427,13 @@ func (e *Engine) FlushAll(ctx context.Context) error {
 func (e *Engine) kinds() map[string]func(context.Context, scheduler.Occurrence) error {
 	return map[string]func(context.Context, scheduler.Occurrence) error{
 		KindSleepLog:               e.fireSleep,
+		KindPromptReminder:         e.fireReminder,
+		KindPromptExpiry:           e.fireExpiry,
+		KindWorkerReminder:         e.fireWorkerReminder,
+		KindPlanAhead:              e.firePlanAhead,
+		KindWeeklyCheckIn:          e.fireCheckIn,
+		KindDebrief:                e.fireDebrief,
+		KindAdjustmentReview:       e.fireReview,
 		flows.KindIncidentRenotify: e.fireIncidentTimer,
 		flows.KindIncidentEscalate: e.fireIncidentTimer,
 		flows.KindIncidentStale:    e.fireIncidentTimer,
@@ -443,16 +462,15 @@ func (e *Engine) Missed(ctx context.Context, o scheduler.Occurrence) error {
 		return e.commitService(ctx, nil, store.AuditEvent{At: e.clock.Now(), Actor: "steady", Action: "service.missed", Rule: o.Kind,
 			Reason: "due " + o.Local.Format(scheduler.CivilLayout) + " while Steady was not running; past its grace window"})
 	}
-	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
-		return decision{effects: []flows.Effect{flows.Audit{Event: store.AuditEvent{
-			At: fc.Now, Actor: "steady", Action: "prompt.missed", Rule: o.Kind,
-			Reason: "due " + o.Local.Format(scheduler.CivilLayout) + " while Steady was not running; past its grace window",
-		}}}}, nil
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil // the client was erased; nothing to record against
+	switch {
+	case promptKinds[o.Kind]:
+		return e.missedPrompt(ctx, o)
+	case o.Kind == KindPromptReminder:
+		return nil // a reminder hours late would only nag; the expiry still closes the prompt
 	}
-	return err
+	// Timers (an expiry, a worker's reminder, planning ahead) still do their
+	// work late: skipping them would lose it.
+	return e.Fire(ctx, o)
 }
 
 // skipReason says why a client is not to be prompted now, or "".
@@ -466,28 +484,6 @@ func skipReason(c store.Client, now time.Time) string {
 		return "client has paused Steady"
 	}
 	return ""
-}
-
-func (e *Engine) fireSleep(ctx context.Context, o scheduler.Occurrence) error {
-	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
-		if why := skipReason(st.Client, fc.Now); why != "" {
-			return decision{effects: []flows.Effect{auditNow(fc, "prompt.skipped", o.Kind, why)}}, nil
-		}
-		if st.Conversation.PromptID == o.ID {
-			return decision{}, nil // already started by an earlier attempt; its messages are in the outbox
-		}
-		var effects []flows.Effect
-		if st.Conversation.Active() {
-			effects = append(effects, auditNow(fc, "prompt.superseded", st.Conversation.Flow, "left unanswered when the next prompt came"))
-		}
-		conv, start := flows.SleepLog.Start(fc, o.ID, map[string]string{flows.AnswerNight: o.Local.Format(time.DateOnly)})
-		effects = append(effects, auditNow(fc, "prompt.sent", o.Kind, ""))
-		return decision{conv: &conv, effects: append(effects, start...)}, nil
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	return err
 }
 
 func auditNow(fc flows.Context, action, rule, reason string) flows.Effect {

@@ -20,3 +20,17 @@ func (e *Engine) StepForTest(ctx context.Context, clientID string, effects ...fl
 func (e *Engine) RaiseForTest(ctx context.Context, clientID string, f flows.Firing) error {
 	return e.StepForTest(ctx, clientID, flows.Escalate{Firing: f})
 }
+
+// UseFlowForTest registers a flow under a name until the returned restore
+// is called, for schedules whose conversations live elsewhere.
+func UseFlowForTest(name string, f flows.Flow) (restore func()) {
+	old, had := flowsByName[name]
+	flowsByName[name] = f
+	return func() {
+		if had {
+			flowsByName[name] = old
+		} else {
+			delete(flowsByName, name)
+		}
+	}
+}

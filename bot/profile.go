@@ -38,7 +38,17 @@ type Profile struct {
 	Schedules struct {
 		SleepLog      string `yaml:"sleep_log"`      // "07:30"
 		WeeklyCheckIn string `yaml:"weekly_checkin"` // "mon 10:00" or "cron 0 10 * * mon"
+		QuietHours    string `yaml:"quiet_hours"`    // "21:30-07:00"
+		// DebriefAfter is how long after a shift ends its debrief comes ("30m").
+		DebriefAfter string `yaml:"debrief_after"`
+		// DebriefEveryShift: a debrief after every shift, not only the first three.
+		DebriefEveryShift bool `yaml:"debrief_every_shift"`
 	} `yaml:"schedules"`
+	Rota struct {
+		Weekly []string `yaml:"weekly"` // "mon 09:00-17:00", "fri 22:00-06:00"
+		Shifts []string `yaml:"shifts"` // "2026-11-28 10:00-16:00", "2026-12-01 09:00 off"
+	} `yaml:"rota"`
+	WorkerReminders []ProfileReminder `yaml:"worker_reminders"`
 	SleepThresholds struct {
 		MinAsleepMinutes   int `yaml:"min_asleep_minutes"`
 		MaxLatencyMinutes  int `yaml:"max_latency_minutes"`
@@ -68,6 +78,76 @@ type ProfileAdjustment struct {
 	Review string `yaml:"review"` // "6 weeks" (from the start), a date, or empty for the end of the period
 	Status string `yaml:"status"` // proposed | in_place (default) | stepped_down
 	Shared bool   `yaml:"shared"` // the employer has been told
+}
+
+// ProfileReminder is a reminder for the worker: At is "week 2" (two weeks
+// after the job start) or a date.
+type ProfileReminder struct {
+	At   string `yaml:"at"`
+	Note string `yaml:"note"`
+}
+
+// schedules turns the profile's schedules, rota and reminders into the
+// client's record, reporting every mistake.
+func (p Profile) schedules() (store.Schedules, []error) {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf("profile: "+format, a...)) }
+	s := store.Schedules{SleepLog: p.Schedules.SleepLog, WeeklyCheckIn: p.Schedules.WeeklyCheckIn}
+	if v := p.Schedules.SleepLog; v != "" {
+		if _, err := scheduler.ParseRule("daily " + v); err != nil {
+			bad("schedules.sleep_log %q: use a 24-hour time like 07:30", v)
+		}
+	}
+	if v := p.Schedules.WeeklyCheckIn; v != "" {
+		if _, err := scheduler.ParseRule(weeklyRule(v)); err != nil {
+			bad("schedules.weekly_checkin %q: use a day and time like \"mon 10:00\", or \"cron MIN HOUR DOM MON DOW\"", v)
+		}
+	}
+	if v := p.Schedules.QuietHours; v != "" {
+		start, end, err := store.ParseSpan(v)
+		if err != nil {
+			bad("schedules.quiet_hours %q: use START-END, like 21:30-07:00", v)
+		}
+		s.QuietHours = store.QuietHours{Start: start, End: end}
+	}
+	if v := p.Schedules.DebriefAfter; v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > 12*time.Hour {
+			bad("schedules.debrief_after %q: use a duration like 30m or 1h", v)
+		}
+		s.Rota.DebriefAfterMin = int(d / time.Minute)
+	}
+	s.Rota.DebriefAll = p.Schedules.DebriefEveryShift
+	for _, v := range p.Rota.Weekly {
+		w, err := store.ParseWeeklyShift(v)
+		if err != nil {
+			bad("rota.weekly: %v", err)
+		}
+		s.Rota.Weekly = append(s.Rota.Weekly, w)
+	}
+	for _, v := range p.Rota.Shifts {
+		sh, err := store.ParseShift(v)
+		if err != nil {
+			bad("rota.shifts: %v", err)
+		}
+		s.Rota.Shifts = append(s.Rota.Shifts, sh)
+	}
+	for i, r := range p.WorkerReminders {
+		w, err := ParseReminderWhen(r.At)
+		if err != nil {
+			bad("worker_reminders[%d].at: %v", i, err)
+			continue
+		}
+		w.Note = strings.TrimSpace(r.Note)
+		if err := w.Validate(); err != nil {
+			bad("worker_reminders[%d]: %v", i, err)
+		}
+		if w.Week > 0 && p.Client.JobStart == "" {
+			bad("worker_reminders[%d]: %q counts from the job start: set client.job_start", i, r.At)
+		}
+		s.WorkerReminders = append(s.WorkerReminders, w)
+	}
+	return s, errs
 }
 
 // RuleProfile is a change to one escalation rule (store.RuleOverride).
@@ -169,16 +249,8 @@ func (p Profile) Validate() error {
 	default:
 		bad("consents.supervisor_liaison %q: use none, functional or named", p.Consents.SupervisorLiaison)
 	}
-	if s := p.Schedules.SleepLog; s != "" {
-		if _, err := scheduler.ParseRule("daily " + s); err != nil {
-			bad("schedules.sleep_log %q: use a 24-hour time like 07:30", s)
-		}
-	}
-	if s := p.Schedules.WeeklyCheckIn; s != "" {
-		if _, err := scheduler.ParseRule(weeklyRule(s)); err != nil {
-			bad("schedules.weekly_checkin %q: use a day and time like \"mon 10:00\", or \"cron MIN HOUR DOM MON DOW\"", s)
-		}
-	}
+	_, serrs := p.schedules()
+	errs = append(errs, serrs...)
 	check := flows.Context{Catalog: flows.DefaultCatalog()}
 	for i, a := range p.Adjustments {
 		if why := flows.CheckMeasurable(check, a.What, a.When); why != "" {
@@ -191,13 +263,6 @@ func (p Profile) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func weeklyRule(s string) string {
-	if strings.HasPrefix(strings.TrimSpace(s), "cron ") {
-		return s
-	}
-	return "weekly " + s
 }
 
 // ErrAlreadyEnrolled is returned by Enrol for a client id that exists.
@@ -216,6 +281,7 @@ func (e *Engine) Enrol(ctx context.Context, p Profile, by string) error {
 		return err
 	}
 	now := e.clock.Now()
+	schedules, _ := p.schedules() // checked by Validate
 	staff := []StaffProfile{p.Worker}
 	if p.Lead != nil {
 		staff = append(staff, *p.Lead)
@@ -232,7 +298,7 @@ func (e *Engine) Enrol(ctx context.Context, p Profile, by string) error {
 	c := store.Client{
 		ID: p.Client.ID, DisplayName: p.Client.Name, DiscordID: p.Client.DiscordID, TimeZone: p.Client.TimeZone,
 		WorkerID: p.Worker.ID, Status: store.StatusActive, EnrolledAt: now, JobStart: p.Client.JobStart,
-		Schedules: store.Schedules{SleepLog: p.Schedules.SleepLog, WeeklyCheckIn: p.Schedules.WeeklyCheckIn},
+		Schedules: schedules,
 		SleepThresholds: store.SleepThresholds{
 			MinAsleepMinutes: p.SleepThresholds.MinAsleepMinutes, MaxLatencyMinutes: p.SleepThresholds.MaxLatencyMinutes,
 			MaxPoorQuality: p.SleepThresholds.MaxPoorQuality, DropBelowMedianMin: p.SleepThresholds.DropBelowMedianMin,
@@ -288,18 +354,7 @@ func (e *Engine) Enrol(ctx context.Context, p Profile, by string) error {
 			return err
 		}
 	}
-	return e.applySchedules(ctx, c)
-}
-
-// applySchedules makes the scheduler's series match the client's schedules.
-func (e *Engine) applySchedules(ctx context.Context, c store.Client) error {
-	key := scheduler.SeriesKey(c.ID, KindSleepLog, "")
-	if c.Schedules.SleepLog == "" {
-		return e.sched.RemoveSeries(ctx, key)
-	}
-	return e.sched.PutSeries(ctx, scheduler.Series{
-		Client: c.ID, Kind: KindSleepLog, Zone: c.TimeZone, Rule: "daily " + c.Schedules.SleepLog,
-	})
+	return e.applySchedules(ctx, nil, c)
 }
 
 // profileAdjustments turns the profile's adjustments into register entries,

@@ -103,6 +103,10 @@ type SaveAdjustment struct{ Adjustment store.Adjustment }
 // SaveJobEvent records a change in the client's employment.
 type SaveJobEvent struct{ Event store.JobEvent }
 
+// SaveMissed records a prompt that closed unanswered or never went out, for
+// the worker to see and the missed check-ins rule to count.
+type SaveMissed struct{ Missed store.MissedPrompt }
+
 // Audit records a decision.
 type Audit struct{ Event store.AuditEvent }
 
@@ -139,4 +143,5 @@ func (SaveAdjustment) isEffect()  {}
 func (SaveJobEvent) isEffect()    {}
 func (Escalate) isEffect()        {}
 func (Timer) isEffect()           {}
+func (SaveMissed) isEffect()      {}
 func (CancelTimer) isEffect()     {}

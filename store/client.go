@@ -61,6 +61,12 @@ type Schedules struct {
 	SleepLog string `json:"sleep_log,omitempty"`
 	// WeeklyCheckIn is "Mon 10:00" or a five-field cron spec; empty: none.
 	WeeklyCheckIn string `json:"weekly_checkin,omitempty"`
+	// Rota is when they work; debriefs follow its shifts (see rota.go).
+	Rota Rota `json:"rota,omitzero"`
+	// QuietHours are when prompts wait; empty: none.
+	QuietHours QuietHours `json:"quiet_hours,omitzero"`
+	// WorkerReminders remind their worker on given days ("week 2: check in with the supervisor").
+	WorkerReminders []WorkerReminder `json:"worker_reminders,omitempty"`
 }
 
 // Worker is a member of staff: an employment support worker or a lead.

@@ -84,6 +84,7 @@ func (s *Simulator) Run(ctx context.Context, in io.Reader, prompt io.Writer) err
 const help = `commands:
   :advance DURATION   let time pass (e.g. 30m, 8h, 2d, 1d12h); everything due fires, in order
   :at TIME            let time pass until TIME: "07:30" (next time the clock shows it) or "2026-11-24 07:30"
+  :shift START-END     the client works a shift today (e.g. :shift 09:00-17:00, or 22:00-06:00 overnight)
   :ack                the worker acknowledges the client's open incidents
   :resolve NOTE       the worker resolves them with an outcome note
   :approve / :decline a moderator approves or declines the held peer nudge
@@ -169,6 +170,13 @@ func (s *Simulator) handleLine(ctx context.Context, line string) (quit bool, err
 			}
 		}
 		reply, err := s.Engine.FlagBenefit(ctx, s.WorkerID, s.ClientID, what, due)
+		if err != nil {
+			return false, err
+		}
+		s.Console.Note("%s", reply)
+	case "shift":
+		spec := s.Clock.Now().In(s.Loc).Format(time.DateOnly) + " " + arg
+		reply, err := s.Engine.ClientAddsShift(ctx, s.UserID, spec)
 		if err != nil {
 			return false, err
 		}

@@ -17,6 +17,8 @@ const (
 	recJobs      = "jobs"          // list: sealed JSON store.JobEvent, in the order recorded
 	recErasure   = "erasure"       // string: pending erasure confirmation code, expires
 	recDebrDays  = "debriefs:days" // sorted set: score = shift date as days since 1970-01-01, member = debrief id
+	recMissed    = "missed"        // hash: prompt id → sealed JSON store.MissedPrompt
+	recMissDays  = "missed:days"   // sorted set: score = local date due as days since 1970-01-01, member = prompt id
 )
 
 func (s *Store) clientKey(clientID, record string) string {
