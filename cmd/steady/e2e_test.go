@@ -54,6 +54,9 @@ func (l *lockedBuffer) String() string {
 // testKey is a fixed 32-byte key for the tests' records at rest.
 const testKey = "c3RlYWR5LWUyZS10ZXN0LWtleS0zMi1ieXRlcyEhISE="
 
+// schedulerPoll is the scheduler's default longest sleep.
+const schedulerPoll = 5 * time.Second
+
 var e2eStart = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC) // a Monday; London is on UTC in November
 
 func newWorld(t *testing.T) *world {
@@ -165,8 +168,11 @@ func (w *world) enrol(id, peer string) string {
 
 // morning moves the fake clock to 07:30 on day n (0: the first) and lets the scheduler run.
 func (w *world) morning(n int) {
+	// Move time only once the scheduler sleeps, so it cannot miss the move.
+	if err := w.clock.BlockUntilTimerAt(w.ctx, w.clock.Now().Add(schedulerPoll)); err != nil {
+		w.t.Fatalf("the scheduler never went to sleep: %v", err)
+	}
 	w.clock.Set(e2eStart.AddDate(0, 0, n).Add(90 * time.Minute))
-	w.main.Wake()
 }
 
 // lastDM waits until the user has at least n DMs and returns the last.

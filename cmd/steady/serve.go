@@ -82,35 +82,17 @@ type Main struct {
 	Config serveConfig
 	Log    *slog.Logger
 	// Clock drives the engine and scheduler (default the system clock).
-	Clock scheduler.Clock
+	Clock scheduler.AlarmClock
 	// Listener serves the HTTP endpoints instead of listening on Config.HTTPAddr.
 	Listener net.Listener
 
 	mu      sync.Mutex
 	cancel  context.CancelFunc
 	done    chan struct{}
-	wake    chan struct{}
 	rdb     *redis.Client
 	engine  *bot.Engine
 	discord *discord.Client
 	sched   *scheduler.Scheduler
-}
-
-// Wake makes the scheduler loop look for due work now (after a fake clock moved).
-func (m *Main) Wake() {
-	select {
-	case m.wakeChan() <- struct{}{}:
-	default:
-	}
-}
-
-func (m *Main) wakeChan() chan struct{} {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.wake == nil {
-		m.wake = make(chan struct{}, 1)
-	}
-	return m.wake
 }
 
 // Engine returns the running engine (nil before Run has connected).
@@ -170,7 +152,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 
 	metrics := newServeMetrics()
 	st := redisstore.New(rdb, cfg.Prefix, redisstore.WithKeys(cfg.Keys))
-	sched := scheduler.New(rdb, m.Clock, scheduler.Options{Prefix: cfg.Prefix})
+	sched := scheduler.New(rdb, m.Clock, scheduler.Options{Prefix: cfg.Prefix, Log: log.With("part", "scheduler")})
 	dc, err := discord.New(discord.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, StaffRoleID: cfg.StaffRoleID, LeadRoleID: cfg.LeadRoleID,
 		Redis: rdb, Prefix: cfg.Prefix, Rate: cfg.Rate, Catalog: cat, Log: log.With("part", "discord"),
@@ -218,7 +200,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	// Deliver whatever a crash left in the durable outboxes, then keep sweeping.
 	var loops sync.WaitGroup
 	loops.Add(2)
-	go func() { defer loops.Done(); m.scheduleLoop(ctx, sched, engine) }()
+	go func() {
+		defer loops.Done()
+		if err := sched.Run(ctx, detached{engine}); err != nil {
+			log.Error("scheduler stopped", "err", err)
+		}
+	}()
 	go func() { defer loops.Done(); m.flushLoop(ctx, engine, cfg.FlushEvery) }()
 
 	<-ctx.Done()
@@ -239,32 +226,17 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	return nil
 }
 
-// scheduleLoop fires due occurrences: a tick, then a wait until the next one
-// is due (at most a minute, so a series another replica added is seen), or
-// until Wake.
-func (m *Main) scheduleLoop(ctx context.Context, sched *scheduler.Scheduler, engine *bot.Engine) {
-	wake := m.wakeChan()
-	work := context.WithoutCancel(ctx)
-	for {
-		if _, err := sched.Tick(work, engine); err != nil {
-			m.Log.Error("scheduler tick failed", "err", err)
-		}
-		wait := time.Minute
-		if next, ok, err := sched.NextDue(work); err == nil && ok {
-			if d := next.Sub(m.Clock.Now()); d < wait {
-				wait = max(d, 0)
-			}
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-wake:
-		case <-t.C:
-		}
-		t.Stop()
-	}
+// detached hands occurrences to the engine on a context that a shutdown
+// signal does not cancel, so an occurrence in hand is finished, not cut off
+// half-delivered; the scheduler stops claiming new ones.
+type detached struct{ h scheduler.Handler }
+
+func (d detached) Fire(ctx context.Context, o scheduler.Occurrence) error {
+	return d.h.Fire(context.WithoutCancel(ctx), o)
+}
+
+func (d detached) Missed(ctx context.Context, o scheduler.Occurrence) error {
+	return d.h.Missed(context.WithoutCancel(ctx), o)
 }
 
 func (m *Main) flushLoop(ctx context.Context, engine *bot.Engine, every time.Duration) {
