@@ -107,7 +107,12 @@ func (f Flow) Step(c Context, conv store.Conversation, in Input) (store.Conversa
 	}
 	value, reask := q.Answer(c, in)
 	if reask != "" {
-		return conv, []Effect{f.ask(c, conv, c.Catalog.T(reask, nil))}
+		// A re-ask is a new message, not a retry of the question: its key names
+		// the input it answers, or an adapter that refuses to send a key twice
+		// would swallow it.
+		ask := f.ask(c, conv, c.Catalog.T(reask, nil)).(Send)
+		ask.Key += "/reask/" + in.Key
+		return conv, []Effect{ask}
 	}
 	if conv.Answers == nil {
 		conv.Answers = map[string]string{}

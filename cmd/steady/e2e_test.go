@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"steady/bot/discord/fakediscord"
 	"steady/scheduler"
 	"steady/store/redistest"
@@ -107,6 +109,9 @@ func newWorld(t *testing.T) *world {
 			t.Errorf("%d requests were rate limited; the outbox should stay under the limits", n)
 		}
 		logs := w.logs.String()
+		if t.Failed() {
+			t.Logf("serve's logs:\n%s", logs)
+		}
 		for _, secret := range []string{fake.Token(), "feeling rough", "half 11"} {
 			if strings.Contains(logs, secret) {
 				t.Errorf("logs contain %q", secret)
@@ -376,4 +381,129 @@ func TestServeTwoNightEscalationWithWorkingButtons(t *testing.T) {
 	if got := w.reply(w.click(w.leadUser, ping, "Acknowledge")); !strings.Contains(got, "already resolved") {
 		t.Fatalf("the lead's Acknowledge after resolution: %q", got)
 	}
+}
+
+func TestServePeerNudgeFollowsConsent(t *testing.T) {
+	w := newWorld(t)
+	off, anon, named := w.enrol("olly", "off"), w.enrol("ana", "anonymous"), w.enrol("nia", "named")
+	w.twoBadNights(off, anon, named)
+	for _, name := range []string{"Olly", "Ana", "Nia"} {
+		w.staffPing(name)
+	}
+	var peer []string
+	w.await("two peer nudges", func() bool {
+		peer = nil
+		for _, m := range w.fake.Messages(w.peerCh) {
+			peer = append(peer, m.Content)
+		}
+		return len(peer) >= 2
+	})
+	// Everything is in before the last ping; nothing more is coming.
+	if len(peer) != 2 {
+		t.Fatalf("peer channel = %q, want one anonymous and one named nudge", peer)
+	}
+	joined := strings.Join(peer, "\n")
+	if strings.Contains(joined, "Olly") || strings.Contains(joined, "Ana") || !strings.Contains(joined, "Nia") {
+		t.Fatalf("peer nudges break consent: %q", peer)
+	}
+	for _, p := range peer {
+		if strings.ContainsAny(p, "0123456789") {
+			t.Fatalf("a peer nudge carries a figure: %q", p)
+		}
+	}
+}
+
+func TestServeStrangerGetsAPoliteAnswerAndNothingIsKept(t *testing.T) {
+	w := newWorld(t)
+	stranger := w.fake.AddUser("passer-by")
+	w.fake.UserSendsDM(stranger, "hi, I'm feeling rough today")
+	reply := w.lastDM(stranger, 1)
+	if !strings.Contains(reply.Content, "not signed up") {
+		t.Fatalf("stranger got %q", reply.Content)
+	}
+	rdb := redisClient(t)
+	keys, err := rdb.Keys(w.ctx, w.main.Config.Prefix+":*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		if strings.Contains(k, "{c:") {
+			t.Errorf("a client record exists after a stranger's DM: %s", k)
+		}
+		if v, _ := rdb.Dump(w.ctx, k).Result(); strings.Contains(v, "feeling rough") {
+			t.Errorf("the stranger's words are stored under %s", k)
+		}
+	}
+}
+
+func TestServeClientWithDMsClosedReachesTheWorker(t *testing.T) {
+	w := newWorld(t)
+	client := w.enrol("alex", "off")
+	w.fake.CloseDMs(client)
+	w.morning(0)
+	w.await("the worker hears Alex can't be reached", func() bool {
+		for _, m := range w.fake.Messages(w.staffCh) {
+			if strings.Contains(m.Content, "can't reach Alex") && strings.HasPrefix(m.Content, "<@"+w.worker+">") {
+				return true
+			}
+		}
+		return false
+	})
+	if n := len(w.fake.DMsTo(client)); n != 0 {
+		t.Fatalf("%d DMs got through to a client with DMs closed", n)
+	}
+	// The undeliverable prompt was tried once and dropped, not retried for ever.
+	if err := w.main.Engine().FlushAll(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := redisClient(t).LLen(w.ctx, w.main.Config.Prefix+":{c:alex}:outbox").Result(); n != 0 {
+		t.Fatalf("%d messages still queued for the unreachable client", n)
+	}
+	if n := w.fake.Count(http.StatusForbidden); n != 1 {
+		t.Fatalf("the closed DM was tried %d times, want once", n)
+	}
+}
+
+func TestServeGatewayResumeMidConversation(t *testing.T) {
+	w := newWorld(t)
+	client := w.enrol("alex", "off")
+	w.morning(0)
+	w.tap(client, w.lastDM(client, 1), "10pm", "22:00")
+	w.lastDM(client, 2) // how long to fall asleep?
+
+	w.fake.DropGateway()
+	w.fake.UserSendsDM(client, "half 11") // not a duration: the bot must re-ask, after resuming
+	reask := w.lastDM(client, 3)
+	if !strings.Contains(reask.Content, "length of time") {
+		t.Fatalf("after resume: %q", reask.Content)
+	}
+	w.fake.UserSendsDM(client, "about 20 mins")
+	if got := w.lastDM(client, 4).Content; !strings.Contains(got, "wake in the night") {
+		t.Fatalf("next question after resume: %q", got)
+	}
+	ready, identifies, resumes := w.fake.GatewayState()
+	if !ready || identifies != 1 || resumes != 1 {
+		t.Fatalf("gateway ready=%v identifies=%d resumes=%d, want one session resumed once", ready, identifies, resumes)
+	}
+}
+
+func TestServeNonStaffCannotEnrol(t *testing.T) {
+	w := newWorld(t)
+	someone := w.fake.AddUser("visitor")
+	w.fake.AddMember(someone) // in the server, without the staff role
+	got := w.command(someone, "enrol", map[string]any{"user": someone, "id": "x", "name": "X", "time_zone": "Europe/London",
+		"worker_sees_answers": true, "peer_group": "off"})
+	if !strings.Contains(got, "Only staff") {
+		t.Fatalf("a non-staff /enrol answered %q", got)
+	}
+	if got := w.command(w.worker, "enrol", map[string]any{"user": someone, "id": "Bad Id", "name": "X", "time_zone": "Mars/Olympus",
+		"worker_sees_answers": false, "peer_group": "off"}); !strings.Contains(got, "couldn't enrol") || strings.Count(got, "\n- ") < 3 {
+		t.Fatalf("a bad /enrol answered %q; want one line per mistake", got)
+	}
+}
+
+func redisClient(t *testing.T) *redis.Client {
+	rdb := redis.NewClient(&redis.Options{Addr: redistest.Shared(t).Addr})
+	t.Cleanup(func() { rdb.Close() })
+	return rdb
 }
