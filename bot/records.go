@@ -163,6 +163,42 @@ func (e *Engine) AddAdjustment(ctx context.Context, staffID, clientID string, d 
 
 // ChangeAdjustment changes one field of an adjustment, with a reason.
 func (e *Engine) ChangeAdjustment(ctx context.Context, staffID, clientID, id, field, value, reason string) (string, error) {
+	return e.adjustmentStep(ctx, staffID, clientID, id, func(fc flows.Context, a store.Adjustment, w store.Worker) (store.Adjustment, string, []flows.Effect) {
+		a, why := flows.ChangeAdjustment(fc, a, w.ID, field, value, reason)
+		if why != "" {
+			return a, why, nil
+		}
+		shown := a.History[len(a.History)-1].To
+		if field == "notes" {
+			shown = "updated"
+		}
+		return a, e.cat.T("adjustment.changed", map[string]any{"ID": id, "Field": field, "Value": shown}),
+			[]flows.Effect{planAudit(fc, w.ID, "adjustment.changed", id+": "+field)}
+	})
+}
+
+// ReviewAdjustment records a worker's review of an adjustment: outcome
+// (continue, step_down, change, end), whether it is being honoured, a note,
+// and the next review date (a date or a length; "" takes the default).
+func (e *Engine) ReviewAdjustment(ctx context.Context, staffID, clientID, id string, r store.AdjustmentReview) (string, error) {
+	return e.adjustmentStep(ctx, staffID, clientID, id, func(fc flows.Context, a store.Adjustment, w store.Worker) (store.Adjustment, string, []flows.Effect) {
+		r.By = w.ID
+		a, why := flows.ReviewAdjustment(fc, a, r)
+		if why != "" {
+			return a, why, nil
+		}
+		last := a.Reviews[len(a.Reviews)-1]
+		return a, e.cat.T("adjustment.reviewed", map[string]any{"ID": id, "Outcome": last.Outcome, "Next": last.Next}),
+			[]flows.Effect{planAudit(fc, w.ID, "adjustment.reviewed", id+": "+last.Outcome+" (due "+last.Due+")")}
+	})
+}
+
+// adjustmentStep runs a member of staff's change to one adjustment: change
+// returns the changed adjustment, the reply, and the effects to commit with
+// it (none: refused, nothing is saved). The review occurrence then follows
+// the adjustment's review date.
+func (e *Engine) adjustmentStep(ctx context.Context, staffID, clientID, id string,
+	change func(fc flows.Context, a store.Adjustment, w store.Worker) (store.Adjustment, string, []flows.Effect)) (string, error) {
 	var changed *store.Adjustment
 	reply, err := e.staffStep(ctx, staffID, clientID, func(st redisstore.State, fc flows.Context, w store.Worker) (string, []flows.Effect, error) {
 		a, err := e.store.Adjustment(ctx, clientID, id)
@@ -172,51 +208,17 @@ func (e *Engine) ChangeAdjustment(ctx context.Context, staffID, clientID, id, fi
 		if err != nil {
 			return "", nil, err
 		}
-		a, why := flows.ChangeAdjustment(fc, a, w.ID, field, value, reason)
-		if why != "" {
-			return why, nil, nil
+		a, reply, effects := change(fc, a, w)
+		if len(effects) == 0 {
+			return reply, nil, nil
 		}
 		changed = &a
-		shown := a.History[len(a.History)-1].To
-		if field == "notes" {
-			shown = "updated"
-		}
-		return e.cat.T("adjustment.changed", map[string]any{"ID": id, "Field": field, "Value": shown}),
-			[]flows.Effect{flows.SaveAdjustment{Adjustment: a}, planAudit(fc, w.ID, "adjustment.changed", id+": "+field)}, nil
+		return reply, append([]flows.Effect{flows.SaveAdjustment{Adjustment: a}}, effects...), nil
 	})
 	if err != nil || changed == nil {
 		return reply, err
 	}
 	return reply, e.scheduleReview(ctx, *changed)
-}
-
-// ReviewAdjustment records a worker's review of an adjustment: outcome
-// (continue, step_down, change, end), whether it is being honoured, a note,
-// and the next review date (a date or a length; "" takes the default).
-func (e *Engine) ReviewAdjustment(ctx context.Context, staffID, clientID, id string, r store.AdjustmentReview) (string, error) {
-	var reviewed *store.Adjustment
-	reply, err := e.staffStep(ctx, staffID, clientID, func(st redisstore.State, fc flows.Context, w store.Worker) (string, []flows.Effect, error) {
-		a, err := e.store.Adjustment(ctx, clientID, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return e.cat.T("adjustment.refuse.unknown", map[string]any{"ID": id}), nil, nil
-		}
-		if err != nil {
-			return "", nil, err
-		}
-		r.By = w.ID
-		a, why := flows.ReviewAdjustment(fc, a, r)
-		if why != "" {
-			return why, nil, nil
-		}
-		reviewed = &a
-		last := a.Reviews[len(a.Reviews)-1]
-		return e.cat.T("adjustment.reviewed", map[string]any{"ID": id, "Outcome": last.Outcome, "Next": last.Next}),
-			[]flows.Effect{flows.SaveAdjustment{Adjustment: a}, planAudit(fc, w.ID, "adjustment.reviewed", id+": "+last.Outcome+" (due "+last.Due+")")}, nil
-	})
-	if err != nil || reviewed == nil {
-		return reply, err
-	}
-	return reply, e.scheduleReview(ctx, *reviewed)
 }
 
 // AdjustmentRegister returns a client's adjustments for a member of staff, audited.

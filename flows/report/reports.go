@@ -320,9 +320,10 @@ func Contact(cat *flows.Catalog, records []ClientRecords, o Options) (Report, Co
 		for w := 0; w < 4; w++ {
 			from := start.AddDate(0, 0, 7*w).Format(time.DateOnly)
 			to := start.AddDate(0, 0, 7*w+6)
+			last := to.Format(time.DateOnly)
 			n := 0
 			for _, c := range contacts {
-				if c >= from && c <= to.Format(time.DateOnly) {
+				if c >= from && c <= last {
 					n++
 				}
 			}
@@ -374,16 +375,14 @@ type AdjustmentFigures struct {
 // late, or still not done.
 func Adjustments(cat *flows.Catalog, records []ClientRecords, o Options) (Report, AdjustmentFigures) {
 	o = o.withDefaults()
+	zones := zoneCache{}
 	r := Report{Kind: KindAdjustments, Title: cat.T("report.adjustments.title", nil),
 		Notes:   append(scopeNotes(cat, o), cat.T("report.adjustments.note", map[string]any{"Grace": o.ReviewGraceDays})),
 		Columns: []string{"client", "worker", "adjustment", "review_due", "reviewed_on", "days_late", "result"}}
 	var f AdjustmentFigures
 	asOf := o.AsOf.Format(time.DateOnly)
 	for _, cr := range sortedRecords(records) {
-		loc, err := cr.Client.Location()
-		if err != nil {
-			loc = time.UTC
-		}
+		loc := zones.of(cr.Client)
 		for _, a := range cr.Adjustments {
 			for _, rv := range a.Reviews {
 				if !o.inRange(rv.Due) || rv.Due > asOf {
@@ -428,16 +427,14 @@ type RuleFigures struct {
 // opening to a person taking it on (acknowledged, or resolved outright).
 func Incidents(cat *flows.Catalog, records []ClientRecords, o Options) (Report, map[string]RuleFigures) {
 	o = o.withDefaults()
+	zones := zoneCache{}
 	r := Report{Kind: KindIncidents, Title: cat.T("report.incidents.title", nil),
 		Notes:   append(scopeNotes(cat, o), cat.T("report.incidents.note", nil)),
 		Columns: []string{"rule", "opened", "urgent", "acknowledged", "not_acknowledged", "resolved", "median_time_to_acknowledge", "longest_time_to_acknowledge"}}
 	figs := map[string]RuleFigures{}
 	waits := map[string][]time.Duration{}
 	for _, cr := range records {
-		loc, err := cr.Client.Location()
-		if err != nil {
-			loc = time.UTC
-		}
+		loc := zones.of(cr.Client)
 		for _, in := range cr.Incidents {
 			if !o.inRange(in.OpenedAt.In(loc).Format(time.DateOnly)) {
 				continue
@@ -544,16 +541,14 @@ func isDecision(e store.AuditEvent) bool {
 // in the period: what an inspector reads to check decisions were consent-led.
 func AuditSample(cat *flows.Catalog, records []ClientRecords, o Options) Report {
 	o = o.withDefaults()
+	zones := zoneCache{}
 	sample := SampleClients(records, o.SampleSize, o.Seed)
 	r := Report{Kind: KindAuditSample, Title: cat.T("report.audit.title", nil),
 		Notes:   append(scopeNotes(cat, o), cat.T("report.audit.note", map[string]any{"N": len(sample), "Of": len(records), "Seed": o.Seed})),
 		Columns: []string{"client", "kind", "at", "by", "what", "detail"}}
 	for _, cr := range sample {
 		c := cr.Client
-		loc, err := c.Location()
-		if err != nil {
-			loc = time.UTC
-		}
+		loc := zones.of(c)
 		at := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04") }
 		var md []string
 		md = append(md, cat.T("report.audit.client", map[string]any{"ID": c.ID, "Worker": cr.WorkerName, "Status": string(c.Status), "JobStart": c.JobStart}))
@@ -625,4 +620,20 @@ func sortedRecords(records []ClientRecords) []ClientRecords {
 	out := append([]ClientRecords(nil), records...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Client.ID < out[j].Client.ID })
 	return out
+}
+
+// zoneCache loads each time zone once per report: loading one parses the
+// zone database, which costs more than the rest of a client's figures.
+type zoneCache map[string]*time.Location
+
+func (z zoneCache) of(c store.Client) *time.Location {
+	if loc, ok := z[c.TimeZone]; ok {
+		return loc
+	}
+	loc, err := c.Location()
+	if err != nil {
+		loc = time.UTC // a bad zone name is reported elsewhere; dates fall back to UTC
+	}
+	z[c.TimeZone] = loc
+	return loc
 }
