@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"steady/bot"
+	"steady/scheduler"
 	"steady/store/redisstore"
 )
 
@@ -42,6 +43,14 @@ type serveConfig struct {
 	FlushEvery     time.Duration       // STEADY_FLUSH_INTERVAL
 	ShutdownGrace  time.Duration       // STEADY_SHUTDOWN_TIMEOUT
 	Retention      time.Duration       // STEADY_RETENTION_DAYS
+
+	// Escalation: STEADY_WORKING_HOURS, STEADY_RENOTIFY_AFTER, STEADY_ESCALATE_AFTER,
+	// STEADY_URGENT_RENOTIFY_AFTER, STEADY_STALE_AFTER, STEADY_PEER_APPROVAL.
+	Escalation         bot.EscalationConfig
+	ModeratorChannelID string   // STEADY_MODERATOR_CHANNEL_ID
+	Moderators         []string // STEADY_MODERATORS: Discord user ids, comma-separated
+	ServiceZone        string   // STEADY_SERVICE_ZONE
+	HuddleAt           string   // STEADY_HUDDLE_AT
 }
 
 // configNames lists every setting serve reads, for --config files: a name
@@ -51,7 +60,9 @@ var configNames = []string{
 	"STEADY_LEAD_ROLE_ID", "STEADY_STAFF_CHANNEL_ID", "STEADY_PEER_CHANNEL_ID", "STEADY_LEAD_ID",
 	"STEADY_ENCRYPTION_KEYS", "STEADY_HTTP_ADDR", "STEADY_DISCORD_API_URL", "STEADY_DISCORD_RATE",
 	"STEADY_MESSAGES_FILE", "STEADY_LOG_LEVEL", "STEADY_FLUSH_INTERVAL", "STEADY_SHUTDOWN_TIMEOUT",
-	"STEADY_RETENTION_DAYS",
+	"STEADY_RETENTION_DAYS", "STEADY_WORKING_HOURS", "STEADY_RENOTIFY_AFTER", "STEADY_ESCALATE_AFTER",
+	"STEADY_URGENT_RENOTIFY_AFTER", "STEADY_STALE_AFTER", "STEADY_PEER_APPROVAL", "STEADY_MODERATOR_CHANNEL_ID",
+	"STEADY_MODERATORS", "STEADY_SERVICE_ZONE", "STEADY_HUDDLE_AT",
 }
 
 // readConfigFile parses NAME=value lines (# comments, blank lines, optional quotes).
@@ -189,6 +200,48 @@ func loadConfig(getenv func(string) string, file map[string]string) (serveConfig
 			return def
 		}
 		return d
+	}
+	c.Escalation = bot.EscalationConfig{
+		DefaultHours:        get("STEADY_WORKING_HOURS"),
+		RenotifyAfter:       duration("STEADY_RENOTIFY_AFTER", 0),
+		EscalateAfter:       duration("STEADY_ESCALATE_AFTER", 0),
+		UrgentRenotifyAfter: duration("STEADY_URGENT_RENOTIFY_AFTER", 0),
+		StaleAfter:          duration("STEADY_STALE_AFTER", 0),
+	}
+	switch v := strings.ToLower(get("STEADY_PEER_APPROVAL")); v {
+	case "", "no", "false", "off":
+	case "yes", "true", "on":
+		c.Escalation.PeerApproval = true
+	default:
+		bad("STEADY_PEER_APPROVAL %q: yes holds every peer nudge for a moderator, no posts them", v)
+	}
+	if err := c.Escalation.Validate(); err != nil {
+		bad("escalation settings: %v", err)
+	}
+	c.ModeratorChannelID = get("STEADY_MODERATOR_CHANNEL_ID")
+	if c.ModeratorChannelID != "" && !isSnowflake(c.ModeratorChannelID) {
+		bad("STEADY_MODERATOR_CHANNEL_ID %q: use the numeric id", c.ModeratorChannelID)
+	}
+	for _, id := range strings.Split(get("STEADY_MODERATORS"), ",") {
+		if id = strings.TrimSpace(id); id == "" {
+			continue
+		} else if !isSnowflake(id) {
+			bad("STEADY_MODERATORS: %q is not a Discord user id", id)
+		} else {
+			c.Moderators = append(c.Moderators, id)
+		}
+	}
+	c.ServiceZone = get("STEADY_SERVICE_ZONE")
+	if c.ServiceZone != "" {
+		if _, err := time.LoadLocation(c.ServiceZone); err != nil {
+			bad("STEADY_SERVICE_ZONE %q is not an IANA zone like Europe/London", c.ServiceZone)
+		}
+	}
+	c.HuddleAt = get("STEADY_HUDDLE_AT")
+	if c.HuddleAt != "" && c.HuddleAt != "off" {
+		if _, err := scheduler.ParseRule(c.HuddleAt); err != nil {
+			bad("STEADY_HUDDLE_AT %q: e.g. \"weekly mon 09:30\", or off", c.HuddleAt)
+		}
 	}
 	c.FlushEvery = duration("STEADY_FLUSH_INTERVAL", 30*time.Second)
 	c.ShutdownGrace = duration("STEADY_SHUTDOWN_TIMEOUT", 25*time.Second)

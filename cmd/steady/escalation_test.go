@@ -113,3 +113,29 @@ func TestPeerChannelCrisisWatch(t *testing.T) {
 		t.Errorf("not audited:\n%s", tr.all)
 	}
 }
+
+func TestServeReadsEscalationSettings(t *testing.T) {
+	base := map[string]string{
+		"STEADY_DISCORD_TOKEN": "t", "REDIS_URL": "redis://localhost:6379/0", "STEADY_GUILD_ID": "100000000000000001",
+		"STEADY_STAFF_ROLE_ID": "100000000000000002", "STEADY_STAFF_CHANNEL_ID": "100000000000000003", "STEADY_ENCRYPTION_KEYS": testKey,
+		"STEADY_WORKING_HOURS": "mon-fri 09:00-17:00", "STEADY_RENOTIFY_AFTER": "20m", "STEADY_PEER_APPROVAL": "yes",
+		"STEADY_MODERATORS": "100000000000000004, 100000000000000005", "STEADY_HUDDLE_AT": "weekly fri 16:00",
+	}
+	cfg, err := loadConfig(func(k string) string { return base[k] }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Escalation.RenotifyAfter.Minutes() != 20 || !cfg.Escalation.PeerApproval || len(cfg.Moderators) != 2 || cfg.HuddleAt != "weekly fri 16:00" {
+		t.Errorf("escalation settings: %+v", cfg)
+	}
+	for k, v := range map[string]string{"STEADY_WORKING_HOURS": "9 to 5", "STEADY_PEER_APPROVAL": "maybe", "STEADY_HUDDLE_AT": "mondays", "STEADY_MODERATORS": "bob", "STEADY_RENOTIFY_AFTER": "10s"} {
+		bad := map[string]string{}
+		for bk, bv := range base {
+			bad[bk] = bv
+		}
+		bad[k] = v
+		if _, err := loadConfig(func(k string) string { return bad[k] }, nil); err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(k, "STEADY_")[:4]) && !strings.Contains(err.Error(), "escalation") {
+			t.Errorf("%s=%q accepted or not named: %v", k, v, err)
+		}
+	}
+}

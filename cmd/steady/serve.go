@@ -162,9 +162,14 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	engine := bot.New(bot.Deps{
 		Store: st, Scheduler: sched, Messenger: dc, Clock: m.Clock, Catalog: cat, Log: log.With("part", "engine"),
-		Config:  bot.Config{StaffChannel: cfg.StaffChannelID, PeerChannel: cfg.PeerChannelID, LeadID: cfg.LeadID, Retention: cfg.Retention},
+		Config: bot.Config{StaffChannel: cfg.StaffChannelID, PeerChannel: cfg.PeerChannelID, LeadID: cfg.LeadID, Retention: cfg.Retention,
+			Escalation: cfg.Escalation, ModeratorChannel: cfg.ModeratorChannelID, Moderators: cfg.Moderators,
+			ServiceZone: cfg.ServiceZone, HuddleAt: cfg.HuddleAt},
 		Observe: metrics.observe,
 	})
+	if err := engine.ScheduleService(ctx); err != nil {
+		return fmt.Errorf("schedule the weekly huddle: %w", err)
+	}
 	metrics.register(dc, st)
 	m.mu.Lock()
 	m.rdb, m.engine, m.discord, m.sched = rdb, engine, dc, sched
