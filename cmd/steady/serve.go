@@ -61,12 +61,21 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 		return 2
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	// go-redis prints its own pool errors; route them into the JSON log at
+	// debug (the error a caller sees is logged where it is handled).
+	redis.SetLogger(redisLog{log.With("part", "redis")})
 	m := &Main{Config: cfg, Log: log}
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintln(stderr, "steady serve:", err)
 		return 1
 	}
 	return 0
+}
+
+type redisLog struct{ l *slog.Logger }
+
+func (r redisLog) Printf(ctx context.Context, format string, v ...any) {
+	r.l.DebugContext(ctx, fmt.Sprintf(format, v...))
 }
 
 // printLines writes each error of a joined error on its own line.

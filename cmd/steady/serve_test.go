@@ -1,0 +1,105 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// serveWith runs the real binary's serve with only the given environment.
+func serveWith(t *testing.T, env []string, args ...string) (int, []string) {
+	t.Helper()
+	cmd := exec.Command(steadyBin, append([]string{"serve"}, args...)...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
+	out, err := cmd.CombinedOutput()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	return code, lines
+}
+
+func goodEnv(t *testing.T, drop string, extra ...string) []string {
+	env := []string{
+		"STEADY_DISCORD_TOKEN=abc", "REDIS_URL=redis://127.0.0.1:1/0", "STEADY_GUILD_ID=1", "STEADY_STAFF_ROLE_ID=2",
+		"STEADY_STAFF_CHANNEL_ID=3", "STEADY_ENCRYPTION_KEYS=" + testKey, "STEADY_HTTP_ADDR=127.0.0.1:0",
+	}
+	var out []string
+	for _, e := range env {
+		if !strings.HasPrefix(e, drop+"=") {
+			out = append(out, e)
+		}
+	}
+	return append(out, extra...)
+}
+
+func TestServeRefusesBadConfigWithOneClearLine(t *testing.T) {
+	tests := []struct {
+		name string
+		env  []string
+		want string
+	}{
+		{"missing token", goodEnv(t, "STEADY_DISCORD_TOKEN"), "STEADY_DISCORD_TOKEN is required"},
+		{"bad Redis URL", goodEnv(t, "REDIS_URL", "REDIS_URL=localhost:6379"), "REDIS_URL \"localhost:6379\" is not a Redis URL"},
+		{"bad encryption key", goodEnv(t, "STEADY_ENCRYPTION_KEYS", "STEADY_ENCRYPTION_KEYS=short"), "STEADY_ENCRYPTION_KEYS"},
+		{"a role name, not an id", goodEnv(t, "STEADY_STAFF_ROLE_ID", "STEADY_STAFF_ROLE_ID=staff"), "STEADY_STAFF_ROLE_ID \"staff\": use the numeric id"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, lines := serveWith(t, tc.env)
+			if code == 0 {
+				t.Fatal("serve started with a bad configuration")
+			}
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], "steady serve: ") || !strings.Contains(lines[0], tc.want) {
+				t.Fatalf("output %q, want one line mentioning %q", lines, tc.want)
+			}
+		})
+	}
+}
+
+func TestServeReportsEveryMistakeOnItsOwnLine(t *testing.T) {
+	code, lines := serveWith(t, nil)
+	if code == 0 || len(lines) < 5 {
+		t.Fatalf("exit %d, %d lines: %q", code, len(lines), lines)
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "steady serve: ") {
+			t.Fatalf("line %q is not one mistake", l)
+		}
+	}
+}
+
+func TestServeUnreachableRedisExitsWithOneLine(t *testing.T) {
+	code, lines := serveWith(t, goodEnv(t, ""))
+	if code == 0 || len(lines) != 1 || !strings.Contains(lines[0], "cannot reach Redis at redis://127.0.0.1:1/0") {
+		t.Fatalf("exit %d, output %q", code, lines)
+	}
+}
+
+func TestServeConfigFileAndEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "steady.env")
+	os.WriteFile(file, []byte("# comment\nSTEADY_DISCORD_TOKEN=from-file\nSTEADY_GUILD_ID=\"9\"\nSTEADY_TYPO=1\n"), 0o600)
+	if _, err := readConfigFile(file); err == nil || !strings.Contains(err.Error(), "unknown setting STEADY_TYPO") {
+		t.Fatalf("a typo in the file: %v", err)
+	}
+	os.WriteFile(file, []byte("STEADY_DISCORD_TOKEN=from-file\nSTEADY_GUILD_ID=\"9\"\n"), 0o600)
+	f, err := readConfigFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"STEADY_DISCORD_TOKEN": "from-env", "REDIS_URL": "redis://localhost:6379/0", "STEADY_STAFF_ROLE_ID": "2",
+		"STEADY_STAFF_CHANNEL_ID": "3", "STEADY_ENCRYPTION_KEYS": testKey}
+	c, err := loadConfig(func(k string) string { return env[k] }, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Token != "from-env" || c.GuildID != "9" || c.Rate != 45 || c.HTTPAddr != ":8080" {
+		t.Fatalf("config = %+v", c)
+	}
+}
