@@ -35,6 +35,9 @@ type Options struct {
 	GuildID string
 	// StaffRoleID may use staff commands and buttons; LeadRoleID sees every caseload.
 	StaffRoleID, LeadRoleID string
+	// PeerChannelID is the peer-support channel Steady watches for crisis
+	// language (it then needs the Message Content intent). Empty: no watch.
+	PeerChannelID string
 
 	Redis  redis.UniversalClient
 	Prefix string // Redis key prefix (e.g. "steady")
@@ -70,6 +73,9 @@ type Engine interface {
 	AcknowledgeOpen(ctx context.Context, clientID, workerID string) (int, error)
 	Enrol(ctx context.Context, p bot.Profile, by string) error
 	StaffMember(ctx context.Context, discordID, name string, lead bool) (store.Worker, error)
+	ApprovePeer(ctx context.Context, incidentID, moderatorID string) (string, error)
+	DeclinePeer(ctx context.Context, incidentID, moderatorID string) (string, error)
+	HandlePeerMessage(ctx context.Context, m bot.PeerMessage) error
 }
 
 // Client is the Discord adapter.
@@ -147,6 +153,10 @@ func New(opt Options) (*Client, error) {
 	s.ShouldRetryOnRateLimit = false
 	s.MaxRestRetries = 0
 	s.Identify.Intents = discordgo.IntentsDirectMessages | discordgo.IntentsGuilds
+	if opt.PeerChannelID != "" {
+		// Reading the peer channel is what the crisis watch needs, and all it needs.
+		s.Identify.Intents |= discordgo.IntentsGuildMessages | discordgo.IntentMessageContent
+	}
 	s.LogLevel = discordgo.LogError
 	c := &Client{opt: opt, s: s, out: out, rdb: opt.Redis, cat: opt.Catalog, log: opt.Log}
 	c.cmds = c.commands()

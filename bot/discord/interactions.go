@@ -17,10 +17,15 @@ const (
 	inputOutcome = "outcome"
 )
 
-// onMessage hands a client's DM to the engine. Guild messages and bots are
-// not Steady's to read.
+// onMessage hands a client's DM to the engine, and a post in the peer
+// channel to its crisis watch. Other guild messages and bots' are not
+// Steady's to read.
 func (c *Client) onMessage(_ *discordgo.Session, m *discordgo.MessageCreate) {
-	if m.Author == nil || m.Author.Bot || m.GuildID != "" {
+	if m.Author == nil || m.Author.Bot {
+		return
+	}
+	peer := m.GuildID != "" && c.opt.PeerChannelID != "" && m.ChannelID == c.opt.PeerChannelID
+	if m.GuildID != "" && !peer {
 		return
 	}
 	ctx, done, ok := c.track()
@@ -28,6 +33,12 @@ func (c *Client) onMessage(_ *discordgo.Session, m *discordgo.MessageCreate) {
 		return
 	}
 	defer done()
+	if peer {
+		if err := c.engine.HandlePeerMessage(ctx, bot.PeerMessage{ChannelID: m.ChannelID, MessageID: m.ID, AuthorID: m.Author.ID, Text: m.Content}); err != nil {
+			c.log.Error("watching the peer channel failed", "err", err)
+		}
+		return
+	}
 	c.inbound.Add(1)
 	if err := c.engine.HandleMessage(ctx, bot.Inbound{UserID: m.Author.ID, Key: "msg:" + m.ID, Text: m.Content}); err != nil {
 		c.log.Error("handling a DM failed", "err", err)
@@ -80,6 +91,10 @@ func (c *Client) onComponent(ctx context.Context, in *discordgo.Interaction) {
 	choice := id.choice
 	if len(data.Values) > 0 {
 		choice = data.Values[0]
+	}
+	if strings.HasPrefix(id.prompt, flows.PeerPrompt("")) {
+		c.onModeratorButton(ctx, in, user, strings.TrimPrefix(id.prompt, flows.PeerPrompt("")), choice)
+		return
 	}
 	if strings.HasPrefix(id.prompt, flows.IncidentPrompt("")) {
 		c.onStaffButton(ctx, in, strings.TrimPrefix(id.prompt, flows.IncidentPrompt("")), choice)
@@ -173,6 +188,25 @@ func (c *Client) onStaffButton(ctx context.Context, in *discordgo.Interaction, i
 	default:
 		c.respond(ctx, in, ephemeral(c.cat.T("prompt.closed", nil)))
 	}
+}
+
+// onModeratorButton handles Approve and Decline on a held peer nudge. Staff
+// act as their worker id; a configured moderator (not staff) by their
+// Discord id, which the engine checks.
+func (c *Client) onModeratorButton(ctx context.Context, in *discordgo.Interaction, user *discordgo.User, incidentID, choice string) {
+	who, ok := c.staffMember(ctx, in)
+	if !ok {
+		who = user.ID
+	}
+	c.answer(ctx, in, true, func(ctx context.Context) (string, error) {
+		switch choice {
+		case flows.ChoiceApprove:
+			return c.engine.ApprovePeer(ctx, incidentID, who)
+		case flows.ChoiceDecline:
+			return c.engine.DeclinePeer(ctx, incidentID, who)
+		}
+		return c.cat.T("prompt.closed", nil), nil
+	})
 }
 
 func (c *Client) onModal(ctx context.Context, in *discordgo.Interaction) {

@@ -507,3 +507,22 @@ func redisClient(t *testing.T) *redis.Client {
 	t.Cleanup(func() { rdb.Close() })
 	return rdb
 }
+
+func TestServeWatchesThePeerChannelForCrisisLanguage(t *testing.T) {
+	w := newWorld(t)
+	member := w.fake.AddUser("river")
+	w.fake.AddMember(member)
+	before := len(w.fake.Messages(w.peerCh))
+	w.fake.UserPosts(member, w.peerCh, "i want to end my own life")
+	w.await("a kind reply in the peer channel", func() bool {
+		for _, m := range w.fake.Messages(w.peerCh)[before:] {
+			if m.AuthorID == w.fake.BotID && strings.Contains(m.Content, "116 123") {
+				return true
+			}
+		}
+		return false
+	})
+	if strings.Contains(w.logs.String(), "end my own life") {
+		t.Fatal("the peer post's words reached the logs")
+	}
+}

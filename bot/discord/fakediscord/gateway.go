@@ -21,7 +21,11 @@ const (
 )
 
 // Intents the fake honours.
-const intentDirectMessages = 1 << 12
+const (
+	intentGuildMessages  = 1 << 9
+	intentDirectMessages = 1 << 12
+	intentMessageContent = 1 << 15
+)
 
 // gateway is the fake's JSON gateway: one bot session at a time (sharding is
 // not simulated), with every dispatch kept so a resume can replay it.
@@ -250,6 +254,32 @@ func (s *Server) UserSendsDM(userID, text string) string {
 	if wants {
 		s.gw.dispatch("MESSAGE_CREATE", d)
 	}
+	return m.ID
+}
+
+// UserPosts has a user post in a guild channel; it returns the message id.
+// The bot hears it only with the Guild Messages intent, and sees its text
+// only with the Message Content intent, as on Discord.
+func (s *Server) UserPosts(userID, channelID, text string) string {
+	s.mu.Lock()
+	m := &Message{ID: s.newID(), ChannelID: channelID, AuthorID: userID, Content: text}
+	s.messages = append(s.messages, m)
+	d := s.messageJSON(m)
+	if ch := s.channels[channelID]; ch != nil {
+		d["guild_id"] = ch.GuildID
+	}
+	s.notify()
+	s.mu.Unlock()
+	s.gw.mu.Lock()
+	intents := s.gw.intents
+	s.gw.mu.Unlock()
+	if intents&intentGuildMessages == 0 {
+		return m.ID
+	}
+	if intents&intentMessageContent == 0 {
+		d["content"] = ""
+	}
+	s.gw.dispatch("MESSAGE_CREATE", d)
 	return m.ID
 }
 
