@@ -51,8 +51,9 @@ type Options struct {
 	MaxRetries          int
 	Backoff, BackoffCap time.Duration
 	// DeferAfter is how long an interaction's work may run before Steady
-	// answers "thinking…" and edits the answer in later (default 2s; Discord
-	// drops an interaction not answered within 3s).
+	// answers "thinking…" and edits the answer in later (default 1.2s, well
+	// inside the 3s after which Discord drops an unanswered interaction:
+	// the event's own delivery and a loaded host eat into that).
 	DeferAfter time.Duration
 	// SentTTL is how long a delivered message's key is remembered (default
 	// 45 days: longer than any occurrence can be retried).
@@ -118,7 +119,7 @@ func New(opt Options) (*Client, error) {
 		opt.BackoffCap = 8 * time.Second
 	}
 	if opt.DeferAfter == 0 {
-		opt.DeferAfter = 2 * time.Second
+		opt.DeferAfter = 1200 * time.Millisecond
 	}
 	if opt.SentTTL == 0 {
 		opt.SentTTL = 45 * 24 * time.Hour

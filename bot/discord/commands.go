@@ -123,16 +123,17 @@ func (c *Client) runCommand(ctx context.Context, in *discordgo.Interaction) {
 	for _, o := range data.Options {
 		inv.opts[o.Name] = o
 	}
-	if cmd.staff {
-		w, ok := c.staffMember(ctx, in)
-		if !ok {
-			c.respond(ctx, in, ephemeral(c.cat.T("discord.staff_only", nil)))
-			return
-		}
-		inv.workerID = w
-	}
 	// Staff answers are private; a client's are too when asked in a channel.
-	c.answer(ctx, in, cmd.staff || in.GuildID != "", func(ctx context.Context) (string, error) { return cmd.run(ctx, inv) })
+	c.answer(ctx, in, cmd.staff || in.GuildID != "", func(ctx context.Context) (string, error) {
+		if cmd.staff {
+			w, ok := c.staffMember(ctx, in)
+			if !ok {
+				return c.cat.T("discord.staff_only", nil), nil
+			}
+			inv.workerID = w
+		}
+		return cmd.run(ctx, inv)
+	})
 }
 
 // enrol builds a profile from the options; the invoking worker becomes the

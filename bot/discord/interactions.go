@@ -173,32 +173,37 @@ func (c *Client) resolveModal(ctx context.Context, incidentID string) *discordgo
 
 // onStaffButton handles Acknowledge and Resolve on a worker ping.
 func (c *Client) onStaffButton(ctx context.Context, in *discordgo.Interaction, incidentID, choice string) {
-	w, ok := c.staffMember(ctx, in)
-	if !ok {
-		c.respond(ctx, in, ephemeral(c.cat.T("discord.staff_only", nil)))
+	if choice == flows.ChoiceResolve {
+		// A modal must be the first answer, so the role check cannot wait for
+		// a deferral: it is one read, and the modal's submission checks again.
+		if _, ok := c.staffMember(ctx, in); !ok {
+			c.respond(ctx, in, ephemeral(c.cat.T("discord.staff_only", nil)))
+			return
+		}
+		c.respond(ctx, in, c.resolveModal(ctx, incidentID))
 		return
 	}
-	switch choice {
-	case flows.ChoiceAck:
-		c.answer(ctx, in, true, func(ctx context.Context) (string, error) {
-			return c.engine.Acknowledge(ctx, incidentID, w)
-		})
-	case flows.ChoiceResolve:
-		c.respond(ctx, in, c.resolveModal(ctx, incidentID))
-	default:
-		c.respond(ctx, in, ephemeral(c.cat.T("prompt.closed", nil)))
-	}
+	c.answer(ctx, in, true, func(ctx context.Context) (string, error) {
+		w, ok := c.staffMember(ctx, in)
+		if !ok {
+			return c.cat.T("discord.staff_only", nil), nil
+		}
+		if choice != flows.ChoiceAck {
+			return c.cat.T("prompt.closed", nil), nil
+		}
+		return c.engine.Acknowledge(ctx, incidentID, w)
+	})
 }
 
 // onModeratorButton handles Approve and Decline on a held peer nudge. Staff
 // act as their worker id; a configured moderator (not staff) by their
 // Discord id, which the engine checks.
 func (c *Client) onModeratorButton(ctx context.Context, in *discordgo.Interaction, user *discordgo.User, incidentID, choice string) {
-	who, ok := c.staffMember(ctx, in)
-	if !ok {
-		who = user.ID
-	}
 	c.answer(ctx, in, true, func(ctx context.Context) (string, error) {
+		who, ok := c.staffMember(ctx, in)
+		if !ok {
+			who = user.ID
+		}
 		switch choice {
 		case flows.ChoiceApprove:
 			return c.engine.ApprovePeer(ctx, incidentID, who)
@@ -231,13 +236,12 @@ func (c *Client) onModal(ctx context.Context, in *discordgo.Interaction) {
 			c.log.Error("handling a typed answer failed", "err", err)
 		}
 	case idResolve:
-		w, ok := c.staffMember(ctx, in)
-		if !ok {
-			c.respond(ctx, in, ephemeral(c.cat.T("discord.staff_only", nil)))
-			return
-		}
 		incidentID := strings.TrimPrefix(id.prompt, flows.IncidentPrompt(""))
 		c.answer(ctx, in, true, func(ctx context.Context) (string, error) {
+			w, ok := c.staffMember(ctx, in)
+			if !ok {
+				return c.cat.T("discord.staff_only", nil), nil
+			}
 			return c.engine.Resolve(ctx, incidentID, w, values[inputOutcome])
 		})
 	default:
