@@ -46,3 +46,10 @@ type Messenger interface {
 type ErrUnreachable struct{ Reason string }
 
 func (e ErrUnreachable) Error() string { return "recipient unreachable: " + e.Reason }
+
+// Forgetter is implemented by a Messenger that keeps records of its own about
+// the people it reaches (the Discord adapter caches DM channels and delivered
+// message keys). Erasure calls it, so nothing of an erased client is left.
+type Forgetter interface {
+	Forget(ctx context.Context, userID, clientID string) error
+}

@@ -174,6 +174,11 @@ func (e *Engine) erase(ctx context.Context, c store.Client, by, reason string) e
 	if err := e.store.EraseClient(ctx, c.ID, by, reason, e.clock.Now()); err != nil {
 		return err
 	}
+	if f, ok := e.msg.(Forgetter); ok {
+		if err := f.Forget(ctx, c.DiscordID, c.ID); err != nil {
+			return err
+		}
+	}
 	e.log.Info("client erased", "reason", reason)
 	if reason != ErasedOnRequest || by != "client" {
 		return nil

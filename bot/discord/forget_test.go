@@ -1,0 +1,56 @@
+package discord
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"steady/store/redistest"
+)
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+func TestForgetRemovesWhatNamesTheClient(t *testing.T) {
+	ctx := context.Background()
+	rdb, prefix := redistest.New(t)
+	c, err := New(Options{Token: "t", Redis: rdb, Prefix: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb.HSet(ctx, c.dmKey(), "u-alex", "dm1", "u-alexa", "dm2")
+	for key, val := range map[string]string{
+		c.sentKey("sleep/alex|sleep_log||2026-11-23T07:30/q1"):  "dm1/m1",
+		c.sentKey("ping/alex.two_disrupted_nights.2026-11-22"):  "staff/m2",
+		c.sentKey("sleep/alexa|sleep_log||2026-11-23T07:30/q1"): "dm2/m3",
+		c.sentKey("sleep/xalex|sleep_log||2026-11-23T07:30/q1"): "dm3/m4",
+		c.promptKey("abc"): "alex|debrief|2026-11-23T17:00|2026-11-23T19:00",
+		c.promptKey("def"): "alexa|debrief|2026-11-23T17:00|2026-11-23T19:00",
+	} {
+		rdb.Set(ctx, key, val, time.Hour)
+	}
+	if err := c.Forget(ctx, "u-alex", "alex"); err != nil {
+		t.Fatal(err)
+	}
+	left := redistest.Dump(ctx, t, rdb, prefix)
+	for key, vals := range left {
+		for _, v := range append(vals, key) {
+			if v == "u-alex" || names(v) {
+				t.Errorf("%s still names alex: %q", key, v)
+			}
+		}
+	}
+	if len(left) != 4 { // the DM hash (alexa), alexa's and xalex's sent keys, alexa's prompt
+		t.Errorf("kept %d keys, want 4: %v", len(left), left)
+	}
+}
+
+func names(s string) bool {
+	for i := 0; i+5 <= len(s); i++ {
+		if s[i:i+5] == "alex|" || s[i:i+5] == "alex." {
+			if i == 0 || s[i-1] == '/' || s[i-1] == ':' {
+				return true
+			}
+		}
+	}
+	return false
+}
