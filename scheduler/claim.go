@@ -5,8 +5,37 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 )
+
+// memo remembers small computed strings shared by many occurrences (the
+// next occurrence of a rule in a zone, the instant of a civil time). It is
+// bounded: cleared when full, as what it holds is cheap to work out again.
+type memo struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+const memoSize = 4096
+
+func (c *memo) get(k string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[k]
+	return v, ok
+}
+
+func (c *memo) put(k, v string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= memoSize {
+		c.m = make(map[string]string, 64)
+	}
+	c.m[k] = v
+}
 
 // Claimed is an occurrence held under a lease by this process.
 type Claimed struct {
@@ -20,6 +49,7 @@ type claimResult struct {
 	batch     []Claimed
 	nextDue   time.Time // zero: nothing pending (only known when the batch was not full)
 	nextLease time.Time // zero: nothing in flight
+	claimedAt time.Time
 }
 
 // Claim recovers expired leases, then takes up to the batch size of due
@@ -31,7 +61,7 @@ func (s *Scheduler) Claim(ctx context.Context) ([]Claimed, error) {
 }
 
 func (s *Scheduler) claim(ctx context.Context) (claimResult, error) {
-	var r claimResult
+	r := claimResult{claimedAt: s.clock.Now()}
 	token := newToken()
 	vals, err := claimScript.Run(ctx, s.rdb, s.keys,
 		s.clock.Now().UnixMilli(), s.opt.Lease.Milliseconds(), s.opt.Batch, token).StringSlice()
@@ -161,9 +191,16 @@ type settlement struct {
 // missed; for a series it computes the next occurrence here, off Redis.
 func (s *Scheduler) fired(c Claimed) settlement {
 	if c.Series == "" {
-		return settlement{c: c, mode: "o", a: fmt.Sprint(c.Due.UnixMilli())}
+		return settlement{c: c, mode: "o", a: strconv.FormatInt(c.Due.UnixMilli(), 10)}
 	}
-	st := settlement{c: c, mode: "s", a: c.Local.Format(CivilLayout), b: c.Zone + sep + c.rule}
+	local := c.Local.Format(CivilLayout)
+	st := settlement{c: c, mode: "s", a: local, b: c.Zone + sep + c.rule}
+	// Many clients share a zone, a rule and so a next occurrence: work it out once.
+	key := "n" + st.b + sep + local
+	if v, ok := s.memo.get(key); ok {
+		st.cArg, st.d, _ = strings.Cut(v, sep)
+		return st
+	}
 	rec, err := s.rule(c.rule)
 	if err != nil {
 		return st // an unreadable rule ends the series rather than firing it wrongly
@@ -173,8 +210,9 @@ func (s *Scheduler) fired(c Claimed) settlement {
 		return st
 	}
 	if next := rec.Next(c.Local); !next.IsZero() {
-		st.cArg, st.d = next.Format(CivilLayout), fmt.Sprint(Resolve(next, loc).UnixMilli())
+		st.cArg, st.d = next.Format(CivilLayout), strconv.FormatInt(Resolve(next, loc).UnixMilli(), 10)
 	}
+	s.memo.put(key, st.cArg+sep+st.d)
 	return st
 }
 

@@ -78,23 +78,45 @@ func (s *Scheduler) pass(ctx context.Context, h Handler) (int, time.Time, error)
 	pace := map[string]time.Time{}
 	total := 0
 	var errs []error
+	r, err := s.claim(ctx)
 	for {
-		r, err := s.claim(ctx)
 		if err != nil {
 			return total, time.Time{}, errors.Join(append(errs, err)...)
 		}
-		n, again, err := s.handleBatch(ctx, h, r.batch, pace)
-		total += n
-		if err != nil {
-			errs = append(errs, err)
+		// A full batch means more is due: claim the next one while this one's
+		// handlers run, so Redis and this process work at the same time.
+		var next claimResult
+		var nextErr error
+		prefetched := make(chan struct{})
+		if len(r.batch) == s.opt.Batch {
+			go func() { next, nextErr = s.claim(ctx); close(prefetched) }()
+		} else {
+			close(prefetched)
 		}
-		if len(r.batch) < s.opt.Batch && !again {
+		if r.claimedAt.Before(s.clock.Now().Add(-s.opt.Lease / 3)) {
+			// Claimed ahead and kept waiting: renew before starting on it.
+			if err := s.Renew(ctx, r.batch); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		n, again, herr := s.handleBatch(ctx, h, r.batch, pace)
+		total += n
+		if herr != nil {
+			errs = append(errs, herr)
+		}
+		<-prefetched
+		if len(r.batch) < s.opt.Batch {
+			if again {
+				r, err = s.claim(ctx)
+				continue
+			}
 			wake := r.nextDue
 			if !r.nextLease.IsZero() && (wake.IsZero() || r.nextLease.Before(wake)) {
 				wake = r.nextLease
 			}
 			return total, wake, errors.Join(errs...)
 		}
+		r, err = next, nextErr
 	}
 }
 

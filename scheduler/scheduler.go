@@ -112,6 +112,7 @@ type Scheduler struct {
 	keys  []string
 	wake  chan struct{}
 	rules sync.Map // rule text → Recurrence
+	memo  memo
 }
 
 // New returns a Scheduler.
@@ -326,12 +327,21 @@ func (s *Scheduler) seriesOccurrence(id string, rec seriesRecord) (Occurrence, e
 	if err != nil {
 		return Occurrence{}, err
 	}
-	loc, err := Zone(rec.zone)
-	if err != nil {
-		return Occurrence{}, err
+	key := "d" + rec.zone + sep + local.Format(CivilLayout)
+	var due time.Time
+	if v, ok := s.memo.get(key); ok {
+		ms, _ := strconv.ParseInt(v, 10, 64)
+		due = time.UnixMilli(ms)
+	} else {
+		loc, err := Zone(rec.zone)
+		if err != nil {
+			return Occurrence{}, err
+		}
+		due = Resolve(local, loc)
+		s.memo.put(key, strconv.FormatInt(due.UnixMilli(), 10))
 	}
 	return Occurrence{ID: id, Client: client, Kind: kind, Ref: ref, Zone: rec.zone, Local: local,
-		Due: Resolve(local, loc), Series: SeriesKey(client, kind, ref)}, nil
+		Due: due, Series: SeriesKey(client, kind, ref)}, nil
 }
 
 func cutLast(s, sepr string) (before, after string, found bool) {

@@ -58,15 +58,24 @@ if cnt > 0 then
   redis.call('ZADD', KEYS[3], unpack(lease))
   redis.call('HSET', KEYS[4], unpack(hold))
   local bodies = redis.call('HMGET', KEYS[2], unpack(ids))
+  local keys, civils, at = {}, {}, {}
   for i = 1, cnt do
-    local id, typ, body = ids[i], 'o', bodies[i]
-    if not body then
-      typ, body = 'x', ''
-      local series, civil = string.match(id, '^(.*)|([^|]*)$')
-      local rec = series and redis.call('HGET', KEYS[6], series)
-      if rec and string.match(rec, '\31([^\31]*)$') == civil then typ, body = 's', rec end
+    if not bodies[i] then
+      local series, civil = string.match(ids[i], '^(.*)|([^|]*)$')
+      keys[#keys+1], civils[#keys+1], at[i] = series or '', civil, #keys+1
     end
-    out[#out+1] = id
+  end
+  local recs = {}
+  if #keys > 0 then recs = redis.call('HMGET', KEYS[6], unpack(keys)) end
+  for i = 1, cnt do
+    local typ, body = 'o', bodies[i]
+    if not body then
+      local k = at[i]
+      local rec = recs[k]
+      typ, body = 'x', ''
+      if rec and string.match(rec, '\31([^\31]*)$') == civils[k] then typ, body = 's', rec end
+    end
+    out[#out+1] = ids[i]
     out[#out+1] = z[2*i]
     out[#out+1] = typ
     out[#out+1] = body
@@ -101,44 +110,74 @@ return out
 // flight (the caller plans their next occurrence again)}.
 var completeScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
-local lost, stale, done = {}, {}, {}
-for i = 3, #ARGV, 7 do
-  local id, mode, a, b, c, d = ARGV[i], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
-  if redis.call('HGET', KEYS[4], id) ~= ARGV[i+1] then
+local ids, held = {}, {}
+for i = 3, #ARGV, 7 do ids[#ids+1] = ARGV[i] end
+if #ids == 0 then return {{}, {}} end
+local holders = redis.call('HMGET', KEYS[4], unpack(ids))
+local lost, stale, done, back, owned = {}, {}, {}, {}, {}
+local occdel, series, keys = {}, {}, {}
+for k = 1, #ids do
+  local i = 3 + (k - 1) * 7
+  local id, mode = ARGV[i], ARGV[i+2]
+  if holders[k] ~= ARGV[i+1] then
     lost[#lost+1] = id
   else
-    redis.call('ZREM', KEYS[3], id)
-    redis.call('HDEL', KEYS[4], id)
+    owned[#owned+1] = id
     if mode == 'r' then
-      redis.call('HSET', KEYS[2], id, b)
-      redis.call('ZADD', KEYS[1], a, id)
+      back[#back+1] = k
     else
-      redis.call('HDEL', KEYS[2], id)
+      occdel[#occdel+1] = id
       if mode == 'o' then
-        done[#done+1] = a
+        done[#done+1] = ARGV[i+3]
         done[#done+1] = id
       elseif mode == 's' then
-        local series = string.match(id, '^(.*)|')
-        local rec = redis.call('HGET', KEYS[6], series)
-        if rec then
-          local zone, rule, mark, pend = string.match(rec, '^([^\31]*)\31([^\31]*)\31([^\31]*)\31([^\31]*)$')
-          if mark < a then mark = a end
-          if pend == a then
-            pend = ''
-            if zone .. '\31' .. rule ~= b then
-              stale[#stale+1] = series
-            elseif c ~= '' and c > a then
-              pend = c
-              redis.call('ZADD', KEYS[1], d, series .. '|' .. c)
-            end
-          end
-          redis.call('HSET', KEYS[6], series, zone .. '\31' .. rule .. '\31' .. mark .. '\31' .. pend)
-        end
+        local key = string.match(id, '^(.*)|')
+        if not series[key] then keys[#keys+1] = key; series[key] = {} end
+        local t = series[key]
+        t[#t+1] = i
       end
     end
   end
 end
+if #owned > 0 then
+  redis.call('ZREM', KEYS[3], unpack(owned))
+  redis.call('HDEL', KEYS[4], unpack(owned))
+end
+for _, k in ipairs(back) do
+  local i = 3 + (k - 1) * 7
+  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i+4])
+  redis.call('ZADD', KEYS[1], ARGV[i+3], ARGV[i])
+end
+if #occdel > 0 then redis.call('HDEL', KEYS[2], unpack(occdel)) end
 if #done > 0 then redis.call('ZADD', KEYS[5], unpack(done)) end
+if #keys > 0 then
+  local recs = redis.call('HMGET', KEYS[6], unpack(keys))
+  local put, nexts = {}, {}
+  for n, key in ipairs(keys) do
+    local rec = recs[n]
+    if rec then
+      local zone, rule, mark, pend = string.match(rec, '^([^\31]*)\31([^\31]*)\31([^\31]*)\31([^\31]*)$')
+      for _, i in ipairs(series[key]) do
+        local a, b, c, d = ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
+        if mark < a then mark = a end
+        if pend == a then
+          pend = ''
+          if zone .. '\31' .. rule ~= b then
+            stale[#stale+1] = key
+          elseif c ~= '' and c > a then
+            pend = c
+            nexts[#nexts+1] = d
+            nexts[#nexts+1] = key .. '|' .. c
+          end
+        end
+      end
+      put[#put+1] = key
+      put[#put+1] = zone .. '\31' .. rule .. '\31' .. mark .. '\31' .. pend
+    end
+  end
+  if #put > 0 then redis.call('HSET', KEYS[6], unpack(put)) end
+  if #nexts > 0 then redis.call('ZADD', KEYS[1], unpack(nexts)) end
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[2]))
 return {lost, stale}
 `)
