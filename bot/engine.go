@@ -30,6 +30,9 @@ type Config struct {
 	PeerChannel string
 	// LeadID is the worker id of the lead / on-call.
 	LeadID string
+	// CrisisContacts replace the catalogue's crisis numbers (UK defaults), one
+	// per line as a client reads them; a client's plan may add more.
+	CrisisContacts []string
 	// MaxAttempts bounds retries of a step that lost a race with another
 	// replica (default 5).
 	MaxAttempts int
@@ -116,9 +119,14 @@ func (e *Engine) Catalog() *flows.Catalog { return e.cat }
 
 var _ scheduler.Handler = (*Engine)(nil)
 
-var flowsByName = map[string]flows.Flow{
-	flows.FlowSleep:     flows.SleepLog,
-	flows.FlowPlanCheck: flows.PlanCheck,
+var flowsByName = flows.Registry{
+	flows.FlowSleep:            flows.SleepLog,
+	flows.FlowPlanCheck:        flows.PlanCheck,
+	flows.FlowOnboarding:       flows.Onboarding,
+	flows.FlowConsent:          flows.ConsentChange,
+	flows.FlowCheckIn:          flows.CheckIn,
+	flows.FlowDebrief:          flows.Debrief,
+	flows.FlowAdjustmentReview: flows.AdjustmentReviewFlow,
 }
 
 // decision is what a step decided: the conversation to store (nil: leave it)
@@ -140,6 +148,9 @@ func (e *Engine) run(ctx context.Context, clientID string, decide func(st rediss
 		}
 		fc, err := e.flowContext(st.Client)
 		if err != nil {
+			return err
+		}
+		if err := e.enrich(ctx, &fc); err != nil {
 			return err
 		}
 		d, err := decide(st, fc)
@@ -229,9 +240,12 @@ func (e *Engine) expand(ctx context.Context, fc flows.Context, d decision) (deci
 func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Context, d decision) error {
 	b := e.store.Batch(st.Client.ID)
 	if d.conv != nil {
-		if d.conv.Active() {
+		switch {
+		case d.conv.Active() || len(d.conv.Seen) > 0:
+			// An idle conversation is kept for its Seen keys: a duplicate of
+			// a flow's last answer must still change nothing.
 			b.SetConversation(*d.conv)
-		} else {
+		default:
 			b.CloseConversation()
 		}
 	}
@@ -323,7 +337,7 @@ func (e *Engine) staffFor(ctx context.Context, c store.Client) (staffAddresses, 
 // consent check before anything leaves: nothing reaches the peer channel for
 // a client who has not consented, whatever a flow asked for.
 func (e *Engine) address(c store.Client, staff staffAddresses, s flows.Send) (Outgoing, bool, string) {
-	out := Outgoing{Audience: s.To, Text: s.Message.Text, Choices: s.Message.Choices, Prompt: s.Message.Prompt, Key: s.Key}
+	out := Outgoing{Audience: s.To, Text: s.Message.Text, Choices: s.Message.Choices, Prompt: s.Message.Prompt, Multi: s.Message.Multi, Key: s.Key}
 	switch s.To {
 	case flows.ToClient:
 		out.UserID = c.DiscordID
@@ -425,7 +439,7 @@ func (e *Engine) FlushAll(ctx context.Context) error {
 // kinds maps each occurrence kind to its handler. Each area of the bot adds
 // its kinds here, with the handler in its own file.
 func (e *Engine) kinds() map[string]func(context.Context, scheduler.Occurrence) error {
-	return map[string]func(context.Context, scheduler.Occurrence) error{
+	k := map[string]func(context.Context, scheduler.Occurrence) error{
 		KindSleepLog:               e.fireSleep,
 		KindPromptReminder:         e.fireReminder,
 		KindPromptExpiry:           e.fireExpiry,
@@ -440,6 +454,10 @@ func (e *Engine) kinds() map[string]func(context.Context, scheduler.Occurrence) 
 		KindHuddle:                 e.fireHuddle,
 		KindRetention:              e.fireRetention,
 	}
+	for kind, h := range e.conversationKinds() {
+		k[kind] = h
+	}
+	return k
 }
 
 // Fire handles a due occurrence (scheduler.Handler).
@@ -482,6 +500,8 @@ func skipReason(c store.Client, now time.Time) string {
 		return "client has been discharged"
 	case c.Status == store.StatusPaused && (c.PausedUntil.IsZero() || now.Before(c.PausedUntil)):
 		return "client has paused Steady"
+	case !c.Consents.WorkerSeesAnswers:
+		return "client has not agreed to their worker seeing answers"
 	}
 	return ""
 }

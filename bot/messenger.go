@@ -15,6 +15,9 @@ type Outgoing struct {
 	Text      string         `json:"text"`
 	Choices   []flows.Choice `json:"choices,omitempty"`
 	Prompt    string         `json:"prompt,omitempty"`
+	// Multi asks for a multi-select menu: the client may pick several of the
+	// choices, sent back as Inbound.Values.
+	Multi bool `json:"multi,omitempty"`
 	// Mention is a user to mention in a channel post (a worker in the staff channel).
 	Mention string `json:"mention,omitempty"`
 	// Key is stable across retries of the step that produced the message, so

@@ -27,9 +27,13 @@ type Profile struct {
 		TimeZone  string `yaml:"time_zone"`
 		JobStart  string `yaml:"job_start"`
 	} `yaml:"client"`
-	Worker   StaffProfile  `yaml:"worker"`
-	Lead     *StaffProfile `yaml:"lead"`
-	Consents struct {
+	Worker StaffProfile  `yaml:"worker"`
+	Lead   *StaffProfile `yaml:"lead"`
+	// Onboarding: the client gives their consents themselves, in chat, when
+	// Steady first messages them; consents below are then not used, and
+	// nothing is prompted until they agree to their worker seeing answers.
+	Onboarding bool `yaml:"onboarding"`
+	Consents   struct {
 		WorkerSeesAnswers bool     `yaml:"worker_sees_answers"`
 		PeerGroup         string   `yaml:"peer_group"`         // off | anonymous | named
 		SupervisorLiaison string   `yaml:"supervisor_liaison"` // none | functional | named
@@ -232,22 +236,24 @@ func (p Profile) Validate() error {
 			bad("rules.%s: %s", id, msg)
 		}
 	}
-	if !p.Consents.WorkerSeesAnswers {
-		bad("consents.worker_sees_answers must be true: Steady cannot be used without it")
-	}
-	switch store.PeerConsent(p.Consents.PeerGroup) {
-	case store.PeerOff, store.PeerAnonymous, store.PeerNamed:
-	default:
-		bad("consents.peer_group %q: use off, anonymous or named", p.Consents.PeerGroup)
-	}
-	switch store.SupervisorConsent(p.Consents.SupervisorLiaison) {
-	case store.SupervisorNone, store.SupervisorFunctional:
-	case store.SupervisorNamed:
-		if len(p.Consents.SupervisorItems) == 0 {
-			bad("consents.supervisor_items: list the items the client agreed to, for supervisor_liaison: named")
+	if !p.Onboarding {
+		if !p.Consents.WorkerSeesAnswers {
+			bad("consents.worker_sees_answers must be true: Steady cannot be used without it (or set onboarding: true for the client to give consents in chat)")
 		}
-	default:
-		bad("consents.supervisor_liaison %q: use none, functional or named", p.Consents.SupervisorLiaison)
+		switch store.PeerConsent(p.Consents.PeerGroup) {
+		case store.PeerOff, store.PeerAnonymous, store.PeerNamed:
+		default:
+			bad("consents.peer_group %q: use off, anonymous or named", p.Consents.PeerGroup)
+		}
+		switch store.SupervisorConsent(p.Consents.SupervisorLiaison) {
+		case store.SupervisorNone, store.SupervisorFunctional:
+		case store.SupervisorNamed:
+			if len(p.Consents.SupervisorItems) == 0 {
+				bad("consents.supervisor_items: list the items the client agreed to, for supervisor_liaison: named")
+			}
+		default:
+			bad("consents.supervisor_liaison %q: use none, functional or named", p.Consents.SupervisorLiaison)
+		}
 	}
 	_, serrs := p.schedules()
 	errs = append(errs, serrs...)
@@ -318,12 +324,14 @@ func (e *Engine) Enrol(ctx context.Context, p Profile, by string) error {
 		}
 		c.Rules[id] = r.override()
 	}
-	c.Consents.SupervisorItems = p.Consents.SupervisorItems
-	note := "recorded at enrolment"
-	worker := map[bool]string{true: "yes", false: "no"}[p.Consents.WorkerSeesAnswers]
-	c.Consents.Set(store.PurposeWorker, worker, by, note, now)
-	c.Consents.Set(store.PurposePeer, p.Consents.PeerGroup, by, note, now)
-	c.Consents.Set(store.PurposeSupervisor, p.Consents.SupervisorLiaison, by, note, now)
+	if !p.Onboarding {
+		c.Consents.SupervisorItems = p.Consents.SupervisorItems
+		note := "recorded at enrolment"
+		worker := map[bool]string{true: "yes", false: "no"}[p.Consents.WorkerSeesAnswers]
+		c.Consents.Set(store.PurposeWorker, worker, by, note, now)
+		c.Consents.Set(store.PurposePeer, p.Consents.PeerGroup, by, note, now)
+		c.Consents.Set(store.PurposeSupervisor, p.Consents.SupervisorLiaison, by, note, now)
+	}
 	adjustments, err := e.profileAdjustments(c, p, by)
 	if err != nil {
 		return err
@@ -354,7 +362,13 @@ func (e *Engine) Enrol(ctx context.Context, p Profile, by string) error {
 			return err
 		}
 	}
-	return e.applySchedules(ctx, nil, c)
+	if err := e.applySchedules(ctx, nil, c); err != nil {
+		return err
+	}
+	if p.Onboarding {
+		return e.StartOnboarding(ctx, c.ID)
+	}
+	return nil
 }
 
 // profileAdjustments turns the profile's adjustments into register entries,

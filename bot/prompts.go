@@ -35,20 +35,13 @@ type PromptPolicy struct {
 
 // defaultPromptPolicies are per flow; others get defaultPromptPolicy.
 var defaultPromptPolicies = map[string]PromptPolicy{
-	flows.FlowSleep:      {Window: 4 * time.Hour, RemindAfter: time.Hour},
-	flowCheckIn:          {Window: 12 * time.Hour, RemindAfter: 3 * time.Hour},
-	flowDebrief:          {Window: 6 * time.Hour, RemindAfter: 2 * time.Hour},
-	KindAdjustmentReview: {Window: 48 * time.Hour, RemindAfter: 24 * time.Hour},
+	flows.FlowSleep:            {Window: 4 * time.Hour, RemindAfter: time.Hour},
+	flows.FlowCheckIn:          {Window: 12 * time.Hour, RemindAfter: 3 * time.Hour},
+	flows.FlowDebrief:          {Window: 6 * time.Hour, RemindAfter: 2 * time.Hour},
+	flows.FlowAdjustmentReview: {Window: 48 * time.Hour, RemindAfter: 24 * time.Hour},
 }
 
 var defaultPromptPolicy = PromptPolicy{Window: 12 * time.Hour, RemindAfter: 3 * time.Hour}
-
-// Flow names the schedules open (agreed names; the flows themselves are
-// registered in flowsByName by the conversations that own them).
-const (
-	flowCheckIn = "checkin"
-	flowDebrief = "debrief"
-)
 
 const (
 	// defaultSupersedeAfter is how long a conversation must have been open
@@ -132,6 +125,11 @@ func (e *Engine) openPrompt(ctx context.Context, o scheduler.Occurrence, flowNam
 			return decision{effects: []flows.Effect{auditNow(fc, "prompt.deferred", o.Kind,
 				"quiet hours until "+end.In(fc.Loc).Format("15:04"))}}, nil
 		}
+		if conv.Hold == store.HoldSafety {
+			// "Are you safe?" is waiting: never push it aside.
+			handBack = scheduler.Later(fc.Now.Add(busyRetry), "a safety check was waiting on the client")
+			return decision{}, nil
+		}
 		var effects []flows.Effect
 		if conv.Active() {
 			if fc.Now.Sub(conv.OpenedAt) < e.supersedeAfter() {
@@ -144,6 +142,7 @@ func (e *Engine) openPrompt(ctx context.Context, o scheduler.Occurrence, flowNam
 			}
 		}
 		next, start := flow.Start(fc, o.ID, answers)
+		next.Seen = conv.Seen // a late duplicate of the last flow's answer still changes nothing
 		effects = append(effects, auditNow(fc, "prompt.sent", o.Kind, ""))
 		effects = append(effects, start...)
 		if next.Active() {
@@ -214,7 +213,7 @@ func (e *Engine) fireReminder(ctx context.Context, o scheduler.Occurrence) error
 	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
 		handBack = nil
 		conv := st.Conversation
-		flow, ok := flowsByName[conv.Flow]
+		_, ok := flowsByName[conv.Flow]
 		if !ok || !conv.Active() || conv.PromptID != o.Ref || skipReason(st.Client, fc.Now) != "" {
 			return decision{}, nil
 		}
@@ -226,15 +225,7 @@ func (e *Engine) fireReminder(ctx context.Context, o scheduler.Occurrence) error
 			return decision{effects: []flows.Effect{auditNow(fc, "prompt.reminder_dropped", promptKind(conv.PromptID), "quiet hours last past the prompt's window")}}, nil
 		}
 		effects := []flows.Effect{auditNow(fc, "prompt.reminded", promptKind(conv.PromptID), "")}
-		for _, ef := range flow.Ask(fc, conv) {
-			if s, ok := ef.(flows.Send); ok {
-				s.Message.Text = e.cat.T("prompt.reminder", nil) + "\n" + s.Message.Text
-				s.Key += "/reminder"
-				ef = s
-			}
-			effects = append(effects, ef)
-		}
-		return decision{effects: effects}, nil
+		return decision{effects: append(effects, flows.AskAgain(fc, conv, flowsByName, e.cat.T("prompt.reminder", nil), "reminder")...)}, nil
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
@@ -263,7 +254,7 @@ func (e *Engine) fireExpiry(ctx context.Context, o scheduler.Occurrence) error {
 			}
 			effects = append(effects, more...)
 		}
-		closed := store.Conversation{Version: conv.Version}
+		closed := conv.Close()
 		return decision{conv: &closed, effects: effects}, nil
 	})
 	if errors.Is(err, store.ErrNotFound) {

@@ -55,13 +55,6 @@ const (
 	workerReminderHour = 9
 )
 
-// Answers a debrief prompt starts with (the debrief flow reads them).
-const (
-	answerShiftID    = "shift_id"    // the rota shift it follows
-	answerShiftDate  = "shift_date"  // local date the shift started, 2006-01-02
-	answerFirstShift = "first_shift" // "1", "2" or "3" for the first shifts of a new job
-)
-
 // weeklyRule turns a profile's weekly check-in ("mon 10:00", or a cron
 // spec) into a scheduler rule.
 func weeklyRule(s string) string {
@@ -279,7 +272,7 @@ func (e *Engine) fireSleep(ctx context.Context, o scheduler.Occurrence) error {
 
 // fireCheckIn opens the weekly check-in (the series, or a first-month one).
 func (e *Engine) fireCheckIn(ctx context.Context, o scheduler.Occurrence) error {
-	return e.openPrompt(ctx, o, flowCheckIn, nil)
+	return e.openPrompt(ctx, o, flows.FlowCheckIn, nil)
 }
 
 // fireDebrief opens the debrief after a rota shift (ref = shift id).
@@ -291,26 +284,26 @@ func (e *Engine) fireDebrief(ctx context.Context, o scheduler.Occurrence) error 
 	if err != nil {
 		return err
 	}
-	return e.openPrompt(ctx, o, flowDebrief, debriefAnswers(c, o.Ref))
+	return e.openPrompt(ctx, o, flows.FlowDebrief, debriefAnswers(c, o.Ref))
 }
 
 // fireReview opens the adjustment review flow for an adjustment whose
 // review date has come (ref = adjustment id).
 func (e *Engine) fireReview(ctx context.Context, o scheduler.Occurrence) error {
-	return e.openPrompt(ctx, o, KindAdjustmentReview, map[string]string{answerReviewDue: o.Ref})
+	if err := e.remindReview(ctx, o); err != nil {
+		return err
+	}
+	return e.openPrompt(ctx, o, flows.FlowAdjustmentReview, map[string]string{flows.AnswerDue: o.Ref})
 }
-
-// answerReviewDue lists the adjustments an adjustment review is about.
-const answerReviewDue = "due"
 
 // debriefAnswers are what a debrief prompt for a rota shift starts with.
 func debriefAnswers(c store.Client, shiftID string) map[string]string {
 	date, _, _ := strings.Cut(shiftID, "T")
-	a := map[string]string{answerShiftID: shiftID, answerShiftDate: date}
+	a := map[string]string{flows.AnswerShiftID: shiftID, flows.AnswerShiftDate: date}
 	if c.JobStart != "" {
 		for i, s := range c.Schedules.Rota.First(c.JobStart, firstShiftChecks) {
 			if s.ID == shiftID {
-				a[answerFirstShift] = strconv.Itoa(i + 1)
+				a[flows.AnswerFirstShift] = strconv.Itoa(i + 1)
 			}
 		}
 	}
@@ -532,7 +525,7 @@ func (e *Engine) addShift(s *store.Schedules, fc flows.Context, spec, replyKey s
 	if in, ok := s.Rota.Find(sh.ID()); ok {
 		c := fc.Client
 		c.Schedules = *s
-		if _, first := debriefAnswers(c, in.ID)[answerFirstShift]; s.Rota.DebriefAll || first {
+		if _, first := debriefAnswers(c, in.ID)[flows.AnswerFirstShift]; s.Rota.DebriefAll || first {
 			debrief = in.End.Add(s.Rota.DebriefAfter()).Format("15:04")
 		}
 	}

@@ -433,7 +433,14 @@ worker_reminders:
   - {at: week 4, note: check in with the supervisor again}
 `))
 	advance(t, b, 30*24*time.Hour)
-	got := b.msg.sentFull(flows.ToWorker)
+	// The worker also hears about the first month's check-ins left
+	// unanswered; only the reminders are this test's business.
+	var got []string
+	for _, m := range b.msg.sentFull(flows.ToWorker) {
+		if strings.HasPrefix(m, "Reminder about Alex") {
+			got = append(got, m)
+		}
+	}
 	if len(got) != 2 || !strings.Contains(got[0], "Alex (week 2): check in with the supervisor about the task list") ||
 		!strings.Contains(got[1], "(week 4)") {
 		t.Fatalf("worker got %q", got)
@@ -445,8 +452,10 @@ worker_reminders:
 	if !slices.Equal(at, []string{"2026-12-07T09:00", "2026-12-21T09:00"}) {
 		t.Errorf("reminded at %v", at)
 	}
-	if len(b.msg.sentTo(flows.ToClient)) != 0 {
-		t.Errorf("the client was sent %v", b.msg.sentTo(flows.ToClient))
+	for _, m := range b.msg.sentFull(flows.ToClient) {
+		if strings.Contains(m, "supervisor") {
+			t.Errorf("the client was sent the worker's reminder: %q", m)
+		}
 	}
 }
 

@@ -17,6 +17,14 @@ type Context struct {
 	ServiceRules map[string]store.RuleOverride
 	// Policy is the service's escalation timing and routing.
 	Policy Policy
+	// CrisisContacts are the service's crisis numbers, one per line as the
+	// client reads them; empty: the catalogue's (UK defaults).
+	CrisisContacts []string
+	// Adjustments are the client's adjustments register, for the questions
+	// that ask about them.
+	Adjustments []store.Adjustment
+	// WorkerName is the client's worker's name, as consent questions use it.
+	WorkerName string
 }
 
 // Local returns the time now on the client's clock.
@@ -31,6 +39,8 @@ type Input struct {
 	Text string
 	// Choice is the value of the button or menu item tapped, if they tapped.
 	Choice string
+	// Values are the items picked in a multi-select menu, if that was used.
+	Values []string
 	// Prompt is the prompt a tapped choice belonged to; a tap on an old prompt
 	// is answered "that check-in has closed".
 	Prompt string
@@ -62,6 +72,8 @@ type Message struct {
 	Choices []Choice `json:"choices,omitempty"`
 	// Prompt names what the choices answer, so a tap can be matched to it later.
 	Prompt string `json:"prompt,omitempty"`
+	// Multi says the client may pick several choices (a multi-select menu).
+	Multi bool `json:"multi,omitempty"`
 }
 
 // Effect is something a step decided should happen. The bot carries them out

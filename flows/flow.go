@@ -3,6 +3,8 @@ package flows
 import (
 	"context"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/looplab/fsm"
 
@@ -18,6 +20,15 @@ type Question struct {
 	// Answer reads the client's input. It returns the value to store, or a
 	// re-ask message key when the input does not answer the question.
 	Answer func(c Context, in Input) (value string, reask string)
+	// When, if set, says whether the question is asked at all, given the
+	// answers so far. It must not depend on the question's own answer.
+	When func(c Context, conv store.Conversation) bool
+	// Skippable questions can be passed over with "skip" and are recorded as
+	// skipped. Skipping any other question skips the whole prompt.
+	Skippable bool
+	// Then returns effects due as soon as the question is answered: a
+	// consent is recorded when the client gives it, not when the flow ends.
+	Then func(c Context, conv store.Conversation, value string) []Effect
 }
 
 // Flow is a conversation: questions asked in order, then a finish that turns
@@ -25,7 +36,16 @@ type Question struct {
 type Flow struct {
 	Name      string
 	Questions []Question
-	Finish    func(c Context, conv store.Conversation) []Effect
+	// Plan, if set, lists the questions in place of Questions, for flows whose
+	// questions depend on the client (one set per adjustment due).
+	Plan   func(c Context, conv store.Conversation) []Question
+	Finish func(c Context, conv store.Conversation) []Effect
+	// Title is the catalogue key of the flow's name as the client reads it
+	// ("your weekly check-in").
+	Title string
+	// Required flows cannot be skipped as a whole (onboarding: Steady cannot
+	// work without the client's consents).
+	Required bool
 }
 
 // Conversation states shared by every flow.
@@ -35,26 +55,51 @@ const (
 
 // Events of the flow machines.
 const (
-	evAnswer = "answer" // the current question was answered: go to the next
+	evAnswer = "answer" // the current question was answered or skipped: go to the next
+	evBack   = "back"   // "change my last answer": go to the question answered last
 )
 
-// machine builds the flow's looplab/fsm machine positioned at state. The
-// machine is rebuilt for every step from the stored state, so nothing of it
-// lives in memory between inputs.
-func (f Flow) machine(state string) *fsm.FSM {
+// sequence is the questions the flow asks this client, given the answers so far.
+func (f Flow) sequence(c Context, conv store.Conversation) []Question {
+	all := f.Questions
+	if f.Plan != nil {
+		all = f.Plan(c, conv)
+	}
+	var out []Question
+	for _, q := range all {
+		if q.When == nil || q.When(c, conv) {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// machine builds the flow's looplab/fsm machine positioned at state: each
+// question answers on to the next one this client is asked, and can go back
+// to the one answered before it. The machine is rebuilt for every step from
+// the stored conversation, so nothing of it lives in memory between inputs.
+func (f Flow) machine(c Context, conv store.Conversation) *fsm.FSM {
+	seq := f.sequence(c, conv)
 	var events []fsm.EventDesc
-	for i, q := range f.Questions {
+	for i, q := range seq {
 		next := StateDone
-		if i+1 < len(f.Questions) {
-			next = f.Questions[i+1].State
+		if i+1 < len(seq) {
+			next = seq[i+1].State
 		}
 		events = append(events, fsm.EventDesc{Name: evAnswer, Src: []string{q.State}, Dst: next})
 	}
-	return fsm.NewFSM(state, events, nil)
+	if n := len(conv.Asked); n > 0 {
+		events = append(events, fsm.EventDesc{Name: evBack, Src: []string{conv.State}, Dst: conv.Asked[n-1]})
+	}
+	return fsm.NewFSM(conv.State, events, nil)
 }
 
-func (f Flow) question(state string) (Question, bool) {
-	for _, q := range f.Questions {
+func (f Flow) question(c Context, conv store.Conversation, state string) (Question, bool) {
+	all := f.Questions
+	if f.Plan != nil {
+		all = f.Plan(c, conv)
+	}
+	for _, q := range all {
 		if q.State == state {
 			return q, true
 		}
@@ -62,78 +107,128 @@ func (f Flow) question(state string) (Question, bool) {
 	return Question{}, false
 }
 
-// Start opens the flow for a prompt and asks its first question.
+// Start opens the flow for a prompt and asks its first question. A flow
+// with nothing to ask this client finishes at once.
 func (f Flow) Start(c Context, promptID string, answers map[string]string) (store.Conversation, []Effect) {
-	conv := store.Conversation{
-		Flow: f.Name, State: f.Questions[0].State, PromptID: promptID,
-		Answers: map[string]string{}, OpenedAt: c.Now,
-	}
+	conv := store.Conversation{Flow: f.Name, PromptID: promptID, Answers: map[string]string{}, OpenedAt: c.Now}
 	for k, v := range answers {
 		conv.Answers[k] = v
 	}
-	return conv, []Effect{f.ask(c, conv, "")}
+	seq := f.sequence(c, conv)
+	if len(seq) == 0 {
+		return conv.Close(), f.Finish(c, conv)
+	}
+	conv.State = seq[0].State
+	return conv, []Effect{f.ask(c, conv, "", "start")}
 }
 
-// Ask repeats the question the conversation waits on, e.g. after a restart.
-func (f Flow) Ask(c Context, conv store.Conversation) []Effect {
-	return []Effect{f.ask(c, conv, "")}
+// Ask repeats the question the conversation waits on (after a restart, a
+// snooze or an aside). why makes the message's outbox key unique.
+func (f Flow) Ask(c Context, conv store.Conversation, lead, why string) []Effect {
+	return []Effect{f.ask(c, conv, lead, why)}
 }
 
-func (f Flow) ask(c Context, conv store.Conversation, lead string) Effect {
-	q, _ := f.question(conv.State)
+func (f Flow) ask(c Context, conv store.Conversation, lead, why string) Effect {
+	q, ok := f.question(c, conv, conv.State)
+	if !ok {
+		return Send{To: ToClient, Message: Message{Text: c.Catalog.T("flow.unknown", nil)}, Key: conv.PromptID + "/unknown/" + why}
+	}
 	m := q.Ask(c, conv)
 	if lead != "" {
 		m.Text = lead + "\n" + m.Text
 	}
 	m.Prompt = conv.PromptID
-	return Send{To: ToClient, Message: m, Key: fmt.Sprintf("%s/%s/%d", conv.PromptID, conv.State, len(conv.Asked))}
+	return Send{To: ToClient, Message: m, Key: fmt.Sprintf("%s/%s/%s", conv.PromptID, conv.State, why)}
 }
 
-// Step applies one input to the conversation and returns its new state and
-// what should happen. It does no I/O.
+// Step applies one answer to the conversation and returns its new state and
+// what should happen. It does no I/O. Duplicates, stale taps, the crisis
+// interceptor and controls are dealt with by Handle before a step.
 func (f Flow) Step(c Context, conv store.Conversation, in Input) (store.Conversation, []Effect) {
-	if conv.SeenInput(in.Key) {
-		return conv, nil
-	}
-	conv.Remember(in.Key)
-	if in.Prompt != "" && in.Prompt != conv.PromptID {
-		return conv, []Effect{Closed(c, in)}
-	}
-	q, ok := f.question(conv.State)
+	q, ok := f.question(c, conv, conv.State)
 	if !ok {
 		// A state this build does not know (an older deploy's flow): close rather than trap the client.
-		conv.Flow = ""
-		return conv, []Effect{Send{To: ToClient, Message: Message{Text: c.Catalog.T("flow.unknown", nil)}, Key: in.Key}}
+		return conv.Close(), []Effect{Send{To: ToClient, Message: Message{Text: c.Catalog.T("flow.unknown", nil)}, Key: "unknown/" + in.Key}}
 	}
 	value, reask := q.Answer(c, in)
 	if reask != "" {
-		// A re-ask is a new message, not a retry of the question: its key names
-		// the input it answers, or an adapter that refuses to send a key twice
-		// would swallow it.
-		ask := f.ask(c, conv, c.Catalog.T(reask, nil)).(Send)
-		ask.Key += "/reask/" + in.Key
-		return conv, []Effect{ask}
+		return conv, []Effect{f.ask(c, conv, c.Catalog.T(reask, nil), in.Key)}
 	}
-	if conv.Answers == nil {
-		conv.Answers = map[string]string{}
+	return f.advance(c, conv, q, value, false, in.Key)
+}
+
+// accepts reports whether in answers the open question.
+func (f Flow) accepts(c Context, conv store.Conversation, in Input) bool {
+	q, ok := f.question(c, conv, conv.State)
+	if !ok {
+		return false
 	}
-	conv.Answers[q.State] = value
-	conv.Asked = append(conv.Asked, q.State)
-	m := f.machine(conv.State)
+	_, reask := q.Answer(c, in)
+	return reask == ""
+}
+
+// skip passes over the current question, recording it as skipped.
+func (f Flow) skip(c Context, conv store.Conversation, key string) (store.Conversation, []Effect) {
+	q, _ := f.question(c, conv, conv.State)
+	return f.advance(c, conv, q, "", true, key)
+}
+
+func (f Flow) advance(c Context, conv store.Conversation, q Question, value string, skipped bool, key string) (store.Conversation, []Effect) {
+	answers := make(map[string]string, len(conv.Answers)+1)
+	for k, v := range conv.Answers {
+		answers[k] = v
+	}
+	answers[q.State] = value
+	conv.Answers = answers
+	conv.Skipped = slices.DeleteFunc(slices.Clone(conv.Skipped), func(s string) bool { return s == q.State })
+	if skipped {
+		conv.Skipped = append(conv.Skipped, q.State)
+	}
+	var effects []Effect
+	if q.Then != nil && !skipped {
+		effects = q.Then(c, conv, value)
+	}
+	m := f.machine(c, conv)
 	if err := m.Event(context.Background(), evAnswer); err != nil {
 		// Only a malformed flow definition gets here; tests cover every flow.
-		panic(fmt.Sprintf("flows: %s: %v", f.Name, err))
+		panic(fmt.Sprintf("flows: %s: answer %s: %v", f.Name, conv.State, err))
 	}
+	conv.Asked = append(slices.Clone(conv.Asked), q.State)
 	conv.State = m.Current()
+	conv.SnoozedUntil = time.Time{}
 	if conv.State == StateDone {
-		effects := f.Finish(c, conv)
-		conv.Flow, conv.State = "", ""
-		return conv, effects
+		return conv.Close(), append(effects, f.Finish(c, conv)...)
 	}
-	return conv, []Effect{f.ask(c, conv, "")}
+	return conv, append(effects, f.ask(c, conv, "", key))
+}
+
+// back reopens the question answered last, forgetting its answer.
+func (f Flow) back(c Context, conv store.Conversation, key string) (store.Conversation, []Effect) {
+	if len(conv.Asked) == 0 {
+		return conv, f.Ask(c, conv, c.Catalog.T("control.back_nothing", nil), key)
+	}
+	m := f.machine(c, conv)
+	if err := m.Event(context.Background(), evBack); err != nil {
+		panic(fmt.Sprintf("flows: %s: back from %s: %v", f.Name, conv.State, err))
+	}
+	prev := m.Current()
+	conv.Asked = slices.Clone(conv.Asked[:len(conv.Asked)-1])
+	answers := make(map[string]string, len(conv.Answers))
+	for k, v := range conv.Answers {
+		if k != prev {
+			answers[k] = v
+		}
+	}
+	conv.Answers = answers
+	conv.Skipped = slices.DeleteFunc(slices.Clone(conv.Skipped), func(s string) bool { return s == prev })
+	conv.State = prev
+	return conv, f.Ask(c, conv, c.Catalog.T("control.back", nil), key)
 }
 
 // Closed answers input that arrives for a prompt that is no longer open.
 func Closed(c Context, in Input) Effect {
 	return Send{To: ToClient, Message: Message{Text: c.Catalog.T("prompt.closed", nil)}, Key: "closed/" + in.Key}
 }
+
+// skipped reports whether the client skipped a question of conv.
+func skipped(conv store.Conversation, state string) bool { return slices.Contains(conv.Skipped, state) }

@@ -115,8 +115,8 @@ func TestSleepLogStepsThroughQuestionsAndIgnoresRedelivery(t *testing.T) {
 	}
 	answers := []Input{{Key: "k1", Text: "half 11"}, {Key: "k2", Choice: "20", Prompt: "p1"}, {Key: "k3", Text: "twice"}, {Key: "k4", Text: "7"}, {Key: "k5", Text: "4/5"}}
 	for i, in := range answers {
-		next, eff := SleepLog.Step(c, conv, in)
-		if again, eff2 := SleepLog.Step(c, next, in); len(eff2) != 0 || again.State != next.State {
+		next, eff := Handle(c, conv, in, allFlows)
+		if again, eff2 := Handle(c, next, in, allFlows); len(eff2) != 0 || again.State != next.State {
 			t.Fatalf("redelivery of input %d changed something: %+v", i, eff2)
 		}
 		conv, effects = next, eff
@@ -143,7 +143,7 @@ func TestSleepLogStepsThroughQuestionsAndIgnoresRedelivery(t *testing.T) {
 func TestSleepLogReasksAndStaysOnBadInput(t *testing.T) {
 	c := testContext(t)
 	conv, _ := SleepLog.Start(c, "p1", map[string]string{AnswerNight: "2026-11-28"})
-	next, effects := SleepLog.Step(c, conv, Input{Key: "k1", Text: "25:99"})
+	next, effects := Handle(c, conv, Input{Key: "k1", Text: "25:99"}, allFlows)
 	if next.State != "bedtime" || len(effects) != 1 {
 		t.Fatalf("state %q effects %d", next.State, len(effects))
 	}
@@ -151,7 +151,7 @@ func TestSleepLogReasksAndStaysOnBadInput(t *testing.T) {
 		t.Errorf("re-ask = %+v", s.Message)
 	}
 	// A tap on an older prompt changes nothing and says the prompt closed.
-	next2, effects := SleepLog.Step(c, next, Input{Key: "k2", Choice: "22:00", Prompt: "old"})
+	next2, effects := Handle(c, next, Input{Key: "k2", Choice: "22:00", Prompt: "old"}, allFlows)
 	if next2.State != "bedtime" || !strings.Contains(effects[0].(Send).Message.Text, "closed") {
 		t.Errorf("late tap: state %q effects %+v", next2.State, effects)
 	}

@@ -15,7 +15,8 @@ const AnswerIncident = "incident"
 
 // PlanCheck is the one-question flow opened by Raise's client contact.
 var PlanCheck = Flow{
-	Name: FlowPlanCheck,
+	Name:  FlowPlanCheck,
+	Title: "title.plan_check",
 	Questions: []Question{{
 		State: "option",
 		Ask: func(c Context, conv store.Conversation) Message {

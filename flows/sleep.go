@@ -17,7 +17,8 @@ const AnswerNight = "night"
 // SleepLog asks bedtime, time to fall asleep, awakenings, wake time and
 // quality, then records the night.
 var SleepLog = Flow{
-	Name: FlowSleep,
+	Name:  FlowSleep,
+	Title: "title.sleep",
 	Questions: []Question{
 		{
 			State: "bedtime",

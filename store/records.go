@@ -25,14 +25,37 @@ type Conversation struct {
 	Answers  map[string]string `json:"answers,omitempty"`
 	Asked    []string          `json:"asked,omitempty"` // states answered so far, oldest first, for "change my last answer"
 	OpenedAt time.Time         `json:"opened_at"`
+	// Skipped are the questions the client passed over with "skip", so a
+	// record can tell a skipped answer from a zero.
+	Skipped []string `json:"skipped,omitempty"`
+	// Hold is a short aside the next input answers before the flow resumes:
+	// HoldSafety ("are you safe right now?"), HoldSnooze or HoldPause (for how long?).
+	// It can be set with no flow open.
+	Hold string `json:"hold,omitempty"`
+	// SnoozedUntil is when a snoozed prompt is asked again (zero: not snoozed).
+	SnoozedUntil time.Time `json:"snoozed_until,omitzero"`
 	// Seen holds the keys of recent inputs so a redelivered one changes nothing.
+	// It outlives the flow, so a late duplicate of a final answer is still known.
 	Seen []string `json:"seen,omitempty"`
 	// Version increases with every saved step; a save from a stale read is refused.
 	Version int64 `json:"version"`
 }
 
-// Active reports whether a flow is waiting on the client.
-func (c Conversation) Active() bool { return c.Flow != "" }
+// Holds: asides that wait on the client's next input.
+const (
+	HoldSafety = "safety"
+	HoldSnooze = "snooze"
+	HoldPause  = "pause"
+)
+
+// Active reports whether a flow or an aside is waiting on the client.
+func (c Conversation) Active() bool { return c.Flow != "" || c.Hold != "" }
+
+// Close ends the flow and any aside, keeping only what must outlive them:
+// the keys of inputs already handled.
+func (c Conversation) Close() Conversation {
+	return Conversation{Seen: c.Seen, Version: c.Version}
+}
 
 // SeenInput reports whether an input with this key was already handled.
 func (c Conversation) SeenInput(key string) bool {

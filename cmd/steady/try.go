@@ -38,10 +38,12 @@ restart: run it again and it resumes at the same question and time.
 flags:`
 
 type tryOptions struct {
-	profile string
-	start   string
-	prefix  string
-	reset   bool
+	profile  string
+	start    string
+	prefix   string
+	messages string
+	reset    bool
+	onboard  bool
 
 	peerApproval bool
 }
@@ -56,6 +58,8 @@ func runTry(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	fs.StringVar(&o.prefix, "prefix", "steady-try", "Redis key `PREFIX`, so a try never touches a service's keys")
 	fs.BoolVar(&o.reset, "reset", false, "with REDIS_URL: forget earlier runs and start afresh")
 	fs.BoolVar(&o.peerApproval, "peer-approval", false, "hold every peer nudge until a moderator approves it (:approve / :decline)")
+	fs.BoolVar(&o.onboard, "onboard", false, "the client gives their consents in chat first, instead of the profile's")
+	fs.StringVar(&o.messages, "messages", "", "message `FILE` rewording any of Steady's sentences (default: $"+messagesEnv+")")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -79,6 +83,13 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 		raw = b
 	}
 	profile, err := bot.ParseProfile(raw)
+	if err != nil {
+		return err
+	}
+	if o.onboard {
+		profile.Onboarding = true
+	}
+	catalog, err := loadCatalog(o.messages)
 	if err != nil {
 		return err
 	}
@@ -116,7 +127,7 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 		leadID = profile.Lead.ID
 	}
 	engine := bot.New(bot.Deps{
-		Store: st, Scheduler: sched, Messenger: con, Clock: clock,
+		Store: st, Scheduler: sched, Messenger: con, Clock: clock, Catalog: catalog,
 		Config: bot.Config{StaffChannel: "staff", PeerChannel: "peer", LeadID: leadID,
 			Escalation: bot.EscalationConfig{PeerApproval: o.peerApproval}},
 	})

@@ -1,0 +1,259 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"steady/flows"
+	"steady/scheduler"
+	"steady/store"
+	"steady/store/redisstore"
+)
+
+// conversationKinds are the timers the conversations arm; the prompts that
+// open them are scheduled and opened by schedules.go and prompts.go.
+func (e *Engine) conversationKinds() map[string]func(context.Context, scheduler.Occurrence) error {
+	return map[string]func(context.Context, scheduler.Occurrence) error{
+		flows.KindSnooze:   e.fireSnooze,
+		flows.KindPauseEnd: e.firePauseEnd,
+	}
+}
+
+// enrich adds to a step's context what conversations ask about: the
+// client's adjustments and their worker's name.
+func (e *Engine) enrich(ctx context.Context, fc *flows.Context) error {
+	fc.CrisisContacts = e.cfg.CrisisContacts
+	as, err := e.store.Adjustments(ctx, fc.Client.ID)
+	if err != nil {
+		return err
+	}
+	fc.Adjustments = as
+	if fc.Client.WorkerID != "" {
+		w, err := e.store.Worker(ctx, fc.Client.WorkerID)
+		switch {
+		case err == nil:
+			fc.WorkerName = w.Name
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+	}
+	return nil
+}
+
+// HandleMessage handles a client's input: the crisis interceptor, controls
+// and the open flow, all decided by flows.Handle. A stranger gets a polite
+// explanation, with crisis numbers if their words call for them, and nothing
+// of theirs is stored.
+func (e *Engine) HandleMessage(ctx context.Context, in Inbound) error {
+	clientID, err := e.store.ClientIDByDiscord(ctx, in.UserID)
+	if errors.Is(err, store.ErrNotFound) {
+		return e.answerStranger(ctx, in)
+	}
+	if err != nil {
+		return err
+	}
+	input := flows.Input{Key: in.Key, Text: in.Text, Choice: in.Choice, Values: in.Values, Prompt: in.Prompt}
+	err = e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
+		next, effects := flows.Handle(fc, st.Conversation, input, flowsByName)
+		if len(effects) == 0 {
+			return decision{}, nil // a redelivery: nothing changes
+		}
+		return decision{conv: &next, effects: effects}, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return e.answerStranger(ctx, in) // erased between the lookup and the step
+	}
+	return err
+}
+
+func (e *Engine) answerStranger(ctx context.Context, in Inbound) error {
+	e.log.Info("message from someone not enrolled")
+	text := e.cat.T("stranger", nil)
+	if in.Text != "" && flows.DetectCrisis(in.Text).Concern != flows.NoConcern {
+		fc := flows.Context{Catalog: e.cat, CrisisContacts: e.cfg.CrisisContacts}
+		text = e.cat.T("stranger.crisis", map[string]any{"Contacts": "- " + strings.Join(flows.CrisisContacts(fc), "\n- ")})
+	}
+	_, err := e.msg.SendDM(ctx, in.UserID, Outgoing{Audience: flows.ToClient, UserID: in.UserID, Text: text, Key: "stranger/" + in.Key})
+	return err
+}
+
+// Resume asks again the question a client's open flow waits on, e.g. after a
+// restart of `steady try`.
+func (e *Engine) Resume(ctx context.Context, clientID string) error {
+	return e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
+		conv := st.Conversation
+		return decision{effects: flows.AskAgain(fc, conv, flowsByName, e.cat.T("resume", nil), "resume-"+strconv.FormatInt(conv.Version, 10))}, nil
+	})
+}
+
+// remindReview puts an adjustment's review to the worker on its review
+// date, whether or not the client can be asked today. It is sent once per
+// occurrence, however often the prompt is retried.
+func (e *Engine) remindReview(ctx context.Context, o scheduler.Occurrence) error {
+	marker := "review-reminder:" + o.ID
+	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
+		conv := st.Conversation
+		if conv.SeenInput(marker) {
+			return decision{}, nil
+		}
+		for _, a := range fc.Adjustments {
+			if a.ID != o.Ref || !a.Open() {
+				continue
+			}
+			conv.Remember(marker)
+			return decision{conv: &conv, effects: []flows.Effect{
+				flows.Send{To: flows.ToWorker, Message: flows.Message{Text: e.cat.T("review.worker_due", map[string]any{
+					"Name": fc.Client.DisplayName, "What": flows.AdjustmentLine(a),
+				})}, Key: o.ID + "/worker"},
+				auditNow(fc, "worker.reminded", o.Kind, "review of "+a.ID+" due "+a.ReviewOn),
+			}}, nil
+		}
+		return decision{}, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+func (e *Engine) fireSnooze(ctx context.Context, o scheduler.Occurrence) error {
+	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
+		next, effects := flows.Unsnooze(fc, st.Conversation, o.Ref, o.Due, flowsByName)
+		if len(effects) == 0 {
+			return decision{}, nil
+		}
+		return decision{conv: &next, effects: effects}, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+func (e *Engine) firePauseEnd(ctx context.Context, o scheduler.Occurrence) error {
+	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
+		return decision{effects: flows.EndPause(fc, o.Ref)}, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// StartOnboarding opens the onboarding conversation for a client who gives
+// their consents in chat.
+func (e *Engine) StartOnboarding(ctx context.Context, clientID string) error {
+	return e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
+		if st.Conversation.Flow == flows.FlowOnboarding {
+			return decision{}, nil
+		}
+		next, effects := flows.Onboarding.Start(fc, "onboarding:"+clientID, nil)
+		next.Seen, next.Version = st.Conversation.Seen, st.Conversation.Version
+		return decision{conv: &next, effects: append([]flows.Effect{auditNow(fc, "prompt.sent", flows.FlowOnboarding, "")}, effects...)}, nil
+	})
+}
+
+// Client commands: what the slash commands call. Each takes the Discord user
+// and the interaction id (so a retried interaction changes nothing) and
+// returns a short sentence for the interaction's reply; anything longer
+// arrives by DM, as it would from the same words typed.
+
+// CheckInNow starts a weekly check-in now.
+func (e *Engine) CheckInNow(ctx context.Context, userID, key string) (string, error) {
+	return e.clientCommand(ctx, userID, key, flows.Command{Control: flows.CtlStart, Flow: flows.FlowCheckIn})
+}
+
+// DebriefNow starts a post-shift debrief now.
+func (e *Engine) DebriefNow(ctx context.Context, userID, key string) (string, error) {
+	return e.clientCommand(ctx, userID, key, flows.Command{Control: flows.CtlStart, Flow: flows.FlowDebrief})
+}
+
+// SleepLogNow starts a sleep log now.
+func (e *Engine) SleepLogNow(ctx context.Context, userID, key string) (string, error) {
+	return e.clientCommand(ctx, userID, key, flows.Command{Control: flows.CtlStart, Flow: flows.FlowSleep})
+}
+
+// ChangeConsent opens the consent change conversation.
+func (e *Engine) ChangeConsent(ctx context.Context, userID, key string) (string, error) {
+	return e.clientCommand(ctx, userID, key, flows.Command{Control: flows.CtlStart, Flow: flows.FlowConsent})
+}
+
+// PauseCheckIns pauses prompts until a day the client names ("friday",
+// "1 dec", "2 weeks"); "" asks them how long, by DM.
+func (e *Engine) PauseCheckIns(ctx context.Context, userID, key, until string) (string, error) {
+	cmd := flows.Command{Control: flows.CtlPause}
+	if strings.TrimSpace(until) != "" {
+		clientID, reply, err := e.clientOf(ctx, userID)
+		if err != nil || reply != "" {
+			return reply, err
+		}
+		c, err := e.store.Client(ctx, clientID)
+		if err != nil {
+			return "", err
+		}
+		fc, err := e.flowContext(c)
+		if err != nil {
+			return "", err
+		}
+		parsed, ok := flows.ParseCommand(fc, flows.Input{Text: "pause until " + until}, false)
+		if !ok || parsed.Until.IsZero() && !parsed.Forever {
+			return e.cat.T("command.bad_date", map[string]any{"Value": until}), nil
+		}
+		cmd = parsed
+	}
+	return e.clientCommand(ctx, userID, key, cmd)
+}
+
+// ResumeCheckIns ends a pause or a stop.
+func (e *Engine) ResumeCheckIns(ctx context.Context, userID, key string) (string, error) {
+	return e.clientCommand(ctx, userID, key, flows.Command{Control: flows.CtlResume})
+}
+
+// StopCheckIns stops all prompts until the client comes back.
+func (e *Engine) StopCheckIns(ctx context.Context, userID, key string) (string, error) {
+	return e.clientCommand(ctx, userID, key, flows.Command{Control: flows.CtlStop})
+}
+
+// TalkToWorker asks the client's worker to get in touch.
+func (e *Engine) TalkToWorker(ctx context.Context, userID, key string) (string, error) {
+	return e.clientCommand(ctx, userID, key, flows.Command{Control: flows.CtlTalk})
+}
+
+func (e *Engine) clientOf(ctx context.Context, userID string) (string, string, error) {
+	id, err := e.store.ClientIDByDiscord(ctx, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", e.cat.T("command.not_enrolled", nil), nil
+	}
+	return id, "", err
+}
+
+func (e *Engine) clientCommand(ctx context.Context, userID, key string, cmd flows.Command) (string, error) {
+	clientID, reply, err := e.clientOf(ctx, userID)
+	if err != nil || reply != "" {
+		return reply, err
+	}
+	err = e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
+		conv := st.Conversation
+		if conv.SeenInput(key) {
+			return decision{}, nil
+		}
+		conv.Remember(key)
+		next, effects := flows.Control(fc, conv, cmd, key, flowsByName)
+		return decision{conv: &next, effects: effects}, nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return e.cat.T("command.done", nil), nil
+}
+
+func mapsWith(m map[string]string, k, v string) map[string]string {
+	out := make(map[string]string, len(m)+1)
+	for kk, vv := range m {
+		out[kk] = vv
+	}
+	out[k] = v
+	return out
+}
