@@ -366,6 +366,17 @@ func (e *Engine) summary(ctx context.Context, c store.Client, forClient bool) (S
 	if w, err := e.store.Worker(ctx, c.WorkerID); err == nil {
 		d.WorkerName = w.Name
 	}
+	hidden := d.AnswersHidden()
+	if hidden {
+		// Consent withdrawn: the worker sees no answers, so none are read.
+		if d.Incidents, err = e.store.Incidents(ctx, c.ID); err != nil {
+			return Summary{}, err
+		}
+		if d.Adjustments, err = e.store.Adjustments(ctx, c.ID); err != nil {
+			return Summary{}, err
+		}
+		return Summary{Text: report.Summary(e.cat, d)}, nil
+	}
 	if d.Nights, err = e.store.SleepEntries(ctx, c.ID, fortnight); err != nil {
 		return Summary{}, err
 	}

@@ -247,4 +247,18 @@ func TestSummaryForWorkerAndClientIsAuditedAndCharted(t *testing.T) {
 	if len(viewed) != 2 || viewed[0].Actor != "sam" || viewed[0].Reason != "summary" || viewed[1].Actor != "client" {
 		t.Errorf("reads audited as %+v", viewed)
 	}
+
+	// Alex withdraws consent for the worker to see answers: no chart, no answers.
+	c, _ := b.store.Client(b.ctx, "alex")
+	c.Consents.Set(store.PurposeWorker, "no", "client", "", b.clock.Now())
+	if err := b.store.PutClient(b.ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	s, err = b.engine.ClientSummary(b.ctx, "sam", "alex")
+	if err != nil || s.Chart != nil || strings.Contains(s.Text, "rota changed") || !strings.Contains(s.Text, "not consented") {
+		t.Errorf("summary without consent: chart %d bytes, %v\n%s", len(s.Chart), err, s.Text)
+	}
+	if mine, _ := b.engine.MySummary(b.ctx, "u-alex"); len(mine.Chart) == 0 || !strings.Contains(mine.Text, "rota changed") {
+		t.Errorf("alex's own summary lost her answers:\n%s", mine.Text)
+	}
 }

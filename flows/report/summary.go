@@ -55,58 +55,10 @@ func Summary(cat *flows.Catalog, d SummaryData) string {
 		add("summary.head", head)
 	}
 
-	chart := d.Chart()
-	days := chart.Days()
-	logged, disrupted := 0, 0
-	var mins []int
-	for _, n := range d.Nights {
-		if n.Night < days[0] || n.Night > days[len(days)-1] {
-			continue
-		}
-		logged++
-		mins = append(mins, n.AsleepMin)
-		if n.Disrupted {
-			disrupted++
-		}
-	}
-	sleep := map[string]any{"Logged": logged, "Nights": ChartNights, "Disrupted": disrupted}
-	if len(mins) > 0 {
-		sort.Ints(mins)
-		sleep["Median"] = hm(mins[len(mins)/2])
-	}
-	add("summary.sleep", sleep)
-
-	debriefs, high, highest := 0, 0, -1
-	for _, db := range d.Debriefs {
-		if db.Date < days[0] || db.Date > days[len(days)-1] {
-			continue
-		}
-		debriefs++
-		if db.StressAnswered {
-			if db.Stress >= StressHigh {
-				high++
-			}
-			highest = max(highest, db.Stress)
-		}
-	}
-	add("summary.stress", map[string]any{"Debriefs": debriefs, "High": high, "Highest": highest, "HighAt": StressHigh})
-
-	if weeks := firstMonth(d); weeks != "" {
-		add("summary.first_month", map[string]any{"Weeks": weeks})
-	}
-
-	checkins := d.CheckIns
-	if len(checkins) > RecentCheckIns {
-		checkins = checkins[len(checkins)-RecentCheckIns:]
-	}
-	if len(checkins) == 0 {
-		add("summary.no_checkins", nil)
+	if d.AnswersHidden() {
+		add("summary.answers_hidden", map[string]any{"Name": c.DisplayName})
 	} else {
-		add("summary.checkins", nil)
-	}
-	for _, ck := range checkins {
-		add("summary.checkin", map[string]any{"Date": day(ck.Date), "Coping": ck.Coping, "StillInJob": ck.StillInJob,
-			"Rights": strings.Join(ck.Rights, ", "), "Note": ck.NoteForWorker})
+		answerLines(cat, d, add)
 	}
 
 	var open []store.Incident
@@ -206,4 +158,69 @@ func day(date string) string {
 		return date
 	}
 	return t.Format("Mon 2 Jan")
+}
+
+// AnswersHidden reports whether the worker's summary must leave out the
+// client's answers: they have withdrawn consent for their worker to see them.
+func (d SummaryData) AnswersHidden() bool {
+	return !d.ForClient && !d.Client.Consents.WorkerSeesAnswers
+}
+
+// answerLines are the summary lines made of the client's answers: sleep,
+// debrief stress, the first month's trend and recent check-ins.
+func answerLines(cat *flows.Catalog, d SummaryData, add func(string, map[string]any)) {
+	chart := d.Chart()
+	days := chart.Days()
+	logged, disrupted := 0, 0
+	var mins []int
+	for _, n := range d.Nights {
+		if n.Night < days[0] || n.Night > days[len(days)-1] {
+			continue
+		}
+		logged++
+		mins = append(mins, n.AsleepMin)
+		if n.Disrupted {
+			disrupted++
+		}
+	}
+	sleep := map[string]any{"Logged": logged, "Nights": ChartNights, "Disrupted": disrupted}
+	if len(mins) > 0 {
+		sort.Ints(mins)
+		sleep["Median"] = hm(mins[len(mins)/2])
+	}
+	add("summary.sleep", sleep)
+
+	debriefs, high, highest := 0, 0, -1
+	for _, db := range d.Debriefs {
+		if db.Date < days[0] || db.Date > days[len(days)-1] {
+			continue
+		}
+		debriefs++
+		if db.StressAnswered {
+			if db.Stress >= StressHigh {
+				high++
+			}
+			highest = max(highest, db.Stress)
+		}
+	}
+	add("summary.stress", map[string]any{"Debriefs": debriefs, "High": high, "Highest": highest, "HighAt": StressHigh})
+
+	if weeks := firstMonth(d); weeks != "" {
+		add("summary.first_month", map[string]any{"Weeks": weeks})
+	}
+
+	checkins := d.CheckIns
+	if len(checkins) > RecentCheckIns {
+		checkins = checkins[len(checkins)-RecentCheckIns:]
+	}
+	if len(checkins) == 0 {
+		add("summary.no_checkins", nil)
+	} else {
+		add("summary.checkins", nil)
+	}
+	for _, ck := range checkins {
+		add("summary.checkin", map[string]any{"Date": day(ck.Date), "Coping": ck.Coping, "StillInJob": ck.StillInJob,
+			"Rights": strings.Join(ck.Rights, ", "), "Note": ck.NoteForWorker})
+	}
+
 }

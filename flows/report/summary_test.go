@@ -57,8 +57,21 @@ func TestSummaryFigures(t *testing.T) {
 			t.Errorf("summary shows %q (old check-in, closed incident or ended adjustment):\n%s", never, got)
 		}
 	}
+	// Consent for the worker to see answers withdrawn: no answer reaches the worker.
+	d.Client.Consents.WorkerSeesAnswers = false
+	hidden := Summary(flows.DefaultCatalog(), d)
+	if !strings.Contains(hidden, "Alex has not consented to you seeing their answers") {
+		t.Errorf("worker's summary without consent:\n%s", hidden)
+	}
+	for _, never := range []string{"Sleep, last", "Debriefs,", "rota changed", "coping", "First month"} {
+		if strings.Contains(hidden, never) {
+			t.Errorf("worker's summary without consent shows %q:\n%s", never, hidden)
+		}
+	}
+	// The client always sees their own.
 	d.ForClient = true
-	if got := Summary(flows.DefaultCatalog(), d); !strings.HasPrefix(got, "**Your records, Alex** · your worker is Sam") {
-		t.Errorf("client's own summary starts %q", strings.SplitN(got, "\n", 2)[0])
+	got = Summary(flows.DefaultCatalog(), d)
+	if !strings.HasPrefix(got, "**Your records, Alex** · your worker is Sam") || !strings.Contains(got, "rota changed") {
+		t.Errorf("client's own summary:\n%s", got)
 	}
 }
