@@ -245,12 +245,7 @@ func (e *Engine) assessCheckIn(ctx context.Context, fc flows.Context, ci store.C
 	if err != nil {
 		return nil, err
 	}
-	all := []store.CheckIn{ci}
-	for _, h := range history {
-		if h.ID != ci.ID {
-			all = append(all, h)
-		}
-	}
+	all := withFresh(ci, history, func(c store.CheckIn) string { return c.ID })
 	return escalations(flows.CheckInRules(fc, all)), nil
 }
 
@@ -261,13 +256,19 @@ func (e *Engine) assessDebrief(ctx context.Context, fc flows.Context, d store.De
 	if err != nil {
 		return nil, err
 	}
-	all := []store.Debrief{d}
+	all := withFresh(d, history, func(d store.Debrief) string { return d.ID })
+	return escalations(flows.DebriefRules(fc, all)), nil
+}
+
+// withFresh returns history with fresh in place of any earlier record of the same id.
+func withFresh[T any](fresh T, history []T, id func(T) string) []T {
+	out := []T{fresh}
 	for _, h := range history {
-		if h.ID != d.ID {
-			all = append(all, h)
+		if id(h) != id(fresh) {
+			out = append(out, h)
 		}
 	}
-	return escalations(flows.DebriefRules(fc, all)), nil
+	return out
 }
 
 func ruleWindow(date string) (string, string) {

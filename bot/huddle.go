@@ -169,23 +169,16 @@ func (e *Engine) huddleRow(ctx context.Context, clientID string, now time.Time) 
 			row.ReviewsDue = append(row.ReviewsDue, a)
 		}
 	}
-	audit, err := e.store.Audit(ctx, clientID, "")
+	missed, err := e.store.MissedPrompts(ctx, clientID, weekAgo, "")
 	if err != nil {
 		return row, err
 	}
-	since := now.Add(-7 * 24 * time.Hour)
-	for _, ev := range audit {
-		if ev.At.After(since) && missedCheckIn(ev) {
+	for _, m := range missed {
+		if m.Kind == KindWeeklyCheckIn && m.Date > weekAgo {
 			row.MissedCheckins++
 		}
 	}
 	return row, nil
-}
-
-// missedCheckIn reports whether an audit event records a weekly check-in
-// that closed unanswered (missed by its window, or fell due while Steady was down).
-func missedCheckIn(ev store.AuditEvent) bool {
-	return ev.Rule == KindWeeklyCheckIn && (ev.Action == "prompt.missed" || ev.Action == "prompt.expired")
 }
 
 // KindWeeklyCheckIn is the weekly check-in's occurrence kind.
