@@ -8,7 +8,7 @@ import (
 	"steady/store/redistest"
 )
 
-func TestMain(m *testing.M) { redistest.Main(m) }
+// TestMain (redistest.Main) is in discord_test.go.
 
 func TestForgetRemovesWhatNamesTheClient(t *testing.T) {
 	ctx := context.Background()
