@@ -33,6 +33,16 @@ func TestWeeklyCheckInInTheSpringGapPromptsOnce(t *testing.T) {
 	if n := strings.Count(tr.all, "prompt.") - strings.Count(tr.all, "prompt.reminded") - strings.Count(tr.all, "prompt.expired"); n != 1 {
 		t.Errorf("want one weekly check-in over the weekend, got %d:\n%s", n, tr.all)
 	}
+	// The client is prompted, once (the reminder aside), at 02:00 BST.
+	if n := strings.Count(tr.all, "[audit] prompt.sent [weekly_checkin]"); n != 1 {
+		t.Errorf("prompt.sent [weekly_checkin] %d times, want 1:\n%s", n, tr.all)
+	}
+	if tr.indexOf("[client] Time for your weekly check-in") != sunday+1 {
+		t.Errorf("the client was not prompted at 02:00 BST on Sunday:\n%s", day)
+	}
+	if n := strings.Count(tr.all, "[client] Time for your weekly check-in") - strings.Count(tr.all, "[client] Just a reminder"); n != 1 {
+		t.Errorf("the client got the check-in %d times (besides its one reminder):\n%s", n, tr.all)
+	}
 }
 
 // :shift adds a shift for today; its debrief follows it.
