@@ -316,3 +316,26 @@ func FuzzParseFutureDay(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseCommand(f *testing.F) {
+	for _, s := range []string{"skip", "snooze 3 hours", "pause until friday", "pause for a week", "remind me tomorrow",
+		"change my last answer", "talk to my worker", "check in", "stop", "pause until whenever", "", "ctl:snooze:1h"} {
+		f.Add(s)
+	}
+	loc, _ := time.LoadLocation("Europe/London")
+	c := Context{Now: time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC), Loc: loc, Catalog: DefaultCatalog()}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, in := range []Input{{Text: s}, {Choice: s}} {
+			cmd, ok := ParseCommand(c, in, false)
+			if !ok {
+				continue
+			}
+			if !knownControls[cmd.Control] {
+				t.Fatalf("ParseCommand(%q) = unknown control %q", s, cmd.Control)
+			}
+			if !cmd.Until.IsZero() && (!cmd.Until.After(c.Now) || cmd.Until.Sub(c.Now) > MaxAhead+24*time.Hour) {
+				t.Fatalf("ParseCommand(%q) until %v: not ahead, or too far", s, cmd.Until)
+			}
+		}
+	})
+}

@@ -20,6 +20,9 @@ const (
 	CtlStart  = "start" // open a flow on demand: a check-in, a sleep log, a debrief, consent
 )
 
+var knownControls = map[string]bool{CtlHelp: true, CtlSkip: true, CtlSnooze: true, CtlPause: true, CtlResume: true,
+	CtlStop: true, CtlBack: true, CtlTalk: true, CtlStart: true}
+
 // controlChoice prefixes the value of a button that is a control rather
 // than an answer ("ctl:snooze"), so it works whatever prompt it came with.
 const controlChoice = "ctl:"
@@ -72,6 +75,9 @@ var startPhrases = map[string]string{
 func ParseCommand(c Context, in Input, inFlow bool) (Command, bool) {
 	if v, ok := strings.CutPrefix(in.Choice, controlChoice); ok {
 		ctl, arg, _ := strings.Cut(v, ":")
+		if !knownControls[ctl] {
+			return Command{}, false
+		}
 		cmd := Command{Control: ctl}
 		switch ctl {
 		case CtlStart:
