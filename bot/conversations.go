@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"steady/flows"
 	"steady/scheduler"
@@ -18,7 +19,42 @@ func (e *Engine) conversationKinds() map[string]func(context.Context, scheduler.
 	return map[string]func(context.Context, scheduler.Occurrence) error{
 		flows.KindSnooze:   e.fireSnooze,
 		flows.KindPauseEnd: e.firePauseEnd,
+		KindGrounding:      e.fireGrounding,
 	}
+}
+
+// groundingBefore is how long before a shift its grounding reminder comes.
+const groundingBefore = 30 * time.Minute
+
+// fireGrounding sends the client their own grounding technique before a
+// shift. It asks nothing, so it is not a prompt: it is simply not sent while
+// they have paused or stopped, in their quiet hours, or for a shift no
+// longer on their rota.
+func (e *Engine) fireGrounding(ctx context.Context, o scheduler.Occurrence) error {
+	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
+		c := st.Client
+		why := skipReason(c, fc.Now)
+		if _, quiet := quietUntil(c, fc); quiet && why == "" {
+			why = "quiet hours"
+		}
+		if !stillScheduled(c, o, fc.Now) && why == "" {
+			why = "the shift is no longer on the rota"
+		}
+		if why != "" || c.Plan.Grounding == "" {
+			return decision{effects: []flows.Effect{auditNow(fc, "grounding.skipped", o.Kind, why)}}, nil
+		}
+		start := o.Local.Add(groundingBefore).Format("15:04")
+		return decision{effects: []flows.Effect{
+			flows.Send{To: flows.ToClient, Message: flows.Message{Text: e.cat.T("grounding.before_shift", map[string]any{
+				"Name": c.DisplayName, "Start": start, "Grounding": c.Plan.Grounding,
+			})}, Key: o.ID},
+			auditNow(fc, "grounding.sent", o.Kind, "shift "+o.Ref),
+		}}, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
 }
 
 // enrich adds to a step's context what conversations ask about: the

@@ -36,6 +36,7 @@ const (
 	KindDebrief        = "debrief"         // ref = shift id
 	KindWorkerReminder = "worker_reminder" // ref = reminderRef
 	KindPlanAhead      = "plan_ahead"      // daily: stores the next days' dated one-offs
+	KindGrounding      = "grounding"       // before a shift, the client's own grounding (ref = shift id)
 )
 
 const (
@@ -136,6 +137,9 @@ func dated(c store.Client, workerZone string, from, to time.Time) ([]scheduler.O
 		for _, s := range r.Between(day(from.Add(-48*time.Hour)), day(to)) {
 			if r.DebriefAll || first[s.ID] > 0 {
 				keep(scheduler.At(c.ID, KindDebrief, s.ID, c.TimeZone, s.End.Add(r.DebriefAfter())))
+			}
+			if c.Plan.Grounding != "" {
+				keep(scheduler.At(c.ID, KindGrounding, s.ID, c.TimeZone, s.Start.Add(-groundingBefore)))
 			}
 		}
 	}
@@ -253,7 +257,7 @@ func stillScheduled(c store.Client, o scheduler.Occurrence, now time.Time) bool 
 		return err == nil && rec.Next(o.Local.Add(-time.Minute)).Equal(o.Local)
 	}
 	switch {
-	case o.Kind == KindDebrief, o.Kind == KindWeeklyCheckIn && o.Ref == refFirstMonth:
+	case o.Kind == KindDebrief, o.Kind == KindGrounding, o.Kind == KindWeeklyCheckIn && o.Ref == refFirstMonth:
 		loc, err := scheduler.Zone(o.Zone)
 		if err != nil {
 			return false

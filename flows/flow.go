@@ -197,7 +197,9 @@ func (f Flow) advance(c Context, conv store.Conversation, q Question, value stri
 	conv.State = m.Current()
 	conv.SnoozedUntil = time.Time{}
 	if conv.State == StateDone {
-		return conv.Close(), append(effects, f.Finish(c, conv)...)
+		done := Audit{Event: store.AuditEvent{At: c.Now, Actor: "client", Action: "prompt.answered", Rule: f.Name,
+			Reason: fmt.Sprintf("%d answered, %d skipped", len(conv.Asked)-len(conv.Skipped), len(conv.Skipped))}}
+		return conv.Close(), append(append(effects, done), f.Finish(c, conv)...)
 	}
 	return conv, append(effects, f.ask(c, conv, "", key))
 }

@@ -24,6 +24,15 @@ type Console struct {
 
 	offered []flows.Choice
 	prompt  string
+	client  string // the client's Discord id; DMs to anyone else are a stranger's
+}
+
+// SetClient names the client being played, so a DM to anyone else (a
+// stranger, in :stranger) prints as [stranger].
+func (c *Console) SetClient(userID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.client = userID
 }
 
 var _ bot.Messenger = (*Console)(nil)
@@ -38,10 +47,14 @@ func New(out io.Writer, now func() time.Time, loc *time.Location) *Console {
 func (c *Console) SendDM(ctx context.Context, userID string, m bot.Outgoing) (bot.MessageRef, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if m.Audience == flows.ToClient {
+	label := string(m.Audience)
+	switch {
+	case m.Audience == flows.ToClient && c.client != "" && userID != c.client:
+		label = "stranger"
+	case m.Audience == flows.ToClient:
 		c.offered, c.prompt = m.Choices, m.Prompt
 	}
-	c.print(string(m.Audience), m)
+	c.print(label, m)
 	return bot.MessageRef{ChannelID: "dm:" + userID, MessageID: m.Key}, nil
 }
 

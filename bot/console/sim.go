@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"steady/bot"
+	"steady/flows"
 	"steady/scheduler"
 	"steady/store/redisstore"
 )
@@ -91,6 +92,8 @@ const help = `commands:
   :peer TEXT          someone posts TEXT in the peer channel
   :huddle             post the weekly caseload huddle now
   :benefit WHAT [DATE]  the worker flags a benefit transition (e.g. :benefit ESA to UC 2026-12-01)
+  :stranger TEXT      someone not enrolled sends the bot TEXT
+  :summary            show the worker's summary of the client (check-ins, debriefs, first-month trend)
   :status             show the simulated time and what is due next
   :help               this list
   :quit               leave
@@ -181,6 +184,18 @@ func (s *Simulator) handleLine(ctx context.Context, line string) (quit bool, err
 			return false, err
 		}
 		s.Console.Note("%s", reply)
+	case "stranger":
+		s.inputs++
+		return false, s.Engine.HandleMessage(ctx, bot.Inbound{
+			UserID: "stranger-" + s.runID(), Key: fmt.Sprintf("try-%s-%d", s.runID(), s.inputs), Text: arg,
+		})
+	case "summary":
+		sum, err := s.Engine.ClientSummary(ctx, s.WorkerID, s.ClientID)
+		if err != nil {
+			return false, err
+		}
+		_, err = s.Console.Post(ctx, "staff", bot.Outgoing{Audience: flows.ToWorker, Text: sum.Text})
+		return false, err
 	case "status":
 		return false, s.status(ctx)
 	default:

@@ -39,6 +39,7 @@ type serveConfig struct {
 	APIURL         string              // STEADY_DISCORD_API_URL
 	Rate           float64             // STEADY_DISCORD_RATE
 	MessagesFile   string              // STEADY_MESSAGES_FILE
+	CrisisContacts []string            // STEADY_CRISIS_CONTACTS: one per contact, separated by ";"
 	LogLevel       slog.Level          // STEADY_LOG_LEVEL
 	FlushEvery     time.Duration       // STEADY_FLUSH_INTERVAL
 	ShutdownGrace  time.Duration       // STEADY_SHUTDOWN_TIMEOUT
@@ -62,7 +63,7 @@ var configNames = []string{
 	"STEADY_MESSAGES_FILE", "STEADY_LOG_LEVEL", "STEADY_FLUSH_INTERVAL", "STEADY_SHUTDOWN_TIMEOUT",
 	"STEADY_RETENTION_DAYS", "STEADY_WORKING_HOURS", "STEADY_RENOTIFY_AFTER", "STEADY_ESCALATE_AFTER",
 	"STEADY_URGENT_RENOTIFY_AFTER", "STEADY_STALE_AFTER", "STEADY_PEER_APPROVAL", "STEADY_MODERATOR_CHANNEL_ID",
-	"STEADY_MODERATORS", "STEADY_SERVICE_ZONE", "STEADY_HUDDLE_AT",
+	"STEADY_MODERATORS", "STEADY_SERVICE_ZONE", "STEADY_HUDDLE_AT", "STEADY_CRISIS_CONTACTS",
 }
 
 // readConfigFile parses NAME=value lines (# comments, blank lines, optional quotes).
@@ -115,6 +116,11 @@ func loadConfig(getenv func(string) string, file map[string]string) (serveConfig
 		GuildID: get("STEADY_GUILD_ID"), StaffRoleID: get("STEADY_STAFF_ROLE_ID"), LeadRoleID: get("STEADY_LEAD_ROLE_ID"),
 		StaffChannelID: get("STEADY_STAFF_CHANNEL_ID"), PeerChannelID: get("STEADY_PEER_CHANNEL_ID"), LeadID: get("STEADY_LEAD_ID"),
 		HTTPAddr: get("STEADY_HTTP_ADDR"), APIURL: get("STEADY_DISCORD_API_URL"), MessagesFile: get("STEADY_MESSAGES_FILE"),
+	}
+	for _, contact := range strings.Split(get("STEADY_CRISIS_CONTACTS"), ";") {
+		if contact = strings.TrimSpace(contact); contact != "" {
+			c.CrisisContacts = append(c.CrisisContacts, contact)
+		}
 	}
 	if c.Token == "" {
 		bad("STEADY_DISCORD_TOKEN is required: the bot token from the Discord developer portal")

@@ -21,7 +21,6 @@ import (
 
 	"steady/bot"
 	"steady/bot/discord"
-	"steady/flows"
 	"steady/scheduler"
 	"steady/store"
 	"steady/store/redisstore"
@@ -139,15 +138,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	log := m.Log
 
-	cat := flows.DefaultCatalog()
-	if cfg.MessagesFile != "" {
-		b, err := os.ReadFile(cfg.MessagesFile)
-		if err != nil {
-			return fmt.Errorf("messages file: %w", err)
-		}
-		if cat, err = flows.NewCatalog(b); err != nil {
-			return err
-		}
+	cat, err := loadCatalog(cfg.MessagesFile)
+	if err != nil {
+		return err
 	}
 
 	rdb := redis.NewClient(cfg.RedisOptions)
@@ -174,7 +167,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Store: st, Scheduler: sched, Messenger: dc, Clock: m.Clock, Catalog: cat, Log: log.With("part", "engine"),
 		Config: bot.Config{StaffChannel: cfg.StaffChannelID, PeerChannel: cfg.PeerChannelID, LeadID: cfg.LeadID, Retention: cfg.Retention,
 			Escalation: cfg.Escalation, ModeratorChannel: cfg.ModeratorChannelID, Moderators: cfg.Moderators,
-			ServiceZone: cfg.ServiceZone, HuddleAt: cfg.HuddleAt},
+			ServiceZone: cfg.ServiceZone, HuddleAt: cfg.HuddleAt, CrisisContacts: cfg.CrisisContacts},
 		Observe: metrics.observe,
 	})
 	if err := engine.ScheduleService(ctx); err != nil {

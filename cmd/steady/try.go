@@ -150,6 +150,7 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 	switch {
 	case err == nil && resumed:
 		sim.UserID = c.DiscordID
+		con.SetClient(c.DiscordID)
 		con.Note("resuming %s's week at %s; :help lists commands", c.DisplayName, start.In(loc).Format("Mon 2 Jan 15:04 MST"))
 		if err := sim.SkipAudit(ctx); err != nil {
 			return err
@@ -175,6 +176,7 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 			return err
 		}
 		sim.UserID = c.DiscordID
+		con.SetClient(c.DiscordID)
 		con.Note("%s is enrolled (%s), worker %s; it is %s", c.DisplayName, c.TimeZone, profile.Worker.Name, start.In(loc).Format("Mon 2 Jan 15:04 MST"))
 		if c.Schedules.SleepLog != "" {
 			con.Note("sleep log every day at %s; type :advance 1d to let a day pass, :help for all commands", c.Schedules.SleepLog)
