@@ -57,23 +57,19 @@ func (e *Engine) fireGrounding(ctx context.Context, o scheduler.Occurrence) erro
 	return err
 }
 
-// enrich adds to a step's context what conversations ask about: the
-// client's adjustments and their worker's name.
-func (e *Engine) enrich(ctx context.Context, fc *flows.Context) error {
-	fc.CrisisContacts = e.cfg.CrisisContacts
-	as, err := e.store.Adjustments(ctx, fc.Client.ID)
-	if err != nil {
-		return err
+// workerName adds the client's worker's name to a step's context, for the
+// conversations that name them (onboarding, consent). Only the steps a
+// client's own input drives read it.
+func (e *Engine) workerName(ctx context.Context, fc *flows.Context) error {
+	if fc.Client.WorkerID == "" {
+		return nil
 	}
-	fc.Adjustments = as
-	if fc.Client.WorkerID != "" {
-		w, err := e.store.Worker(ctx, fc.Client.WorkerID)
-		switch {
-		case err == nil:
-			fc.WorkerName = w.Name
-		case !errors.Is(err, store.ErrNotFound):
-			return err
-		}
+	w, err := e.store.Worker(ctx, fc.Client.WorkerID)
+	switch {
+	case err == nil:
+		fc.WorkerName = w.Name
+	case !errors.Is(err, store.ErrNotFound):
+		return err
 	}
 	return nil
 }
@@ -92,6 +88,9 @@ func (e *Engine) HandleMessage(ctx context.Context, in Inbound) error {
 	}
 	input := flows.Input{Key: in.Key, Text: in.Text, Choice: in.Choice, Values: in.Values, Prompt: in.Prompt}
 	err = e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
+		if err := e.workerName(ctx, &fc); err != nil {
+			return decision{}, err
+		}
 		next, effects := flows.Handle(fc, st.Conversation, input, flowsByName)
 		if len(effects) == 0 {
 			return decision{}, nil // a redelivery: nothing changes
@@ -120,6 +119,9 @@ func (e *Engine) answerStranger(ctx context.Context, in Inbound) error {
 func (e *Engine) Resume(ctx context.Context, clientID string) error {
 	return e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
 		conv := st.Conversation
+		if err := e.workerName(ctx, &fc); err != nil {
+			return decision{}, err
+		}
 		return decision{effects: flows.AskAgain(fc, conv, flowsByName, e.cat.T("resume", nil), "resume-"+strconv.FormatInt(conv.Version, 10))}, nil
 	})
 }
@@ -184,6 +186,9 @@ func (e *Engine) StartOnboarding(ctx context.Context, clientID string) error {
 	return e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
 		if st.Conversation.Flow == flows.FlowOnboarding {
 			return decision{}, nil
+		}
+		if err := e.workerName(ctx, &fc); err != nil {
+			return decision{}, err
 		}
 		next, effects := flows.Onboarding.Start(fc, "onboarding:"+clientID, nil)
 		next.Seen, next.Version = st.Conversation.Seen, st.Conversation.Version
@@ -274,6 +279,9 @@ func (e *Engine) clientCommand(ctx context.Context, userID, key string, cmd flow
 		conv := st.Conversation
 		if conv.SeenInput(key) {
 			return decision{}, nil
+		}
+		if err := e.workerName(ctx, &fc); err != nil {
+			return decision{}, err
 		}
 		conv.Remember(key)
 		next, effects := flows.Control(fc, conv, cmd, key, flowsByName)

@@ -150,9 +150,7 @@ func (e *Engine) run(ctx context.Context, clientID string, decide func(st rediss
 		if err != nil {
 			return err
 		}
-		if err := e.enrich(ctx, &fc); err != nil {
-			return err
-		}
+		fc.CrisisContacts, fc.Adjustments = e.cfg.CrisisContacts, st.Adjustments
 		d, err := decide(st, fc)
 		if err != nil {
 			return err

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -226,9 +227,11 @@ func recordConsent(c Context, purpose, value string, items []string, tellWorker 
 	}
 	cs.Set(purpose, value, "client", "given in chat", c.Now)
 	client.Consents = cs
+	// The items are the client's own words: the profile keeps them, the
+	// audit log only how many.
 	reason := purpose + "=" + value
 	if len(items) > 0 {
-		reason += " (" + strings.Join(items, "; ") + ")"
+		reason += fmt.Sprintf(" (%d items)", len(items))
 	}
 	effects := []Effect{SaveClient{Client: client}, audit(c, "consent.recorded", "", reason)}
 	if tellWorker {

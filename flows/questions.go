@@ -19,18 +19,21 @@ func choices(c Context, keyPrefix string, values ...string) []Choice {
 	return out
 }
 
-// askWith renders a question's text with data from the conversation.
+// askData gives a question's text what it shows from the conversation.
 type askData func(c Context, conv store.Conversation) map[string]any
+
+func (d askData) of(c Context, conv store.Conversation) map[string]any {
+	if d == nil {
+		return nil
+	}
+	return d(c, conv)
+}
 
 func pick(state, askKey string, data askData, opts func(c Context) []Choice, reask string) Question {
 	return Question{
 		State: state,
 		Ask: func(c Context, conv store.Conversation) Message {
-			var d map[string]any
-			if data != nil {
-				d = data(c, conv)
-			}
-			return Message{Text: c.Catalog.T(askKey, d), Choices: opts(c)}
+			return Message{Text: c.Catalog.T(askKey, data.of(c, conv)), Choices: opts(c)}
 		},
 		Answer: func(c Context, in Input) (string, string) {
 			if v, ok := ParseChoice(answerText(in), opts(c)); ok {
@@ -101,11 +104,7 @@ func note(state, askKey string, data askData) Question {
 		State:     state,
 		Skippable: true,
 		Ask: func(c Context, conv store.Conversation) Message {
-			var d map[string]any
-			if data != nil {
-				d = data(c, conv)
-			}
-			return Message{Text: c.Catalog.T(askKey, d), Choices: []Choice{{c.Catalog.T("choice.nothing", nil), "-"}}}
+			return Message{Text: c.Catalog.T(askKey, data.of(c, conv)), Choices: []Choice{{c.Catalog.T("choice.nothing", nil), "-"}}}
 		},
 		Answer: func(c Context, in Input) (string, string) {
 			t := strings.TrimSpace(answerText(in))
@@ -129,11 +128,7 @@ func multi(state, askKey string, data askData, opts func(c Context) []Choice) Qu
 	return Question{
 		State: state,
 		Ask: func(c Context, conv store.Conversation) Message {
-			var d map[string]any
-			if data != nil {
-				d = data(c, conv)
-			}
-			return Message{Text: c.Catalog.T(askKey, d), Choices: withNone(c), Multi: true}
+			return Message{Text: c.Catalog.T(askKey, data.of(c, conv)), Choices: withNone(c), Multi: true}
 		},
 		Answer: func(c Context, in Input) (string, string) {
 			var picked []string

@@ -71,7 +71,7 @@ func TestTryOnboardingGivesConsentsInChat(t *testing.T) {
 		"[client] - Supervisor: only written task lists; short breaks at peak times",
 		"[worker] Alex has set up Steady",
 		"[worker] - supervisor liaison: only these items: written task lists; short breaks at peak times",
-		"[audit] consent.recorded by client: supervisor_liaison=named (written task lists; short breaks at peak times)",
+		"[audit] consent.recorded by client: supervisor_liaison=named (2 items)",
 		"[audit] onboarding.completed",
 		"--- Tue 24 Nov 2026 07:30",
 		"[client] Morning Alex. Time for your sleep log",

@@ -41,35 +41,29 @@ func (b *Batch) putDated(what, hash, days, id, date string, v any) {
 // CheckIns returns a client's check-ins dated from..to (local dates,
 // inclusive; to "" means no end), oldest first.
 func (s *Store) CheckIns(ctx context.Context, clientID, from, to string) ([]store.CheckIn, error) {
-	var out []store.CheckIn
-	err := s.dated(ctx, clientID, recCheckIns, recCheckDays, from, to, func(raw string) error {
-		var c store.CheckIn
-		if err := s.decode(clientID, recCheckIns, []byte(raw), &c); err != nil {
-			return err
-		}
-		out = append(out, c)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: check-ins of %s: %w", clientID, err)
-	}
-	return out, nil
+	return readDated[store.CheckIn](ctx, s, clientID, recCheckIns, recCheckDays, from, to, "check-ins")
 }
 
 // Debriefs returns a client's debriefs for shifts dated from..to (local
 // dates, inclusive; to "" means no end), oldest first.
 func (s *Store) Debriefs(ctx context.Context, clientID, from, to string) ([]store.Debrief, error) {
-	var out []store.Debrief
-	err := s.dated(ctx, clientID, recDebriefs, recDebrDays, from, to, func(raw string) error {
-		var d store.Debrief
-		if err := s.decode(clientID, recDebriefs, []byte(raw), &d); err != nil {
+	return readDated[store.Debrief](ctx, s, clientID, recDebriefs, recDebrDays, from, to, "debriefs")
+}
+
+// readDated reads one kind of dated record (see putDated), decoded and
+// opened, oldest first.
+func readDated[T any](ctx context.Context, s *Store, clientID, hash, days, from, to, what string) ([]T, error) {
+	var out []T
+	err := s.dated(ctx, clientID, hash, days, from, to, func(raw string) error {
+		var v T
+		if err := s.decode(clientID, hash, []byte(raw), &v); err != nil {
 			return err
 		}
-		out = append(out, d)
+		out = append(out, v)
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store: debriefs of %s: %w", clientID, err)
+		return nil, fmt.Errorf("store: %s of %s: %w", what, clientID, err)
 	}
 	return out, nil
 }

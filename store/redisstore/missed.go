@@ -2,7 +2,6 @@ package redisstore
 
 import (
 	"context"
-	"fmt"
 
 	"steady/store"
 )
@@ -16,17 +15,5 @@ func (b *Batch) PutMissed(m store.MissedPrompt) {
 // MissedPrompts returns a client's missed prompts due from..to (local dates,
 // inclusive; to "" means no end), oldest first.
 func (s *Store) MissedPrompts(ctx context.Context, clientID, from, to string) ([]store.MissedPrompt, error) {
-	var out []store.MissedPrompt
-	err := s.dated(ctx, clientID, recMissed, recMissDays, from, to, func(raw string) error {
-		var m store.MissedPrompt
-		if err := s.decode(clientID, recMissed, []byte(raw), &m); err != nil {
-			return err
-		}
-		out = append(out, m)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: missed prompts of %s: %w", clientID, err)
-	}
-	return out, nil
+	return readDated[store.MissedPrompt](ctx, s, clientID, recMissed, recMissDays, from, to, "missed prompts")
 }

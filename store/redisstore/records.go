@@ -61,6 +61,10 @@ func (s *Store) Adjustments(ctx context.Context, clientID string) ([]store.Adjus
 	if err != nil {
 		return nil, fmt.Errorf("store: adjustments of %s: %w", clientID, err)
 	}
+	return s.decodeAdjustments(clientID, m)
+}
+
+func (s *Store) decodeAdjustments(clientID string, m map[string]string) ([]store.Adjustment, error) {
 	out := make([]store.Adjustment, 0, len(m))
 	for id, raw := range m {
 		var a store.Adjustment

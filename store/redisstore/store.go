@@ -185,16 +185,20 @@ func (s *Store) ClientIDByDiscord(ctx context.Context, discordID string) (string
 type State struct {
 	Client       store.Client
 	Conversation store.Conversation // Version is set even when no flow is open
+	// Adjustments are the client's register, which conversations ask about.
+	Adjustments []store.Adjustment
 }
 
-// Load reads a client's profile and conversation in one round trip.
+// Load reads a client's profile, conversation and adjustments in one round trip.
 func (s *Store) Load(ctx context.Context, clientID string) (State, error) {
 	var st State
 	var prof *redis.StringCmd
 	var conv *redis.SliceCmd
+	var adj *redis.MapStringStringCmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		prof = p.Get(ctx, s.clientKey(clientID, recProfile))
 		conv = p.HMGet(ctx, s.clientKey(clientID, recConv), "v", "data")
+		adj = p.HGetAll(ctx, s.clientKey(clientID, recAdjust))
 		return nil
 	})
 	if errors.Is(prof.Err(), redis.Nil) {
@@ -209,6 +213,9 @@ func (s *Store) Load(ctx context.Context, clientID string) (State, error) {
 	st.Conversation, err = s.decodeConversation(clientID, conv.Val())
 	if err != nil {
 		return st, fmt.Errorf("store: client %s: %w", clientID, err)
+	}
+	if st.Adjustments, err = s.decodeAdjustments(clientID, adj.Val()); err != nil {
+		return st, err
 	}
 	return st, nil
 }
