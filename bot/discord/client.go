@@ -20,6 +20,7 @@ import (
 
 	"steady/bot"
 	"steady/flows"
+	"steady/flows/report"
 	"steady/scheduler"
 	"steady/store"
 )
@@ -77,6 +78,17 @@ type Engine interface {
 	ApprovePeer(ctx context.Context, incidentID, moderatorID string) (string, error)
 	DeclinePeer(ctx context.Context, incidentID, moderatorID string) (string, error)
 	HandlePeerMessage(ctx context.Context, m bot.PeerMessage) error
+	Caseload(ctx context.Context, staffID string) (string, error)
+	ClientSummary(ctx context.Context, staffID, clientID string) (bot.Summary, error)
+	EditPlan(ctx context.Context, staffID, clientID, field, value, reason string) (string, error)
+	PlanHistory(ctx context.Context, staffID, clientID string) ([]store.PlanVersion, string, error)
+	AddShift(ctx context.Context, staffID, clientID, spec string) (string, error)
+	RemoveShift(ctx context.Context, staffID, clientID, dateStart string) (string, error)
+	AddAdjustment(ctx context.Context, staffID, clientID string, d flows.AdjustmentDraft) (string, error)
+	AdjustmentRegister(ctx context.Context, staffID, clientID string) ([]store.Adjustment, string, error)
+	ResolveOpen(ctx context.Context, clientID, workerID, outcome string) (int, string, error)
+	Report(ctx context.Context, staffID string, req bot.ReportRequest) (report.Report, string, error)
+	MyExport(ctx context.Context, discordUserID string) ([]byte, string, error)
 }
 
 // Client is the Discord adapter.

@@ -1,15 +1,19 @@
 package discord
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"steady/bot"
+	"steady/flows"
+	"steady/flows/report"
 )
 
 // command is one slash command: its definition, whether it is for staff,
@@ -17,13 +21,15 @@ import (
 type command struct {
 	def   *discordgo.ApplicationCommand
 	staff bool
-	run   func(ctx context.Context, inv invocation) (string, error)
+	run   func(ctx context.Context, inv invocation) (reply, error)
 }
 
-// invocation is a slash command as the handlers see it.
+// invocation is a slash command as the handlers see it: the subcommand, if
+// any, and its options by name.
 type invocation struct {
 	user     *discordgo.User
 	workerID string // set for staff commands
+	sub      string
 	opts     map[string]*discordgo.ApplicationCommandInteractionDataOption
 }
 
@@ -46,6 +52,13 @@ var (
 	anywhere  = &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
 )
 
+const (
+	optString = discordgo.ApplicationCommandOptionString
+	optUser   = discordgo.ApplicationCommandOptionUser
+	optBool   = discordgo.ApplicationCommandOptionBoolean
+	optSub    = discordgo.ApplicationCommandOptionSubCommand
+)
+
 func opt(t discordgo.ApplicationCommandOptionType, name, desc string, required bool, choices ...string) *discordgo.ApplicationCommandOption {
 	o := &discordgo.ApplicationCommandOption{Type: t, Name: name, Description: desc, Required: required}
 	for _, c := range choices {
@@ -54,36 +67,116 @@ func opt(t discordgo.ApplicationCommandOptionType, name, desc string, required b
 	return o
 }
 
+func sub(name, desc string, opts ...*discordgo.ApplicationCommandOption) *discordgo.ApplicationCommandOption {
+	return &discordgo.ApplicationCommandOption{Type: optSub, Name: name, Description: desc, Options: opts}
+}
+
+func clientOpt() *discordgo.ApplicationCommandOption {
+	return opt(optString, "client", "the client id", true)
+}
+
 // commands is Steady's command table. Each command whose engine method
 // exists is here; wiring a new one is a definition and a call to the engine.
+// Still to come, as their engine methods land: /checkin, /sleep, /debrief,
+// /pause, /resume and /consent (flows).
 func (c *Client) commands() map[string]command {
-	str, usr, boolean := discordgo.ApplicationCommandOptionString, discordgo.ApplicationCommandOptionUser, discordgo.ApplicationCommandOptionBoolean
+	e := func() Engine { return c.engine }
 	list := []command{
+		// --- clients (in a DM with the bot, or anywhere in the server) ---
 		{def: &discordgo.ApplicationCommand{Name: "help", Description: "What Steady does and how to use it", Contexts: anywhere},
-			run: func(ctx context.Context, inv invocation) (string, error) { return c.cat.T("discord.help", nil), nil }},
+			run: func(ctx context.Context, inv invocation) (reply, error) {
+				return reply{text: c.cat.T("discord.help", nil)}, nil
+			}},
+		{def: &discordgo.ApplicationCommand{Name: "mydata", Description: "Get a copy of everything Steady holds about you", Contexts: anywhere},
+			run: func(ctx context.Context, inv invocation) (reply, error) {
+				data, deny, err := e().MyExport(ctx, inv.user.ID)
+				if err != nil || deny != "" {
+					return reply{text: deny}, err
+				}
+				return reply{text: c.cat.T("discord.mydata", nil), files: []*discordgo.File{jsonFile("steady-my-data.json", data)}}, nil
+			}},
+
+		// --- staff (in the server, with the staff role) ---
 		{def: &discordgo.ApplicationCommand{Name: "enrol", Description: "Enrol a client with Steady (you become their worker)", Contexts: guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{
-				opt(usr, "user", "the client's Discord account", true),
-				opt(str, "id", "a short client id: lower-case letters, digits, - or _", true),
-				opt(str, "name", "the name Steady calls them by", true),
-				opt(str, "time_zone", "their time zone, e.g. Europe/London", true),
-				opt(boolean, "worker_sees_answers", "they agree their worker sees their answers (required to use Steady)", true),
-				opt(str, "peer_group", "peer-group nudges they agreed to", true, "off", "anonymous", "named"),
-				opt(str, "supervisor", "what you may discuss with their supervisor", false, "none", "functional"),
-				opt(str, "sleep_log", "daily sleep-log time, e.g. 07:30", false),
-				opt(str, "weekly_checkin", "weekly check-in, e.g. mon 10:00", false),
-				opt(str, "job_start", "first day of the job, YYYY-MM-DD", false),
+				opt(optUser, "user", "the client's Discord account", true),
+				opt(optString, "id", "a short client id: lower-case letters, digits, - or _", true),
+				opt(optString, "name", "the name Steady calls them by", true),
+				opt(optString, "time_zone", "their time zone, e.g. Europe/London", true),
+				opt(optBool, "worker_sees_answers", "they agree their worker sees their answers (required to use Steady)", true),
+				opt(optString, "peer_group", "peer-group nudges they agreed to", true, "off", "anonymous", "named"),
+				opt(optString, "supervisor", "what you may discuss with their supervisor", false, "none", "functional"),
+				opt(optString, "sleep_log", "daily sleep-log time, e.g. 07:30", false),
+				opt(optString, "weekly_checkin", "weekly check-in, e.g. mon 10:00", false),
+				opt(optString, "job_start", "first day of the job, YYYY-MM-DD", false),
 			}}, staff: true, run: c.enrol},
-		{def: &discordgo.ApplicationCommand{Name: "incident", Description: "Acknowledge a client's open incidents", Contexts: guildOnly,
+		{def: &discordgo.ApplicationCommand{Name: "caseload", Description: "Your clients (a lead sees everyone's)", Contexts: guildOnly},
+			staff: true, run: func(ctx context.Context, inv invocation) (reply, error) {
+				return textReply(e().Caseload(ctx, inv.workerID))
+			}},
+		{def: &discordgo.ApplicationCommand{Name: "client", Description: "A client's summary: last two weeks, incidents, adjustments, consents", Contexts: guildOnly,
+			Options: []*discordgo.ApplicationCommandOption{clientOpt()}}, staff: true,
+			run: func(ctx context.Context, inv invocation) (reply, error) {
+				s, err := e().ClientSummary(ctx, inv.workerID, inv.str("client"))
+				r := reply{text: s.Text}
+				if len(s.Chart) > 0 {
+					r.files = []*discordgo.File{{Name: inv.str("client") + "-summary.png", ContentType: "image/png", Reader: bytes.NewReader(s.Chart)}}
+				}
+				return r, err
+			}},
+		{def: &discordgo.ApplicationCommand{Name: "plan", Description: "Change one part of a client's plan, or see its history", Contexts: guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{
-				opt(str, "client", "the client id", true),
-			}}, staff: true, run: c.acknowledgeOpen},
+				sub("edit", "set one field of the plan", clientOpt(),
+					opt(optString, "field", "e.g. pause_script, early_warning_signs, actions."+flows.RuleTwoDisruptedNights, true),
+					opt(optString, "value", "the new value (lists: separate with ;)", true),
+					opt(optString, "reason", "why, for the record", true)),
+				sub("history", "every version of the plan", clientOpt()),
+			}}, staff: true, run: c.plan},
+		{def: &discordgo.ApplicationCommand{Name: "shift", Description: "Add or remove a client's shift (debriefs follow shifts)", Contexts: guildOnly,
+			Options: []*discordgo.ApplicationCommandOption{
+				sub("add", "a dated shift", clientOpt(), opt(optString, "shift", "e.g. 2026-11-28 10:00-16:00, or 2026-11-28 09:00 off", true)),
+				sub("remove", "a dated shift", clientOpt(), opt(optString, "start", "its date and start, e.g. 2026-11-28 10:00", true)),
+			}}, staff: true,
+			run: func(ctx context.Context, inv invocation) (reply, error) {
+				if inv.sub == "remove" {
+					return textReply(e().RemoveShift(ctx, inv.workerID, inv.str("client"), inv.str("start")))
+				}
+				return textReply(e().AddShift(ctx, inv.workerID, inv.str("client"), inv.str("shift")))
+			}},
+		{def: &discordgo.ApplicationCommand{Name: "adjustment", Description: "A client's reasonable adjustments", Contexts: guildOnly,
+			Options: []*discordgo.ApplicationCommandOption{
+				sub("add", "record a specific, reviewable adjustment", clientOpt(),
+					opt(optString, "what", "what changes, checkably: shift starts no earlier than 10:00", true),
+					opt(optString, "for", "how long: six weeks, until 2027-01-04, or ongoing", true),
+					opt(optString, "when", "when it applies, e.g. every shift", false),
+					opt(optString, "from", "start date (default today)", false),
+					opt(optString, "review", "review date or length, e.g. 6 weeks", false),
+					opt(optBool, "shared", "the employer has been told (through you, within consent)", false),
+					opt(optString, "notes", "anything else for the record", false)),
+				sub("list", "the adjustments register", clientOpt()),
+			}}, staff: true, run: c.adjustment},
+		{def: &discordgo.ApplicationCommand{Name: "incident", Description: "Acknowledge or resolve a client's open incidents", Contexts: guildOnly,
+			Options: []*discordgo.ApplicationCommandOption{
+				sub("acknowledge", "you are taking them on", clientOpt()),
+				sub("resolve", "close them with the outcome", clientOpt(), opt(optString, "outcome", "what happened, for the record", true)),
+			}}, staff: true, run: c.incident},
+		{def: &discordgo.ApplicationCommand{Name: "report", Description: "A service report for commissioners (markdown file)", Contexts: guildOnly,
+			Options: []*discordgo.ApplicationCommandOption{
+				opt(optString, "kind", "which report", true, report.KindSustainment, report.KindContact, report.KindAdjustments, report.KindIncidents, report.KindAuditSample),
+				opt(optString, "from", "first day, YYYY-MM-DD", true),
+				opt(optString, "to", "last day, YYYY-MM-DD", true),
+				opt(optString, "worker", "one worker's caseload (leads only; default: yours, or the service for a lead)", false),
+			}}, staff: true, run: c.report},
 	}
 	out := map[string]command{}
 	for _, cmd := range list {
 		out[cmd.def.Name] = cmd
 	}
 	return out
+}
+
+func jsonFile(name string, data []byte) *discordgo.File {
+	return &discordgo.File{Name: name, ContentType: "application/json", Reader: bytes.NewReader(data)}
 }
 
 // registerCommands replaces the guild's commands with Steady's (bulk
@@ -120,15 +213,19 @@ func (c *Client) runCommand(ctx context.Context, in *discordgo.Interaction) {
 		return
 	}
 	inv := invocation{user: user, opts: map[string]*discordgo.ApplicationCommandInteractionDataOption{}}
-	for _, o := range data.Options {
+	options := data.Options
+	if len(options) == 1 && options[0].Type == optSub {
+		inv.sub, options = options[0].Name, options[0].Options
+	}
+	for _, o := range options {
 		inv.opts[o.Name] = o
 	}
 	// Staff answers are private; a client's are too when asked in a channel.
-	c.answer(ctx, in, cmd.staff || in.GuildID != "", func(ctx context.Context) (string, error) {
+	c.answerWith(ctx, in, cmd.staff || in.GuildID != "", func(ctx context.Context) (reply, error) {
 		if cmd.staff {
 			w, ok := c.staffMember(ctx, in)
 			if !ok {
-				return c.cat.T("discord.staff_only", nil), nil
+				return reply{text: c.cat.T("discord.staff_only", nil)}, nil
 			}
 			inv.workerID = w
 		}
@@ -138,7 +235,7 @@ func (c *Client) runCommand(ctx context.Context, in *discordgo.Interaction) {
 
 // enrol builds a profile from the options; the invoking worker becomes the
 // client's worker, and the consents are recorded as given to them.
-func (c *Client) enrol(ctx context.Context, inv invocation) (string, error) {
+func (c *Client) enrol(ctx context.Context, inv invocation) (reply, error) {
 	var p bot.Profile
 	p.Client.ID = inv.str("id")
 	p.Client.Name = inv.str("name")
@@ -159,19 +256,99 @@ func (c *Client) enrol(ctx context.Context, inv invocation) (string, error) {
 	err := c.engine.Enrol(ctx, p, inv.workerID)
 	switch {
 	case errors.Is(err, bot.ErrAlreadyEnrolled):
-		return c.cat.T("discord.already_enrolled", map[string]any{"ID": p.Client.ID}), nil
+		return reply{text: c.cat.T("discord.already_enrolled", map[string]any{"ID": p.Client.ID})}, nil
 	case err != nil && strings.HasPrefix(err.Error(), "profile:"):
-		return c.cat.T("discord.enrol_problems", map[string]any{"Problems": strings.ReplaceAll(err.Error(), "profile: ", "- ")}), nil
+		return reply{text: c.cat.T("discord.enrol_problems", map[string]any{"Problems": strings.ReplaceAll(err.Error(), "profile: ", "- ")})}, nil
 	case err != nil:
-		return "", err
+		return reply{}, err
 	}
-	return c.cat.T("discord.enrolled", map[string]any{"Name": p.Client.Name, "ID": p.Client.ID}), nil
+	return reply{text: c.cat.T("discord.enrolled", map[string]any{"Name": p.Client.Name, "ID": p.Client.ID})}, nil
 }
 
-func (c *Client) acknowledgeOpen(ctx context.Context, inv invocation) (string, error) {
-	n, err := c.engine.AcknowledgeOpen(ctx, inv.str("client"), inv.workerID)
-	if err != nil {
-		return "", err
+func (c *Client) plan(ctx context.Context, inv invocation) (reply, error) {
+	client := inv.str("client")
+	if inv.sub == "edit" {
+		return textReply(c.engine.EditPlan(ctx, inv.workerID, client, inv.str("field"), inv.str("value"), inv.str("reason")))
 	}
-	return c.cat.T("discord.acknowledged_open", map[string]any{"N": n, "ID": inv.str("client")}), nil
+	versions, deny, err := c.engine.PlanHistory(ctx, inv.workerID, client)
+	if err != nil || deny != "" {
+		return reply{text: deny}, err
+	}
+	if len(versions) == 0 {
+		return reply{text: c.cat.T("discord.plan_none", map[string]any{"ID": client})}, nil
+	}
+	var b strings.Builder
+	for _, v := range versions {
+		var changes []string
+		for _, ch := range v.Changes {
+			changes = append(changes, fmt.Sprint(ch))
+		}
+		fmt.Fprintf(&b, "v%d %s by %s: %s", v.Version, v.At.Format(time.DateOnly), v.By, v.Reason)
+		if len(changes) > 0 {
+			fmt.Fprintf(&b, " (%s)", strings.Join(changes, "; "))
+		}
+		b.WriteString("\n")
+	}
+	return reply{text: b.String()}, nil
+}
+
+func (c *Client) adjustment(ctx context.Context, inv invocation) (reply, error) {
+	client := inv.str("client")
+	if inv.sub == "add" {
+		return textReply(c.engine.AddAdjustment(ctx, inv.workerID, client, flows.AdjustmentDraft{
+			What: inv.str("what"), When: inv.str("when"), From: inv.str("from"), For: inv.str("for"),
+			Review: inv.str("review"), Shared: inv.boolean("shared"), Notes: inv.str("notes"),
+		}))
+	}
+	list, deny, err := c.engine.AdjustmentRegister(ctx, inv.workerID, client)
+	if err != nil || deny != "" {
+		return reply{text: deny}, err
+	}
+	if len(list) == 0 {
+		return reply{text: c.cat.T("discord.adjustments_none", map[string]any{"ID": client})}, nil
+	}
+	var b strings.Builder
+	for _, a := range list {
+		fmt.Fprintf(&b, "%s: %s", a.ID, a.What)
+		if a.When != "" {
+			fmt.Fprintf(&b, ", %s", a.When)
+		}
+		fmt.Fprintf(&b, " (%s, from %s", a.Status, a.From)
+		if a.Until != "" {
+			fmt.Fprintf(&b, " to %s", a.Until)
+		}
+		fmt.Fprintf(&b, "; review %s)\n", a.ReviewOn)
+	}
+	return reply{text: b.String()}, nil
+}
+
+func (c *Client) incident(ctx context.Context, inv invocation) (reply, error) {
+	client := inv.str("client")
+	if inv.sub == "resolve" {
+		n, deny, err := c.engine.ResolveOpen(ctx, client, inv.workerID, inv.str("outcome"))
+		if err != nil || deny != "" {
+			return reply{text: deny}, err
+		}
+		return reply{text: c.cat.T("discord.resolved_open", map[string]any{"N": n, "ID": client})}, nil
+	}
+	n, err := c.engine.AcknowledgeOpen(ctx, client, inv.workerID)
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{text: c.cat.T("discord.acknowledged_open", map[string]any{"N": n, "ID": client})}, nil
+}
+
+func (c *Client) report(ctx context.Context, inv invocation) (reply, error) {
+	from, err1 := time.Parse(time.DateOnly, inv.str("from"))
+	to, err2 := time.Parse(time.DateOnly, inv.str("to"))
+	if err1 != nil || err2 != nil || to.Before(from) {
+		return reply{text: c.cat.T("discord.report_dates", nil)}, nil
+	}
+	rep, deny, err := c.engine.Report(ctx, inv.workerID, bot.ReportRequest{Kind: inv.str("kind"),
+		Options: report.Options{From: from, To: to, Worker: inv.str("worker")}})
+	if err != nil || deny != "" {
+		return reply{text: deny}, err
+	}
+	name := fmt.Sprintf("steady-%s-%s-to-%s.md", inv.str("kind"), inv.str("from"), inv.str("to"))
+	return reply{text: c.cat.T("discord.report_ready", nil), files: []*discordgo.File{{Name: name, ContentType: "text/markdown", Reader: strings.NewReader(rep.Markdown())}}}, nil
 }

@@ -302,25 +302,39 @@ func (c *Client) respond(ctx context.Context, in *discordgo.Interaction, r *disc
 	}
 }
 
+// reply is what an interaction answers: a sentence and any files (a chart,
+// an export, a report).
+type reply struct {
+	text  string
+	files []*discordgo.File
+}
+
+func textReply(text string, err error) (reply, error) { return reply{text: text}, err }
+
 // answer runs work and replies with its sentence, within Discord's three
 // seconds: if work is slower than DeferAfter, Steady answers "thinking…"
 // first and edits the reply in when the work is done.
 func (c *Client) answer(ctx context.Context, in *discordgo.Interaction, private bool, work func(context.Context) (string, error)) {
+	c.answerWith(ctx, in, private, func(ctx context.Context) (reply, error) { return textReply(work(ctx)) })
+}
+
+func (c *Client) answerWith(ctx context.Context, in *discordgo.Interaction, private bool, work func(context.Context) (reply, error)) {
 	type result struct {
-		text string
-		err  error
+		r   reply
+		err error
 	}
 	done := make(chan result, 1)
 	go func() {
-		text, err := work(ctx)
-		done <- result{text, err}
+		r, err := work(ctx)
+		done <- result{r, err}
 	}()
-	reply := func(r result) string {
+	final := func(r result) reply {
 		if r.err != nil {
 			c.log.Error("interaction work failed", "err", r.err)
-			return c.cat.T("discord.error", nil)
+			return reply{text: c.cat.T("discord.error", nil)}
 		}
-		return r.text
+		r.r.text = clip(r.r.text, maxContent)
+		return r.r
 	}
 	var flags discordgo.MessageFlags
 	if private {
@@ -328,16 +342,16 @@ func (c *Client) answer(ctx context.Context, in *discordgo.Interaction, private 
 	}
 	select {
 	case r := <-done:
+		f := final(r)
 		c.respond(ctx, in, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
-			Data: &discordgo.InteractionResponseData{Content: clip(reply(r), maxContent), Flags: flags}})
+			Data: &discordgo.InteractionResponseData{Content: f.text, Flags: flags, Files: f.files}})
 		return
 	case <-afterDeferral(c.opt.DeferAfter):
 	}
 	c.respond(ctx, in, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: flags}})
-	r := <-done
-	text := clip(reply(r), maxContent)
-	if _, err := c.s.InteractionResponseEdit(in, &discordgo.WebhookEdit{Content: &text}, discordgo.WithContext(ctx)); err != nil {
+	f := final(<-done)
+	if _, err := c.s.InteractionResponseEdit(in, &discordgo.WebhookEdit{Content: &f.text, Files: f.files}, discordgo.WithContext(ctx)); err != nil {
 		c.log.Error("editing a deferred answer failed", "err", err)
 	}
 }

@@ -529,3 +529,52 @@ func TestServeWatchesThePeerChannelForCrisisLanguage(t *testing.T) {
 		t.Fatal("the peer post's words reached the logs")
 	}
 }
+
+func TestServeStaffAndClientCommands(t *testing.T) {
+	w := newWorld(t)
+	client := w.enrol("alex", "off")
+	other := w.fake.AddUser("kim")
+	w.fake.AddMember(other, w.staffRole)
+
+	if got := w.command(w.worker, "caseload", nil); !strings.Contains(got, "Alex (alex): active") {
+		t.Fatalf("the worker's /caseload: %q", got)
+	}
+	if got := w.command(other, "caseload", nil); strings.Contains(got, "alex") {
+		t.Fatalf("another worker's /caseload shows Alex: %q", got)
+	}
+	if got := w.command(w.leadUser, "caseload", nil); !strings.Contains(got, "Alex (alex)") {
+		t.Fatalf("the lead's /caseload: %q", got)
+	}
+	filesBefore := uploads(w.fake)
+	if got := w.command(w.worker, "client", map[string]any{"client": "alex"}); !strings.Contains(got, "Alex") {
+		t.Fatalf("/client: %q", got)
+	}
+	if uploads(w.fake) != filesBefore+1 {
+		t.Fatal("/client did not attach the chart")
+	}
+	if got := w.command(other, "client", map[string]any{"client": "alex"}); strings.Contains(got, "Alex:") || uploads(w.fake) != filesBefore+1 {
+		t.Fatalf("another worker's /client: %q", got)
+	}
+	if got := w.command(w.worker, "report", map[string]any{"kind": "contact", "from": "2026-11-01", "to": "2026-11-30"}); !strings.Contains(got, "report") || uploads(w.fake) != filesBefore+2 {
+		t.Fatalf("/report: %q", got)
+	}
+
+	// A client asks for their data in their DM with the bot.
+	w.morning(0)
+	dm := w.lastDM(client, 1).ChannelID
+	id, err := w.fake.Command(client, dm, "mydata", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := w.reply(id); !strings.Contains(got, "everything Steady holds") || uploads(w.fake) != filesBefore+3 {
+		t.Fatalf("/mydata: %q", got)
+	}
+}
+
+func uploads(fake *fakediscord.Server) int {
+	n := 0
+	for _, e := range fake.Traffic() {
+		n += e.Files
+	}
+	return n
+}

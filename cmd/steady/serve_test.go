@@ -103,3 +103,27 @@ func TestServeConfigFileAndEnvironment(t *testing.T) {
 		t.Fatalf("config = %+v", c)
 	}
 }
+
+// The README and the example env file name every setting serve reads, and
+// the example holds nothing serve would refuse.
+func TestServeSettingsDocumented(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	example, err := os.ReadFile("../../docs/examples/steady.env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range configNames {
+		if !strings.Contains(string(readme), name) {
+			t.Errorf("README.md does not mention %s", name)
+		}
+		if !strings.Contains(string(example), name+"=") {
+			t.Errorf("docs/examples/steady.env does not list %s", name)
+		}
+	}
+	if _, err := readConfigFile("../../docs/examples/steady.env"); err != nil {
+		t.Errorf("the example env file: %v", err)
+	}
+}
