@@ -252,14 +252,20 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 	for _, ef := range d.effects {
 		switch ef := ef.(type) {
 		case flows.Send:
-			if staff == nil {
-				s, err := e.staffFor(ctx, st.Client)
-				if err != nil {
-					return err
+			// Staff records are read only for messages to staff: a client's
+			// answer and its reply (the hot path) need no read beyond Load.
+			addr := staffAddresses{}
+			if ef.To != flows.ToClient && ef.To != flows.ToPeer {
+				if staff == nil {
+					s, err := e.staffFor(ctx, st.Client)
+					if err != nil {
+						return err
+					}
+					staff = &s
 				}
-				staff = &s
+				addr = *staff
 			}
-			out, ok, why := e.address(st.Client, *staff, ef)
+			out, ok, why := e.address(st.Client, addr, ef)
 			if !ok {
 				ev := store.AuditEvent{At: fc.Now, Actor: "steady", Action: "message.withheld", Reason: why}
 				b.Audit(ev)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"steady/scheduler"
 )
@@ -488,7 +489,7 @@ func (s *Server) handle(w *recorder, r *http.Request, body []byte, ex *Exchange)
 		return
 	}
 	var problems []string
-	if err := s.spec.validateRequest(ctx, specReq, route, params); err != nil {
+	if err := s.spec.validateRequest(ctx, specReq, route, params, normalise(decoded)); err != nil {
 		problems = append(problems, splitErr(err)...)
 	}
 	problems = append(problems, handChecks(route.Path, decoded)...)
@@ -591,3 +592,20 @@ func (s *Server) writeJSON(w *recorder, ex *Exchange, call *specCall, _ any, sta
 }
 
 var errNotFound = errors.New("not found")
+
+// normalise turns a decoded body into the value types the schema validator
+// takes (json.Number stays a number; everything else is plain JSON).
+func normalise(v any) any {
+	if v == nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	out, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		return v
+	}
+	return out
+}
