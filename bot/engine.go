@@ -394,27 +394,54 @@ func (e *Engine) Flush(ctx context.Context, clientID string) error {
 		if len(items) == 0 {
 			return e.store.OutboxDrained(ctx, clientID)
 		}
+		// Messages are removed once sent, a batch at a time: one round trip
+		// rather than one per message. A crash between sending and removing
+		// re-sends on the next flush, which the Messenger turns into nothing
+		// (every message carries its delivery key).
+		sent := 0
 		for _, raw := range items {
-			var m Outgoing
-			if err := json.Unmarshal(raw, &m); err != nil {
-				e.log.Error("dropping undecodable outbox entry", "client", clientID, "err", err)
-			} else if err := e.deliver(ctx, m); err != nil {
-				var unreachable ErrUnreachable
-				if !errors.As(err, &unreachable) {
-					return fmt.Errorf("bot: deliver to %s: %w", m.Audience, err)
-				}
-				e.log.Warn("recipient unreachable", "client", clientID, "audience", string(m.Audience), "reason", unreachable.Reason)
-				if m.Audience == flows.ToClient {
-					if err := e.tellWorkerUnreachable(ctx, clientID, m, unreachable); err != nil {
-						return err
+			if err := e.deliverQueued(ctx, clientID, raw); err != nil {
+				if sent > 0 {
+					if _, perr := e.store.DeliveredN(ctx, clientID, sent); perr != nil {
+						return errors.Join(err, perr)
 					}
 				}
-			}
-			if err := e.store.Delivered(ctx, clientID); err != nil {
 				return err
 			}
+			sent++
+		}
+		left, err := e.store.DeliveredN(ctx, clientID, sent)
+		if err != nil {
+			return err
+		}
+		if left == 0 {
+			return e.store.UnindexOutbox(ctx, clientID)
 		}
 	}
+}
+
+// deliverQueued sends one queued message. An undecodable entry or an
+// unreachable recipient counts as done (retrying cannot help); the worker
+// hears about a client who cannot be reached.
+func (e *Engine) deliverQueued(ctx context.Context, clientID string, raw []byte) error {
+	var m Outgoing
+	if err := json.Unmarshal(raw, &m); err != nil {
+		e.log.Error("dropping undecodable outbox entry", "client", clientID, "err", err)
+		return nil
+	}
+	err := e.deliver(ctx, m)
+	if err == nil {
+		return nil
+	}
+	var unreachable ErrUnreachable
+	if !errors.As(err, &unreachable) {
+		return fmt.Errorf("bot: deliver to %s: %w", m.Audience, err)
+	}
+	e.log.Warn("recipient unreachable", "client", clientID, "audience", string(m.Audience), "reason", unreachable.Reason)
+	if m.Audience == flows.ToClient {
+		return e.tellWorkerUnreachable(ctx, clientID, m, unreachable)
+	}
+	return nil
 }
 
 func (e *Engine) deliver(ctx context.Context, m Outgoing) error {

@@ -12,6 +12,7 @@ import (
 	"steady/bot"
 	"steady/bot/discord/fakediscord"
 	"steady/flows"
+	"steady/store"
 	"steady/store/redistest"
 )
 
@@ -272,4 +273,50 @@ func countRoute(fake *fakediscord.Server, route string) int {
 		}
 	}
 	return n
+}
+
+// slowEngine answers /caseload only when told to; every other method is
+// unused by the test (the embedded nil interface would panic if called).
+type slowEngine struct {
+	Engine
+	release chan struct{}
+}
+
+func (s slowEngine) StaffMember(_ context.Context, discordID, name string, lead bool) (store.Worker, error) {
+	return store.Worker{ID: "sam", DiscordID: discordID, Name: name}, nil
+}
+
+func (s slowEngine) Caseload(ctx context.Context, staffID string) (string, error) {
+	<-s.release
+	return "Alex (alex): active", nil
+}
+
+func TestSlowWorkIsDeferredThenEditedIn(t *testing.T) {
+	fake := startFake(t, fakediscord.Options{})
+	staffRole := fake.AddRole()
+	c := newClient(t, fake, Options{GuildID: fake.GuildID, StaffRoleID: staffRole, DeferAfter: -1})
+	worker := fake.AddUser("sam")
+	fake.AddMember(worker, staffRole)
+	ch := fake.AddChannel("staff")
+	eng := slowEngine{release: make(chan struct{})}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := c.Open(ctx, eng); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	id, err := fake.Command(worker, ch, "caseload", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fake.Await(ctx, func() bool { return fake.Interaction(id).ResponseType() == 5 }); err != nil {
+		t.Fatalf("no deferred answer: %v", err)
+	}
+	close(eng.release)
+	if err := fake.Await(ctx, func() bool {
+		m, ok := fake.Message(fake.Interaction(id).Original)
+		return ok && m.Content == "Alex (alex): active" && m.Ephemeral
+	}); err != nil {
+		t.Fatalf("the deferred answer was not edited in: %v", err)
+	}
 }

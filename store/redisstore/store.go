@@ -403,6 +403,34 @@ func (s *Store) Delivered(ctx context.Context, clientID string) error {
 	return nil
 }
 
+// DeliveredN removes the oldest n messages of a client's outbox once they
+// have been sent, and returns how many remain: one round trip. When none
+// remain the caller unindexes the outbox (UnindexOutbox); the index lives in
+// another Cluster slot, so it cannot go in the same call.
+func (s *Store) DeliveredN(ctx context.Context, clientID string, n int) (int64, error) {
+	key := s.clientKey(clientID, recOutbox)
+	var left *redis.IntCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.LPopCount(ctx, key, n)
+		left = p.LLen(ctx, key)
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return 0, fmt.Errorf("store: mark delivered for %s: %w", clientID, err)
+	}
+	return left.Val(), nil
+}
+
+// UnindexOutbox drops a client from the outbox index after their outbox was
+// seen empty. A message committed in between is delivered by the Flush that
+// follows its own commit, which indexes it again first.
+func (s *Store) UnindexOutbox(ctx context.Context, clientID string) error {
+	if err := s.rdb.SRem(ctx, s.outboxesKey(), clientID).Err(); err != nil {
+		return fmt.Errorf("store: unindex outbox of %s: %w", clientID, err)
+	}
+	return nil
+}
+
 // OutboxClients lists clients whose outbox may hold messages (after a crash).
 func (s *Store) OutboxClients(ctx context.Context) ([]string, error) {
 	ids, err := s.rdb.SMembers(ctx, s.outboxesKey()).Result()
