@@ -250,9 +250,17 @@ func (c *Client) SendDM(ctx context.Context, userID string, m bot.Outgoing) (bot
 	}
 	chID := channel.Val()
 	if chID == "" {
-		ch, err := c.s.UserChannelCreate(userID, discordgo.WithContext(ctx))
+		// discordgo would serialise every DM opening behind one lock for the
+		// route; the outbox already paces the route from Discord's headers, so
+		// each recipient gets its own lock and openings overlap.
+		endpoint := discordgo.EndpointUserChannels("@me")
+		raw, err := c.s.RequestWithBucketID(http.MethodPost, endpoint, map[string]string{"recipient_id": userID}, endpoint+"#"+userID, discordgo.WithContext(ctx))
 		if err != nil {
 			return bot.MessageRef{}, classify(err, "open DM")
+		}
+		var ch discordgo.Channel
+		if err := json.Unmarshal(raw, &ch); err != nil || ch.ID == "" {
+			return bot.MessageRef{}, fmt.Errorf("discord: decode DM channel: %v", err)
 		}
 		chID = ch.ID
 		if err := c.rdb.HSet(ctx, c.dmKey(), userID, chID).Err(); err != nil {

@@ -37,7 +37,13 @@ type outbox struct {
 
 	mu       sync.Mutex
 	nextSlot time.Time // the global pacer: the earliest a request may start
-	buckets  map[string]*routeBucket
+	// window holds the send times of the last perSecond requests: a slot
+	// handed out on time can still be used late (a busy host), and late
+	// requests must not bunch into more than perSecond in any second.
+	window    []time.Time
+	windowAt  int
+	perSecond int
+	buckets   map[string]*routeBucket
 
 	stats outboxStats
 }
@@ -67,9 +73,11 @@ type Stats struct {
 }
 
 func newOutbox(next http.RoundTripper, api *url.URL, clock scheduler.Clock, rate float64, maxRetries int, backoff, backoffCap time.Duration) *outbox {
+	perSecond := max(1, int(rate))
 	return &outbox{
 		next: next, api: api, clock: clock, interval: time.Duration(float64(time.Second) / rate),
 		maxRetries: maxRetries, backoff: backoff, backoffCap: backoffCap, buckets: map[string]*routeBucket{},
+		window: make([]time.Time, perSecond), perSecond: perSecond,
 	}
 }
 
@@ -100,6 +108,11 @@ func (o *outbox) RoundTrip(req *http.Request) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
 		if err := o.waitTurn(ctx, route, global); err != nil {
 			return nil, err
+		}
+		if global {
+			if err := o.waitWindow(ctx); err != nil {
+				return nil, err
+			}
 		}
 		try := req.Clone(ctx)
 		if body != nil {
@@ -180,6 +193,26 @@ func (o *outbox) waitTurn(ctx context.Context, route string, global bool) error 
 		}
 		o.mu.Unlock()
 		if err := o.pause(ctx, until.Sub(now)); err != nil {
+			return err
+		}
+	}
+}
+
+// waitWindow blocks until fewer than perSecond requests were sent in the
+// last second, then records this one as sent now.
+func (o *outbox) waitWindow(ctx context.Context) error {
+	for {
+		o.mu.Lock()
+		now := o.clock.Now()
+		oldest := o.window[o.windowAt] // the perSecond-th most recent send
+		if oldest.IsZero() || now.Sub(oldest) >= time.Second {
+			o.window[o.windowAt] = now
+			o.windowAt = (o.windowAt + 1) % o.perSecond
+			o.mu.Unlock()
+			return nil
+		}
+		o.mu.Unlock()
+		if err := o.pause(ctx, oldest.Add(time.Second).Sub(now)); err != nil {
 			return err
 		}
 	}

@@ -58,6 +58,7 @@ type Server struct {
 	dms      map[string]string // user id → DM channel id
 	closed   map[string]bool   // users whose DMs are closed to the bot
 	messages []*Message
+	nonces   map[string]*Message          // channel id + "/" + nonce → the message it posted
 	commands map[string][]json.RawMessage // scope ("global" or guild id) → registered commands
 	inters   map[string]*Interaction
 	traffic  []Exchange
@@ -96,7 +97,7 @@ func Start(opt Options) (*Server, error) {
 		changed: make(chan struct{}), next: 1_100_000_000_000_000_000,
 		users: map[string]*User{}, members: map[string][]string{}, channels: map[string]*Channel{},
 		dms: map[string]string{}, closed: map[string]bool{}, commands: map[string][]json.RawMessage{},
-		inters: map[string]*Interaction{},
+		inters: map[string]*Interaction{}, nonces: map[string]*Message{},
 	}
 	s.limits = newLimiter(opt)
 	s.gw = newGateway(s)

@@ -134,14 +134,15 @@ func (s *Server) createMessage(channelID string, obj map[string]any) (int, any) 
 	nonce := str(obj["nonce"])
 	if nonce != "" && obj["enforce_nonce"] == true {
 		// Discord returns the earlier message instead of posting it again.
-		for _, m := range s.messages {
-			if m.ChannelID == channelID && m.Nonce == nonce && m.AuthorID == s.BotID {
-				return 200, s.messageJSON(m)
-			}
+		if m, ok := s.nonces[channelID+"/"+nonce]; ok {
+			return 200, s.messageJSON(m)
 		}
 	}
 	m := s.storeMessage(channelID, obj)
 	m.Nonce = nonce
+	if nonce != "" {
+		s.nonces[channelID+"/"+nonce] = m
+	}
 	return 200, s.messageJSON(m)
 }
 
