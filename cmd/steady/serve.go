@@ -201,6 +201,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}()
 
 	if err := dc.Open(ctx, engine); err != nil {
+		if ctx.Err() != nil {
+			return nil // told to stop while connecting: a clean stop, not a failure
+		}
 		return err
 	}
 	log.Info("steady serve started", "version", version, "http", ln.Addr().String())
