@@ -549,15 +549,14 @@ func TestServeStaffAndClientCommands(t *testing.T) {
 	if got := w.command(w.worker, "client", map[string]any{"client": "alex"}); !strings.Contains(got, "Alex") {
 		t.Fatalf("/client: %q", got)
 	}
-	if uploads(w.fake) != filesBefore+1 {
-		t.Fatal("/client did not attach the chart")
-	}
+	w.await("the chart attached to /client's answer", func() bool { return uploads(w.fake) == filesBefore+1 })
 	if got := w.command(other, "client", map[string]any{"client": "alex"}); strings.Contains(got, "Alex:") || uploads(w.fake) != filesBefore+1 {
 		t.Fatalf("another worker's /client: %q", got)
 	}
-	if got := w.command(w.worker, "report", map[string]any{"kind": "contact", "from": "2026-11-01", "to": "2026-11-30"}); !strings.Contains(got, "report") || uploads(w.fake) != filesBefore+2 {
+	if got := w.command(w.worker, "report", map[string]any{"kind": "contact", "from": "2026-11-01", "to": "2026-11-30"}); !strings.Contains(got, "report") {
 		t.Fatalf("/report: %q", got)
 	}
+	w.await("the report file", func() bool { return uploads(w.fake) == filesBefore+2 })
 
 	// A client asks for their data in their DM with the bot.
 	w.morning(0)
@@ -566,9 +565,10 @@ func TestServeStaffAndClientCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := w.reply(id); !strings.Contains(got, "everything Steady holds") || uploads(w.fake) != filesBefore+3 {
+	if got := w.reply(id); !strings.Contains(got, "everything Steady holds") {
 		t.Fatalf("/mydata: %q", got)
 	}
+	w.await("the export file", func() bool { return uploads(w.fake) == filesBefore+3 })
 }
 
 func uploads(fake *fakediscord.Server) int {

@@ -423,15 +423,16 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{h: http.Header{}}
 	s.handle(rec, r, body, &ex)
 	ex.Status = rec.status
+	// Recorded before the answer goes out, so whoever got the answer sees it.
+	s.mu.Lock()
+	s.traffic = append(s.traffic, ex)
+	s.notify()
+	s.mu.Unlock()
 	for k, v := range rec.h {
 		w.Header()[k] = v
 	}
 	w.WriteHeader(rec.status)
 	_, _ = w.Write(rec.body.Bytes())
-	s.mu.Lock()
-	s.traffic = append(s.traffic, ex)
-	s.notify()
-	s.mu.Unlock()
 }
 
 type recorder struct {
