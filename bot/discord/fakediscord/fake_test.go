@@ -69,6 +69,15 @@ func button(label, id string) discordgo.MessageComponent {
 	return discordgo.Button{Label: label, CustomID: id, Style: discordgo.PrimaryButton}
 }
 
+// sixButtons is one more than an action row may hold.
+func sixButtons() []discordgo.MessageComponent {
+	six := make([]discordgo.MessageComponent, 6)
+	for i := range six {
+		six[i] = button("b", string(rune('a'+i)))
+	}
+	return six
+}
+
 func TestValidRequestsPassAndResponsesMatchTheSpec(t *testing.T) {
 	fake := start(t, fakediscord.Options{})
 	s := session(t, fake)
@@ -123,10 +132,7 @@ func TestInvalidBodiesGetDiscords400(t *testing.T) {
 	fake := start(t, fakediscord.Options{})
 	s := session(t, fake)
 	ch := fake.AddChannel("staff")
-	six := make([]discordgo.MessageComponent, 6)
-	for i := range six {
-		six[i] = button("b", string(rune('a'+i)))
-	}
+	six := sixButtons()
 	tests := []struct {
 		name    string
 		send    *discordgo.MessageSend
@@ -168,10 +174,7 @@ func TestSixButtonsAreRejectedByTheSpecNotTheHandChecks(t *testing.T) {
 	fake := start(t, fakediscord.Options{})
 	s := session(t, fake)
 	ch := fake.AddChannel("staff")
-	six := make([]discordgo.MessageComponent, 6)
-	for i := range six {
-		six[i] = button("b", string(rune('a'+i)))
-	}
+	six := sixButtons()
 	_, err := s.ChannelMessageSendComplex(ch, &discordgo.MessageSend{Content: "x", Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: six}}})
 	restErr(t, err)
 	for _, p := range fake.Invalid()[0].Problems {
