@@ -239,9 +239,10 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 	b := e.store.Batch(st.Client.ID)
 	if d.conv != nil {
 		switch {
-		case d.conv.Active() || len(d.conv.Seen) > 0:
-			// An idle conversation is kept for its Seen keys: a duplicate of
-			// a flow's last answer must still change nothing.
+		case d.conv.Active() || len(d.conv.Seen) > 0 || d.conv.Lapsed != "":
+			// An idle conversation is kept for its Seen keys (a duplicate of
+			// a flow's last answer must still change nothing) and for a
+			// lapsed prompt (a late answer is told it closed).
 			b.SetConversation(*d.conv)
 		default:
 			b.CloseConversation()
@@ -484,6 +485,7 @@ func (e *Engine) kinds() map[string]func(context.Context, scheduler.Occurrence) 
 		flows.KindIncidentStale:    e.fireIncidentTimer,
 		KindHuddle:                 e.fireHuddle,
 		KindRetention:              e.fireRetention,
+		KindRetentionSweep:         e.fireRetentionSweep,
 	}
 	for kind, h := range e.conversationKinds() {
 		k[kind] = h

@@ -19,7 +19,10 @@ type EscalationConfig struct {
 	RenotifyAfter       time.Duration
 	EscalateAfter       time.Duration
 	UrgentRenotifyAfter time.Duration
-	StaleAfter          time.Duration
+	// EscalatedRenotifyAfter: reminders of a non-urgent incident the lead
+	// already has (default 24 h).
+	EscalatedRenotifyAfter time.Duration
+	StaleAfter             time.Duration
 	// DefaultHours are the working hours of staff who have none of their
 	// own, e.g. "mon-fri 09:00-17:00" (flows.ParseHours). Empty: always.
 	DefaultHours string
@@ -34,7 +37,7 @@ func (c EscalationConfig) Validate() error {
 			return err
 		}
 	}
-	for _, d := range []time.Duration{c.RenotifyAfter, c.EscalateAfter, c.UrgentRenotifyAfter, c.StaleAfter} {
+	for _, d := range []time.Duration{c.RenotifyAfter, c.EscalateAfter, c.UrgentRenotifyAfter, c.EscalatedRenotifyAfter, c.StaleAfter} {
 		if d < 0 || d > 0 && d < time.Minute {
 			return fmt.Errorf("escalation timers must be at least a minute, got %s", d)
 		}
@@ -45,7 +48,8 @@ func (c EscalationConfig) Validate() error {
 func (c EscalationConfig) policy(log *slog.Logger) flows.Policy {
 	p := flows.Policy{
 		RenotifyAfter: c.RenotifyAfter, EscalateAfter: c.EscalateAfter,
-		UrgentRenotifyAfter: c.UrgentRenotifyAfter, StaleAfter: c.StaleAfter, PeerApproval: c.PeerApproval,
+		UrgentRenotifyAfter: c.UrgentRenotifyAfter, EscalatedRenotifyAfter: c.EscalatedRenotifyAfter,
+		StaleAfter: c.StaleAfter, PeerApproval: c.PeerApproval,
 	}
 	if c.DefaultHours != "" {
 		h, err := flows.ParseHours(c.DefaultHours)

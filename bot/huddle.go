@@ -35,7 +35,14 @@ func (e *Engine) serviceZone() string {
 
 // ScheduleService puts the service-level series (the weekly huddle) in the
 // scheduler. Safe to call at every start: the series is replaced, not doubled.
+// It also puts the nightly retention sweep, the backstop that erases
+// discharged clients whose own retention occurrence was lost or outlived a
+// shortened retention period.
 func (e *Engine) ScheduleService(ctx context.Context) error {
+	sweep := scheduler.Series{Client: ServiceID, Kind: KindRetentionSweep, Zone: e.serviceZone(), Rule: retentionSweepAt}
+	if err := e.sched.PutSeries(ctx, sweep); err != nil {
+		return err
+	}
 	key := scheduler.SeriesKey(ServiceID, KindHuddle, "")
 	rule := e.cfg.HuddleAt
 	switch strings.TrimSpace(rule) {

@@ -255,6 +255,7 @@ func (e *Engine) fireExpiry(ctx context.Context, o scheduler.Occurrence) error {
 			effects = append(effects, more...)
 		}
 		closed := conv.Close()
+		closed.Lapsed, closed.LapsedAt = conv.Flow, fc.Now
 		return decision{conv: &closed, effects: effects}, nil
 	})
 	if errors.Is(err, store.ErrNotFound) {

@@ -262,41 +262,18 @@ func (e *Engine) scheduleReview(ctx context.Context, a store.Adjustment) error {
 	if err != nil {
 		return err
 	}
-	want := ""
-	var occ scheduler.Occurrence
-	if a.Open() && a.ReviewOn != "" {
-		day, err := time.Parse(time.DateOnly, a.ReviewOn)
-		if err != nil {
-			return fmt.Errorf("bot: review date of %s: %w", a.ID, err)
-		}
-		occ, err = scheduler.At(c.ID, KindAdjustmentReview, a.ID, c.TimeZone,
-			time.Date(day.Year(), day.Month(), day.Day(), reviewHour, 0, 0, 0, time.UTC))
-		if err != nil {
-			return err
-		}
-		want = occ.ID
+	// One review per adjustment, kept as a one-shot series: a new date
+	// replaces the pending review in the same step, and a closed adjustment
+	// (or a date already past) removes it.
+	sr := scheduler.Series{Client: c.ID, Kind: KindAdjustmentReview, Ref: a.ID, Zone: c.TimeZone}
+	if !a.Open() || a.ReviewOn == "" {
+		return e.sched.RemoveSeries(ctx, sr.Key())
 	}
-	pending, err := e.sched.Pending(ctx, c.ID)
-	if err != nil {
-		return err
+	if _, err := time.Parse(time.DateOnly, a.ReviewOn); err != nil {
+		return fmt.Errorf("bot: review date of %s: %w", a.ID, err)
 	}
-	have := false
-	for _, p := range pending {
-		if p.Kind != KindAdjustmentReview || p.Ref != a.ID {
-			continue
-		}
-		if p.ID == want {
-			have = true
-			continue
-		}
-		if err := e.sched.Cancel(ctx, p.ID); err != nil {
-			return err
-		}
-	}
-	if want == "" || have {
-		return nil
-	}
-	return e.sched.Add(ctx, occ)
+	sr.Rule = fmt.Sprintf("once %s %02d:00", a.ReviewOn, reviewHour)
+	return e.sched.PutSeries(ctx, sr)
 }
 
 // Summary is a client summary: short text and the sleep-and-stress chart (PNG).

@@ -254,6 +254,20 @@ func (e *Engine) fireRetention(ctx context.Context, o scheduler.Occurrence) erro
 	return e.erase(ctx, c, "steady", ErasedRetention)
 }
 
+// KindRetentionSweep is the service's nightly SweepRetention.
+const KindRetentionSweep = "retention_sweep"
+
+// retentionSweepAt is a quiet hour for the sweep, in the service's zone.
+const retentionSweepAt = "daily 03:15"
+
+func (e *Engine) fireRetentionSweep(ctx context.Context, _ scheduler.Occurrence) error {
+	n, err := e.SweepRetention(ctx)
+	if n > 0 {
+		e.log.Info("retention sweep erased discharged clients", "count", n)
+	}
+	return err
+}
+
 // SweepRetention erases every discharged client whose retention period has
 // passed, whatever happened to their retention occurrence (say, the period
 // was shortened). It returns how many it erased.

@@ -2,12 +2,14 @@ package bot_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"steady/bot"
 	"steady/flows"
+	"steady/scheduler"
 	"steady/store"
 	"steady/store/redistest"
 )
@@ -227,5 +229,38 @@ func TestDischargedClientIsErasedAfterRetention(t *testing.T) {
 	}
 	if tombs, _ := b.store.Tombstones(b.ctx); len(tombs) != 1 || tombs[0].Reason != bot.ErasedRetention || tombs[0].Actor != "steady" {
 		t.Fatalf("tombstones = %+v", tombs)
+	}
+}
+
+// The nightly sweep is the backstop: a discharged client whose retention
+// occurrence is gone is still erased once their period has passed.
+func TestNightlySweepErasesWhatTheRetentionOccurrenceMissed(t *testing.T) {
+	b := staffBundle(t)
+	richClient(t, b)
+	if _, err := b.engine.Discharge(b.ctx, "sam", "alex", "support ended"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.sched.Forget(b.ctx, "alex"); err != nil { // the occurrence is lost
+		t.Fatal(err)
+	}
+	if err := b.engine.ScheduleService(b.ctx); err != nil {
+		t.Fatal(err)
+	}
+	pending, _ := b.sched.Pending(b.ctx, bot.ServiceID)
+	if !slices.ContainsFunc(pending, func(o scheduler.Occurrence) bool { return o.Kind == bot.KindRetentionSweep }) {
+		t.Fatalf("no nightly sweep scheduled: %+v", pending)
+	}
+	advance(t, b, 2*24*time.Hour) // two sweeps, well inside the retention period
+	if left := traces(t, b, "alex", "ALEX"); len(left) <= 1 {
+		t.Fatal("the sweep erased a client still inside their retention period")
+	}
+	// Past 22 Nov 2028, that night's sweep (fired directly: two years of
+	// nightly occurrences would each be recorded missed on the way).
+	b.clock.Set(time.Date(2028, 11, 23, 3, 15, 0, 0, time.UTC))
+	if err := b.engine.Fire(b.ctx, scheduler.Occurrence{Client: bot.ServiceID, Kind: bot.KindRetentionSweep}); err != nil {
+		t.Fatal(err)
+	}
+	if left := traces(t, b, "alex", "ALEX"); len(left) != 1 {
+		t.Fatalf("traces left after the sweep:\n%s", strings.Join(left, "\n"))
 	}
 }

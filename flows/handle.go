@@ -27,6 +27,10 @@ const (
 	KindPauseEnd = "pause_end"
 )
 
+// LateAnswerWindow is how long after a prompt closed unanswered a typed
+// message is taken as a late answer to it.
+const LateAnswerWindow = 12 * time.Hour
+
 // Handle decides what one input from a client does, in this order: a
 // redelivered input changes nothing; the crisis interceptor reads every
 // typed message before anything else; a tap on a prompt that has closed is
@@ -58,6 +62,8 @@ func Handle(c Context, conv store.Conversation, in Input, reg Registry) (store.C
 		}
 	}
 	if in.Prompt != "" && in.Prompt != conv.PromptID && !strings.HasPrefix(in.Choice, controlChoice) {
+		// The client has been told it closed; what they type next is new talk.
+		conv.Lapsed, conv.LapsedAt = "", time.Time{}
 		return conv, []Effect{Closed(c, in)}
 	}
 	if conv.Hold != "" {
@@ -86,6 +92,15 @@ func Handle(c Context, conv store.Conversation, in Input, reg Registry) (store.C
 		key := "idle"
 		if in.Prompt != "" {
 			return conv, []Effect{Closed(c, in)}
+		}
+		// Whatever comes first after a prompt lapsed is told it closed, once;
+		// anything after that is ordinary idle talk.
+		lapsed, recent := conv.Lapsed, c.Now.Sub(conv.LapsedAt) < LateAnswerWindow
+		conv.Lapsed, conv.LapsedAt = "", time.Time{}
+		if lapsed != "" && recent {
+			// An answer typed after its prompt closed: say so once, plainly,
+			// rather than "nothing to answer", and record nothing.
+			return conv, []Effect{say(c, "prompt.closed_late", map[string]any{"Flow": c.Catalog.T("flowname."+lapsed, nil)}, "late/"+in.Key)}
 		}
 		if c.Client.Status == store.StatusPaused {
 			key = "idle.paused"

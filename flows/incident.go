@@ -83,6 +83,10 @@ type Policy struct {
 	EscalateAfter time.Duration
 	// UrgentRenotifyAfter: an urgent incident pings worker and lead again this often (15 min).
 	UrgentRenotifyAfter time.Duration
+	// EscalatedRenotifyAfter: once a non-urgent incident has gone to the lead,
+	// worker and lead are reminded this often until one acknowledges (24 h).
+	// Every 30 minutes for days would teach staff to mute Steady.
+	EscalatedRenotifyAfter time.Duration
 	// StaleAfter: acknowledged with no outcome recorded this long, an incident
 	// is closed as stale and the worker told (14 days).
 	StaleAfter time.Duration
@@ -102,6 +106,9 @@ func (p Policy) WithDefaults() Policy {
 	}
 	if p.UrgentRenotifyAfter <= 0 {
 		p.UrgentRenotifyAfter = 15 * time.Minute
+	}
+	if p.EscalatedRenotifyAfter <= 0 {
+		p.EscalatedRenotifyAfter = 24 * time.Hour
 	}
 	if p.StaleAfter <= 0 {
 		p.StaleAfter = 14 * 24 * time.Hour
@@ -177,7 +184,7 @@ func Raise(c Context, f Firing, ri RaiseInput) []Effect {
 	if in.Urgent {
 		urgency = "urgent"
 	}
-	effects := []Effect{auditOf(c, in, "steady", "incident.opened", fmt.Sprintf("rule fired (%s): %d pieces of evidence", urgency, len(in.Evidence)))}
+	effects := []Effect{auditOf(c, in, "steady", "incident.opened", fmt.Sprintf("rule fired (%s): %s", urgency, plural(len(in.Evidence), "piece", "pieces")+" of evidence"))}
 
 	transition(&in, evContact)
 	if in.Urgent {
@@ -316,8 +323,11 @@ func Renotify(c Context, in store.Incident, s Staff) []Effect {
 	in.Notices++
 	in.LastNotice = c.Now
 	every := p.RenotifyAfter
-	if in.Urgent {
+	switch {
+	case in.Urgent:
 		every = p.UrgentRenotifyAfter
+	case in.Escalated:
+		every = p.EscalatedRenotifyAfter
 	}
 	in.RenotifyAt = c.Now.Add(every).Truncate(time.Minute)
 	header := c.Catalog.T("incident.header_reminder", map[string]any{"N": in.Notices, "Since": FormatMinutes(int(c.Now.Sub(in.NotifiedAt).Minutes()))})
@@ -632,4 +642,12 @@ func CloseStale(c Context, in store.Incident) []Effect {
 			"Name": c.Client.DisplayName, "Rule": c.Catalog.T("rule."+in.Rule+".staff", nil), "Days": days,
 		})}, Key: in.ID + "/stale"},
 	}
+}
+
+// plural writes a count with the right noun: "1 piece", "2 pieces".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -196,6 +196,11 @@ func TestRenotifyThenEscalateThenAck(t *testing.T) {
 	if s := summary(c, effects); has(s, "lead: Reminder") != 1 || has(s, "worker: Reminder") != 1 {
 		t.Errorf("after escalation re-notify reaches both: %q", s)
 	}
+	// With the lead told, a non-urgent incident is re-sent daily, not every
+	// 30 minutes for as long as nobody answers.
+	if s := summary(c, effects); has(s, "timer incident_renotify +24h0m0s") != 1 {
+		t.Errorf("after escalation the next reminder should be a day later: %q", s)
+	}
 	in = saved(t, effects)
 	acked, effects, _ := Acknowledge(c, in, sam)
 	s := summary(c, effects)

@@ -55,11 +55,34 @@ func ParseRule(rule string) (Recurrence, error) {
 			return nil, fmt.Errorf("schedule: %q: %w", rule, err)
 		}
 		return weekly{days: days, hour: h, minute: m}, nil
+	case "once":
+		// A dated one-shot kept as a series, so changing its date replaces
+		// the pending occurrence in one step instead of hunting for it.
+		if len(f) != 3 {
+			return nil, fmt.Errorf("schedule: %q: want \"once YYYY-MM-DD HH:MM\"", rule)
+		}
+		at, err := time.Parse("2006-01-02 15:04", f[1]+" "+f[2])
+		if err != nil {
+			return nil, fmt.Errorf("schedule: %q: want \"once YYYY-MM-DD HH:MM\"", rule)
+		}
+		return once{at: at}, nil
 	case "cron":
 		return parseCron(strings.Join(strings.Fields(strings.TrimSpace(rule))[1:], " "))
 	}
-	return nil, fmt.Errorf("schedule: %q: starts with daily, weekly or cron", rule)
+	return nil, fmt.Errorf("schedule: %q: starts with daily, weekly, once or cron", rule)
 }
+
+// once happens at one civil time.
+type once struct{ at time.Time }
+
+func (o once) Next(after time.Time) time.Time {
+	if o.at.After(after) {
+		return o.at
+	}
+	return time.Time{}
+}
+
+func (o once) String() string { return "once " + o.at.Format("2006-01-02 15:04") }
 
 const allDays = 0x7f
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -670,13 +671,13 @@ func TestParseRuleRejectsBadSpecsWithoutPanic(t *testing.T) {
 		"", "daily", "daily 25:00", "daily 7:5", "weekly xyz 10:00", "weekly mon", "cron TZ=0 * * * *",
 		"cron CRON_TZ=Europe/London 0 9 * * *", "cron 61 * * * *", "cron @every 1h", "cron @daily",
 		"cron 0 0 30 2 *", "cron * * * *", "cron 0 0 * * * *", "cron 0-70 * * * *", "cron */0 * * * *",
-		"cron 5-1 * * * *", "hourly",
+		"cron 5-1 * * * *", "hourly", "once", "once 2027-02-30 10:00", "once 2027-01-04", "once 2027-01-04 25:00",
 	} {
 		if _, err := scheduler.ParseRule(bad); err == nil {
 			t.Errorf("ParseRule(%q) accepted", bad)
 		}
 	}
-	for _, good := range []string{"daily 07:30", "weekly mon,thu 10:00", "cron 30 1 * * sun", "cron 0 9 1-7 * mon"} {
+	for _, good := range []string{"daily 07:30", "weekly mon,thu 10:00", "cron 30 1 * * sun", "cron 0 9 1-7 * mon", "once 2027-01-04 10:00"} {
 		r, err := scheduler.ParseRule(good)
 		if err != nil {
 			t.Errorf("ParseRule(%q): %v", good, err)
@@ -692,7 +693,7 @@ func TestParseRuleRejectsBadSpecsWithoutPanic(t *testing.T) {
 // moves forward, never a panic or a hang.
 func FuzzParseRule(f *testing.F) {
 	for _, s := range []string{"daily 07:30", "weekly mon,thu 10:00", "cron 30 1 * * sun", "cron TZ=0 * * * *",
-		"cron 0 0 30 2 *", "cron */0 * * * *", "weekly ,,, 10:00", "cron 0 0 29 2 mon", "cron 59 23 31 12 *"} {
+		"cron 0 0 30 2 *", "cron */0 * * * *", "weekly ,,, 10:00", "cron 0 0 29 2 mon", "cron 59 23 31 12 *", "once 2027-01-04 10:00"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -701,6 +702,9 @@ func FuzzParseRule(f *testing.F) {
 			return
 		}
 		from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		if strings.HasPrefix(r.String(), "once ") {
+			from = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC) // a one-shot may be in the past
+		}
 		next := r.Next(from)
 		if next.IsZero() || !next.After(from) {
 			t.Fatalf("ParseRule(%q) accepted a rule whose next after %v is %v", s, from, next)

@@ -37,6 +37,11 @@ type Conversation struct {
 	// Seen holds the keys of recent inputs so a redelivered one changes nothing.
 	// It outlives the flow, so a late duplicate of a final answer is still known.
 	Seen []string `json:"seen,omitempty"`
+	// Lapsed names the flow of a prompt that closed unanswered, and LapsedAt
+	// when, so an answer typed soon after is told it closed instead of being
+	// met with "nothing to answer". Opening or finishing any flow clears it.
+	Lapsed   string    `json:"lapsed,omitempty"`
+	LapsedAt time.Time `json:"lapsed_at,omitzero"`
 	// Version increases with every saved step; a save from a stale read is refused.
 	Version int64 `json:"version"`
 }

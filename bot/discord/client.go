@@ -89,6 +89,12 @@ type Engine interface {
 	ResolveOpen(ctx context.Context, clientID, workerID, outcome string) (int, string, error)
 	Report(ctx context.Context, staffID string, req bot.ReportRequest) (report.Report, string, error)
 	MyExport(ctx context.Context, discordUserID string) ([]byte, string, error)
+	CheckInNow(ctx context.Context, userID, key string) (string, error)
+	SleepLogNow(ctx context.Context, userID, key string) (string, error)
+	DebriefNow(ctx context.Context, userID, key string) (string, error)
+	PauseCheckIns(ctx context.Context, userID, key, until string) (string, error)
+	ResumeCheckIns(ctx context.Context, userID, key string) (string, error)
+	ChangeConsent(ctx context.Context, userID, key string) (string, error)
 }
 
 // Client is the Discord adapter.

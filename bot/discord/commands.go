@@ -28,6 +28,7 @@ type command struct {
 // any, and its options by name.
 type invocation struct {
 	user     *discordgo.User
+	key      string // the interaction's id: a retried delivery changes nothing
 	workerID string // set for staff commands
 	sub      string
 	opts     map[string]*discordgo.ApplicationCommandInteractionDataOption
@@ -75,14 +76,32 @@ func clientOpt() *discordgo.ApplicationCommandOption {
 	return opt(optString, "client", "the client id", true)
 }
 
-// commands is Steady's command table. Each command whose engine method
-// exists is here; wiring a new one is a definition and a call to the engine.
-// Still to come, as their engine methods land: /checkin, /sleep, /debrief,
-// /pause, /resume and /consent (flows).
+// commands is Steady's command table: a definition and a call to the
+// engine each.
 func (c *Client) commands() map[string]command {
 	e := func() Engine { return c.engine }
+	// start is a client command that opens a conversation in their DMs; the
+	// command itself answers with one short line.
+	start := func(name, desc string, do func(ctx context.Context, userID, key string) (string, error)) command {
+		return command{def: &discordgo.ApplicationCommand{Name: name, Description: desc, Contexts: anywhere},
+			run: func(ctx context.Context, inv invocation) (reply, error) {
+				return textReply(do(ctx, inv.user.ID, inv.key))
+			}}
+	}
 	list := []command{
 		// --- clients (in a DM with the bot, or anywhere in the server) ---
+		start("checkin", "Do your weekly check-in now", func(ctx context.Context, u, k string) (string, error) { return e().CheckInNow(ctx, u, k) }),
+		start("sleep", "Log last night's sleep now", func(ctx context.Context, u, k string) (string, error) { return e().SleepLogNow(ctx, u, k) }),
+		start("debrief", "Debrief after a shift now", func(ctx context.Context, u, k string) (string, error) { return e().DebriefNow(ctx, u, k) }),
+		start("resume", "Start your check-ins again after a pause", func(ctx context.Context, u, k string) (string, error) { return e().ResumeCheckIns(ctx, u, k) }),
+		start("consent", "See or change what you have agreed to", func(ctx context.Context, u, k string) (string, error) { return e().ChangeConsent(ctx, u, k) }),
+		{def: &discordgo.ApplicationCommand{Name: "pause", Description: "Pause your check-ins for a while", Contexts: anywhere,
+			Options: []*discordgo.ApplicationCommandOption{
+				opt(optString, "until", "e.g. friday, 1 dec or 2 weeks (leave empty to be asked)", false),
+			}},
+			run: func(ctx context.Context, inv invocation) (reply, error) {
+				return textReply(e().PauseCheckIns(ctx, inv.user.ID, inv.key, inv.str("until")))
+			}},
 		{def: &discordgo.ApplicationCommand{Name: "help", Description: "What Steady does and how to use it", Contexts: anywhere},
 			run: func(ctx context.Context, inv invocation) (reply, error) {
 				return reply{text: c.cat.T("discord.help", nil)}, nil
@@ -212,7 +231,7 @@ func (c *Client) runCommand(ctx context.Context, in *discordgo.Interaction) {
 		c.respond(ctx, in, ephemeral(c.cat.T("discord.unknown_command", nil)))
 		return
 	}
-	inv := invocation{user: user, opts: map[string]*discordgo.ApplicationCommandInteractionDataOption{}}
+	inv := invocation{user: user, key: "cmd:" + in.ID, opts: map[string]*discordgo.ApplicationCommandInteractionDataOption{}}
 	options := data.Options
 	if len(options) == 1 && options[0].Type == optSub {
 		inv.sub, options = options[0].Name, options[0].Options

@@ -46,7 +46,7 @@ type serveConfig struct {
 	Retention      time.Duration       // STEADY_RETENTION_DAYS
 
 	// Escalation: STEADY_WORKING_HOURS, STEADY_RENOTIFY_AFTER, STEADY_ESCALATE_AFTER,
-	// STEADY_URGENT_RENOTIFY_AFTER, STEADY_STALE_AFTER, STEADY_PEER_APPROVAL.
+	// STEADY_URGENT_RENOTIFY_AFTER, STEADY_ESCALATED_RENOTIFY_AFTER, STEADY_STALE_AFTER, STEADY_PEER_APPROVAL.
 	Escalation         bot.EscalationConfig
 	ModeratorChannelID string   // STEADY_MODERATOR_CHANNEL_ID
 	Moderators         []string // STEADY_MODERATORS: Discord user ids, comma-separated
@@ -62,7 +62,7 @@ var configNames = []string{
 	"STEADY_ENCRYPTION_KEYS", "STEADY_HTTP_ADDR", "STEADY_DISCORD_API_URL", "STEADY_DISCORD_RATE",
 	"STEADY_MESSAGES_FILE", "STEADY_LOG_LEVEL", "STEADY_FLUSH_INTERVAL", "STEADY_SHUTDOWN_TIMEOUT",
 	"STEADY_RETENTION_DAYS", "STEADY_WORKING_HOURS", "STEADY_RENOTIFY_AFTER", "STEADY_ESCALATE_AFTER",
-	"STEADY_URGENT_RENOTIFY_AFTER", "STEADY_STALE_AFTER", "STEADY_PEER_APPROVAL", "STEADY_MODERATOR_CHANNEL_ID",
+	"STEADY_URGENT_RENOTIFY_AFTER", "STEADY_ESCALATED_RENOTIFY_AFTER", "STEADY_STALE_AFTER", "STEADY_PEER_APPROVAL", "STEADY_MODERATOR_CHANNEL_ID",
 	"STEADY_MODERATORS", "STEADY_SERVICE_ZONE", "STEADY_HUDDLE_AT", "STEADY_CRISIS_CONTACTS",
 }
 
@@ -208,11 +208,12 @@ func loadConfig(getenv func(string) string, file map[string]string) (serveConfig
 		return d
 	}
 	c.Escalation = bot.EscalationConfig{
-		DefaultHours:        get("STEADY_WORKING_HOURS"),
-		RenotifyAfter:       duration("STEADY_RENOTIFY_AFTER", 0),
-		EscalateAfter:       duration("STEADY_ESCALATE_AFTER", 0),
-		UrgentRenotifyAfter: duration("STEADY_URGENT_RENOTIFY_AFTER", 0),
-		StaleAfter:          duration("STEADY_STALE_AFTER", 0),
+		DefaultHours:           get("STEADY_WORKING_HOURS"),
+		RenotifyAfter:          duration("STEADY_RENOTIFY_AFTER", 0),
+		EscalateAfter:          duration("STEADY_ESCALATE_AFTER", 0),
+		UrgentRenotifyAfter:    duration("STEADY_URGENT_RENOTIFY_AFTER", 0),
+		EscalatedRenotifyAfter: duration("STEADY_ESCALATED_RENOTIFY_AFTER", 0),
+		StaleAfter:             duration("STEADY_STALE_AFTER", 0),
 	}
 	switch v := strings.ToLower(get("STEADY_PEER_APPROVAL")); v {
 	case "", "no", "false", "off":

@@ -578,3 +578,63 @@ func uploads(fake *fakediscord.Server) int {
 	}
 	return n
 }
+
+// A client's own slash commands start conversations in their DMs; a
+// stranger's change nothing.
+func TestServeClientSlashCommandsStartConversations(t *testing.T) {
+	w := newWorld(t)
+	client := w.enrol("alex", "off")
+	clientCommand := func(name string, opts map[string]any) string {
+		t.Helper()
+		id, err := w.fake.Command(client, w.general, name, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w.reply(id)
+	}
+	dmWith := func(n int, want string) fakediscord.Message {
+		t.Helper()
+		m := w.lastDM(client, n)
+		if !strings.Contains(m.Content, want) {
+			t.Fatalf("DM %d is %q, want it to contain %q", n, m.Content, want)
+		}
+		return m
+	}
+
+	if got := clientCommand("checkin", nil); !strings.Contains(got, "in your DMs") {
+		t.Fatalf("/checkin answered %q", got)
+	}
+	w.tap(client, dmWith(1, "How have you been coping this week?"), "3", "3")
+	dmWith(2, "How has your sleep been overall this week?")
+
+	// Pausing mid-check-in, with the date as an option.
+	if got := clientCommand("pause", map[string]any{"until": "friday"}); !strings.Contains(got, "in your DMs") {
+		t.Fatalf("/pause answered %q", got)
+	}
+	dmWith(3, "Paused until")
+	if got := clientCommand("pause", map[string]any{"until": "someday maybe"}); !strings.Contains(got, "couldn't read") {
+		t.Fatalf("/pause with an unreadable date answered %q", got)
+	}
+	clientCommand("resume", nil)
+	dmWith(4, "Welcome back")
+	clientCommand("sleep", nil)
+	if got := w.lastDM(client, 5).Content; !strings.Contains(strings.ToLower(got), "bed") {
+		t.Fatalf("/sleep opened %q, want the bedtime question", got)
+	}
+	n := w.sleepLog(client, 4, e2eGoodNight)
+	w.lastDM(client, n) // the thanks
+	clientCommand("consent", nil)
+	dmWith(n+1, "Here's what you've agreed to now:")
+
+	stranger := w.fake.AddUser("kim")
+	id, err := w.fake.Command(stranger, w.general, "checkin", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := w.reply(id); !strings.Contains(got, "not signed up") {
+		t.Fatalf("a stranger's /checkin answered %q", got)
+	}
+	if n := len(w.fake.DMsTo(stranger)); n != 0 {
+		t.Fatalf("a stranger got %d DMs", n)
+	}
+}

@@ -286,3 +286,19 @@ func TestTryResumesSameQuestionAfterKill(t *testing.T) {
 		t.Fatalf("answers before the kill were lost:\n%s", tr.all)
 	}
 }
+
+// A prompt that closed unanswered says so when its answer comes late,
+// whether typed or tapped, and records nothing.
+func TestTryLateAnswerToClosedPromptSaysSo(t *testing.T) {
+	tr := trySteady(t, ":at 07:30\n:at 12:00\nhalf 11\n", nil, "--start", "2026-11-24 06:00") // a Tuesday: no check-in due
+	if tr.indexOf("[audit] prompt.expired [sleep_log]") < 0 {
+		t.Fatalf("the sleep log did not expire:\n%s", tr.all)
+	}
+	late := tr.indexOf("[client] Sorry, the sleep log had closed by the time that came in")
+	if late < 0 || late < tr.indexOf("> half 11") {
+		t.Fatalf("late answer not told its prompt closed:\n%s", tr.all)
+	}
+	if strings.Contains(tr.all, "Thanks, that's logged") {
+		t.Errorf("a late answer was recorded:\n%s", tr.all)
+	}
+}
