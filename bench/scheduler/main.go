@@ -460,7 +460,8 @@ func startRedis() (*redisServer, error) {
 		return nil, err
 	}
 	cmd := exec.Command("redis-server", "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir,
-		"--save", "", "--appendonly", "no", "--logfile", "")
+		"--save", "", "--appendonly", "no", "--logfile", "",
+		"--stream-node-max-bytes", "1024") // as docker-compose.yml runs it
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out, err := cmd.StdoutPipe()
 	if err != nil {

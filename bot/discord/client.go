@@ -86,6 +86,8 @@ type Engine interface {
 	RemoveShift(ctx context.Context, staffID, clientID, dateStart string) (string, error)
 	AddAdjustment(ctx context.Context, staffID, clientID string, d flows.AdjustmentDraft) (string, error)
 	AdjustmentRegister(ctx context.Context, staffID, clientID string) ([]store.Adjustment, string, error)
+	ChangeAdjustment(ctx context.Context, staffID, clientID, id, field, value, reason string) (string, error)
+	ReviewAdjustment(ctx context.Context, staffID, clientID, id string, r store.AdjustmentReview) (string, error)
 	ResolveOpen(ctx context.Context, clientID, workerID, outcome string) (int, string, error)
 	Report(ctx context.Context, staffID string, req bot.ReportRequest) (report.Report, string, error)
 	MyExport(ctx context.Context, discordUserID string) ([]byte, string, error)

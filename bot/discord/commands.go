@@ -14,6 +14,7 @@ import (
 	"steady/bot"
 	"steady/flows"
 	"steady/flows/report"
+	"steady/store"
 )
 
 // command is one slash command: its definition, whether it is for staff,
@@ -172,6 +173,17 @@ func (c *Client) commands() map[string]command {
 					opt(optString, "review", "review date or length, e.g. 6 weeks", false),
 					opt(optBool, "shared", "the employer has been told (through you, within consent)", false),
 					opt(optString, "notes", "anything else for the record", false)),
+				sub("change", "change one thing about an adjustment, with the reason", clientOpt(),
+					opt(optString, "id", "the adjustment's id, from /adjustment list", true),
+					opt(optString, "field", "what to change", true, "what", "when", "until", "review_on", "status", "shared", "notes"),
+					opt(optString, "value", "the new value", true),
+					opt(optString, "reason", "why, for the record", true)),
+				sub("review", "record a review of an adjustment", clientOpt(),
+					opt(optString, "id", "the adjustment's id, from /adjustment list", true),
+					opt(optString, "outcome", "what was decided", true, store.ReviewContinue, store.ReviewStepDown, store.ReviewChange, store.ReviewEnd),
+					opt(optString, "honoured", "is the employer keeping to it?", false, store.Yes, store.Partly, store.No),
+					opt(optString, "next", "next review: a date or a length, e.g. 6 weeks (default: the usual gap)", false),
+					opt(optString, "note", "anything else for the record", false)),
 				sub("list", "the adjustments register", clientOpt()),
 			}}, staff: true, run: c.adjustment},
 		{def: &discordgo.ApplicationCommand{Name: "incident", Description: "Acknowledge or resolve a client's open incidents", Contexts: guildOnly,
@@ -313,10 +325,17 @@ func (c *Client) plan(ctx context.Context, inv invocation) (reply, error) {
 
 func (c *Client) adjustment(ctx context.Context, inv invocation) (reply, error) {
 	client := inv.str("client")
-	if inv.sub == "add" {
+	switch inv.sub {
+	case "add":
 		return textReply(c.engine.AddAdjustment(ctx, inv.workerID, client, flows.AdjustmentDraft{
 			What: inv.str("what"), When: inv.str("when"), From: inv.str("from"), For: inv.str("for"),
 			Review: inv.str("review"), Shared: inv.boolean("shared"), Notes: inv.str("notes"),
+		}))
+	case "change":
+		return textReply(c.engine.ChangeAdjustment(ctx, inv.workerID, client, inv.str("id"), inv.str("field"), inv.str("value"), inv.str("reason")))
+	case "review":
+		return textReply(c.engine.ReviewAdjustment(ctx, inv.workerID, client, inv.str("id"), store.AdjustmentReview{
+			Outcome: inv.str("outcome"), Honoured: inv.str("honoured"), Next: inv.str("next"), Note: inv.str("note"),
 		}))
 	}
 	list, deny, err := c.engine.AdjustmentRegister(ctx, inv.workerID, client)

@@ -141,7 +141,7 @@ func (c *Client) render(ctx context.Context, m bot.Outgoing) ([]discordgo.Messag
 func (c *Client) choiceRows(ctx context.Context, m bot.Outgoing) ([]discordgo.MessageComponent, error) {
 	staff := m.Audience != flows.ToClient
 	var rows []discordgo.MessageComponent
-	if len(m.Choices) <= maxButtonsInRow {
+	if len(m.Choices) <= maxButtonsInRow && !m.Multi {
 		var buttons []discordgo.MessageComponent
 		for i, ch := range m.Choices {
 			id, err := c.choiceID(ctx, m.Prompt, ch.Value)
@@ -168,9 +168,17 @@ func (c *Client) choiceRows(ctx context.Context, m bot.Outgoing) ([]discordgo.Me
 			}
 			opts = append(opts, discordgo.SelectMenuOption{Label: clip(ch.Label, maxOptionLabel), Value: clip(ch.Value, maxOptionLabel)})
 		}
-		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
+		menu := discordgo.SelectMenu{
 			MenuType: discordgo.StringSelectMenu, CustomID: id, Placeholder: clip(c.cat.T("discord.menu_placeholder", nil), 150), Options: opts,
-		}}})
+		}
+		if m.Multi {
+			// Several at once (a debrief's early-warning signs): the client
+			// ticks all that apply and sends them in one go.
+			one := 1
+			menu.MinValues, menu.MaxValues = &one, len(opts)
+			menu.Placeholder = clip(c.cat.T("discord.menu_placeholder_multi", nil), 150)
+		}
+		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{menu}})
 	}
 	if !staff {
 		id, err := c.promptID(ctx, idType, m.Prompt)

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -89,8 +90,14 @@ func (c *Client) onComponent(ctx context.Context, in *discordgo.Interaction) {
 		return
 	}
 	choice := id.choice
-	if len(data.Values) > 0 {
+	var values []string
+	switch {
+	case len(data.Values) == 1:
 		choice = data.Values[0]
+	case len(data.Values) > 1:
+		// A multi-select answer travels as Values; Choice stays empty so the
+		// flow reads all of them, not the first.
+		choice, values = "", data.Values
 	}
 	if strings.HasPrefix(id.prompt, flows.PeerPrompt("")) {
 		c.onModeratorButton(ctx, in, user, strings.TrimPrefix(id.prompt, flows.PeerPrompt("")), choice)
@@ -102,16 +109,20 @@ func (c *Client) onComponent(ctx context.Context, in *discordgo.Interaction) {
 	}
 	// A client's answer: show what they picked and take the buttons away at
 	// once (Discord's 3 s), then let the engine do the rest.
-	c.respond(ctx, in, c.picked(in, data.CustomID, choice))
+	c.respond(ctx, in, c.picked(in, data.CustomID, choice, values...))
 	c.inbound.Add(1)
-	if err := c.engine.HandleMessage(ctx, bot.Inbound{UserID: user.ID, Key: "int:" + in.ID, Choice: choice, Prompt: id.prompt}); err != nil {
+	if err := c.engine.HandleMessage(ctx, bot.Inbound{UserID: user.ID, Key: "int:" + in.ID, Choice: choice, Values: values, Prompt: id.prompt}); err != nil {
 		c.log.Error("handling a choice failed", "err", err)
 	}
 }
 
-// picked is the prompt as it now reads: its text, the chosen label, no buttons.
-func (c *Client) picked(in *discordgo.Interaction, customID, choice string) *discordgo.InteractionResponse {
-	label := choice
+// picked is the prompt as it now reads: its text, the chosen label (or the
+// labels of everything picked in a multi-select), no buttons.
+func (c *Client) picked(in *discordgo.Interaction, customID, choice string, values ...string) *discordgo.InteractionResponse {
+	if choice != "" {
+		values = []string{choice}
+	}
+	labels := slices.Clone(values)
 	content := ""
 	if in.Message != nil {
 		content = in.Message.Content
@@ -123,20 +134,20 @@ func (c *Client) picked(in *discordgo.Interaction, customID, choice string) *dis
 			for _, comp := range r.Components {
 				switch b := comp.(type) {
 				case *discordgo.Button:
-					if b.CustomID == customID {
-						label = b.Label
+					if b.CustomID == customID && len(labels) == 1 {
+						labels[0] = b.Label
 					}
 				case *discordgo.SelectMenu:
 					for _, o := range b.Options {
-						if o.Value == choice {
-							label = o.Label
+						if i := slices.Index(values, o.Value); i >= 0 {
+							labels[i] = o.Label
 						}
 					}
 				}
 			}
 		}
 	}
-	content = clip(content+"\n"+c.cat.T("discord.picked", map[string]any{"Label": label}), maxContent)
+	content = clip(content+"\n"+c.cat.T("discord.picked", map[string]any{"Label": strings.Join(labels, ", ")}), maxContent)
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
 		Data: &discordgo.InteractionResponseData{Content: content, Components: []discordgo.MessageComponent{}}}
 }

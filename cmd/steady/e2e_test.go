@@ -638,3 +638,85 @@ func TestServeClientSlashCommandsStartConversations(t *testing.T) {
 		t.Fatalf("a stranger got %d DMs", n)
 	}
 }
+
+// A debrief's early-warning signs come as one multi-select menu; the client
+// ticks two and both count, so reaching the plan's threshold raises the rule.
+func TestServeDebriefSignsAreAMultiSelect(t *testing.T) {
+	w := newWorld(t)
+	client := w.enrol("alex", "off")
+	for field, value := range map[string]string{"early_warning_signs": "snapping at people;skipping lunch;not sleeping"} {
+		if got := w.command(w.worker, "plan", map[string]any{"edit": map[string]any{"client": "alex", "field": field, "value": value, "reason": "agreed at review"}}); !strings.Contains(strings.ToLower(got), "plan") {
+			t.Fatalf("/plan edit %s answered %q", field, got)
+		}
+	}
+	if got := w.command(w.worker, "plan", map[string]any{"edit": map[string]any{"client": "alex", "field": "warning_signs_threshold", "value": "2", "reason": "agreed at review"}}); !strings.Contains(strings.ToLower(got), "plan") {
+		t.Fatalf("/plan edit threshold answered %q", got)
+	}
+	id, err := w.fake.Command(client, w.general, "debrief", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.reply(id)
+	w.tap(client, w.lastDM(client, 1), "Worked the whole shift", "completed")
+	w.tap(client, w.lastDM(client, 2), "4", "4")
+	signs := w.lastDM(client, 3)
+	if !strings.Contains(signs.Content, "early warning signs") {
+		t.Fatalf("third debrief question is %q", signs.Content)
+	}
+	menu, values := signs.SelectOptions()
+	if menu == "" || len(values) != 4 { // three signs and "none of these"
+		t.Fatalf("signs menu %q with values %q", menu, values)
+	}
+	if max := signs.MenuMaxValues(); max != 4 {
+		t.Fatalf("the signs menu lets the client pick %d, want all 4: %+v", max, signs.Components)
+	}
+	w.fake.Choose(client, signs, menu, values[0], values[1])
+	w.await("the picked signs shown in place of the menu", func() bool {
+		m, ok := w.fake.Message(signs.ID)
+		return ok && strings.Contains(m.Content, "snapping at people, skipping lunch")
+	})
+	conflict := w.lastDM(client, 4)
+	if !strings.Contains(conflict.Content, "conflict") {
+		t.Fatalf("after two signs the bot said %q", conflict.Content)
+	}
+	w.tap(client, conflict, "No", "no")
+	w.tap(client, w.lastDM(client, 5), "Nothing to add", "-")
+	if thanks := w.lastDM(client, 6); !strings.Contains(thanks.Content, "that's logged") {
+		t.Fatalf("the debrief ended with %q", thanks.Content)
+	}
+	// Two signs reach the plan's threshold of two: the worker is told.
+	ping := w.staffPing("Alex")
+	if !strings.Contains(ping.Content, "warning signs") {
+		t.Fatalf("worker ping %q", ping.Content)
+	}
+}
+
+// The adjustments register from Discord: a vague one refused, a measurable
+// one added, changed with a reason, reviewed with the next date.
+func TestServeAdjustmentAddChangeReview(t *testing.T) {
+	w := newWorld(t)
+	w.enrol("alex", "off")
+	adj := func(sub string, opts map[string]any) string {
+		t.Helper()
+		opts["client"] = "alex"
+		return w.command(w.worker, "adjustment", map[string]any{sub: opts})
+	}
+	if got := adj("add", map[string]any{"what": "be supportive", "for": "six weeks"}); !strings.Contains(got, "can't be checked") {
+		t.Fatalf("a vague adjustment was not refused: %q", got)
+	}
+	if got := adj("add", map[string]any{"what": "shift starts no earlier than 10:00", "for": "six weeks", "review": "4 weeks"}); !strings.Contains(got, "Added alex.adj1") || !strings.Contains(got, "Review on 2026-12-21") {
+		t.Fatalf("/adjustment add: %q", got)
+	}
+	if got := adj("change", map[string]any{"id": "alex.adj1", "field": "what", "value": "shift starts no earlier than 11:00", "reason": "mornings still hard"}); !strings.Contains(got, "Updated alex.adj1: what is now shift starts no earlier than 11:00") {
+		t.Fatalf("/adjustment change: %q", got)
+	}
+	if got := adj("change", map[string]any{"id": "alex.adj1", "field": "what", "value": "be flexible", "reason": "x"}); !strings.Contains(got, "can't be checked") {
+		t.Fatalf("a change to vague wording was not refused: %q", got)
+	}
+	if got := adj("review", map[string]any{"id": "alex.adj1", "outcome": "continue", "honoured": "partly", "next": "2027-01-11"}); !strings.Contains(got, "Review of alex.adj1 recorded: continue. Next review 2027-01-11") {
+		t.Fatalf("/adjustment review: %q", got)
+	}
+	if got := adj("list", map[string]any{}); !strings.Contains(got, "alex.adj1: shift starts no earlier than 11:00") || !strings.Contains(got, "review 2027-01-11") {
+		t.Fatalf("/adjustment list after the review: %q", got)
+	}
+}

@@ -235,6 +235,26 @@ func (m Message) SelectOptions() (customID string, values []string) {
 	return customID, values
 }
 
+// MenuMaxValues is how many options the message's select menu lets a user
+// pick (Discord's default, 1, when the bot did not say).
+func (m Message) MenuMaxValues() int {
+	for _, r := range m.Components {
+		row, _ := r.(map[string]any)
+		children, _ := row["components"].([]any)
+		for _, c := range children {
+			comp, _ := c.(map[string]any)
+			if fmt.Sprint(comp["type"]) != "3" {
+				continue
+			}
+			if n, err := strconv.Atoi(fmt.Sprint(comp["max_values"])); err == nil {
+				return n
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
 // Exchange is one recorded REST request and the fake's answer.
 type Exchange struct {
 	Method string

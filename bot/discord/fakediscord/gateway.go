@@ -394,20 +394,40 @@ func (s *Server) Command(userID, channelID, name string, options map[string]any)
 	if def == nil {
 		return "", fmt.Errorf("fakediscord: no command /%s is registered", name)
 	}
-	types := map[string]any{}
-	defs, _ := def["options"].([]any)
-	for _, o := range defs {
-		om, _ := o.(map[string]any)
-		types[str(om["name"])] = om["type"]
-	}
-	var opts []any
-	for k, v := range options {
-		t, ok := types[k]
-		if !ok {
-			return "", fmt.Errorf("fakediscord: /%s has no option %q", name, k)
-		}
-		opts = append(opts, map[string]any{"name": k, "type": t, "value": v})
+	opts, err := commandOptions(name, def, options)
+	if err != nil {
+		return "", err
 	}
 	data := map[string]any{"id": def["id"], "name": name, "type": 1, "options": opts}
 	return s.raise(userID, channelID, InteractionCommand, data, nil), nil
+}
+
+// commandOptions builds an interaction's options from the registered
+// definition, typed as Discord types them. A subcommand is given as its name
+// mapped to its own options.
+func commandOptions(name string, def map[string]any, options map[string]any) ([]any, error) {
+	defs := map[string]map[string]any{}
+	list, _ := def["options"].([]any)
+	for _, o := range list {
+		om, _ := o.(map[string]any)
+		defs[str(om["name"])] = om
+	}
+	var opts []any
+	for k, v := range options {
+		d, ok := defs[k]
+		if !ok {
+			return nil, fmt.Errorf("fakediscord: /%s has no option %q", name, k)
+		}
+		if fmt.Sprint(d["type"]) == "1" { // a subcommand
+			inner, _ := v.(map[string]any)
+			sub, err := commandOptions(name+" "+k, d, inner)
+			if err != nil {
+				return nil, err
+			}
+			opts = append(opts, map[string]any{"name": k, "type": d["type"], "options": sub})
+			continue
+		}
+		opts = append(opts, map[string]any{"name": k, "type": d["type"], "value": v})
+	}
+	return opts, nil
 }
