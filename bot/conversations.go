@@ -61,33 +61,73 @@ func (e *Engine) fireGrounding(ctx context.Context, o scheduler.Occurrence) erro
 // conversations that name them (onboarding, consent). Only the steps a
 // client's own input drives read it.
 func (e *Engine) workerName(ctx context.Context, fc *flows.Context) error {
-	if fc.Client.WorkerID == "" {
+	id := fc.Client.WorkerID
+	if id == "" {
 		return nil
 	}
-	w, err := e.store.Worker(ctx, fc.Client.WorkerID)
+	if n, ok := e.workerNames.get(id); ok && n.fresh(fc.Now) {
+		fc.WorkerName = n.name
+		return nil
+	}
+	w, err := e.store.Worker(ctx, id)
 	switch {
 	case err == nil:
 		fc.WorkerName = w.Name
+		e.workerNames.put(id, nameAt{name: w.Name, at: fc.Now})
 	case !errors.Is(err, store.ErrNotFound):
 		return err
 	}
 	return nil
 }
 
+// errOtherUser means the client a Discord user was remembered as is no
+// longer enrolled under that user (erased, possibly on another replica).
+var errOtherUser = errors.New("bot: client is no longer this Discord user")
+
 // HandleMessage handles a client's input: the crisis interceptor, controls
 // and the open flow, all decided by flows.Handle. A stranger gets a polite
 // explanation, with crisis numbers if their words call for them, and nothing
 // of theirs is stored.
 func (e *Engine) HandleMessage(ctx context.Context, in Inbound) error {
-	clientID, err := e.store.ClientIDByDiscord(ctx, in.UserID)
-	if errors.Is(err, store.ErrNotFound) {
-		return e.answerStranger(ctx, in)
-	}
-	if err != nil {
+	clientID, remembered := e.users.get(in.UserID)
+	for {
+		if !remembered {
+			id, err := e.store.ClientIDByDiscord(ctx, in.UserID)
+			if errors.Is(err, store.ErrNotFound) {
+				return e.answerStranger(ctx, in)
+			}
+			if err != nil {
+				return err
+			}
+			clientID = id
+			e.users.put(in.UserID, clientID)
+		}
+		err := e.handleClientMessage(ctx, clientID, in)
+		if errors.Is(err, errOtherUser) || errors.Is(err, store.ErrNotFound) {
+			e.users.drop(in.UserID)
+			if remembered {
+				remembered = false // ask Redis who this user is now
+				continue
+			}
+			// Erased between the lookup and the step, or the profile no
+			// longer names this user: nothing of theirs is stored.
+			return e.answerStranger(ctx, in)
+		}
 		return err
 	}
+}
+
+// handleClientMessage runs one client's input as a step. The step goes
+// ahead only if the client's profile, as loaded for it, names the Discord
+// user the input came from: replies go to the profile's user, so a stale
+// Discord id → client lookup must not pass one person's words to another's
+// conversation.
+func (e *Engine) handleClientMessage(ctx context.Context, clientID string, in Inbound) error {
 	input := flows.Input{Key: in.Key, Text: in.Text, Choice: in.Choice, Values: in.Values, Prompt: in.Prompt}
-	err = e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
+	return e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
+		if st.Client.DiscordID != in.UserID {
+			return decision{}, errOtherUser
+		}
 		if err := e.workerName(ctx, &fc); err != nil {
 			return decision{}, err
 		}
@@ -97,10 +137,6 @@ func (e *Engine) HandleMessage(ctx context.Context, in Inbound) error {
 		}
 		return decision{conv: &next, effects: effects}, nil
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		return e.answerStranger(ctx, in) // erased between the lookup and the step
-	}
-	return err
 }
 
 func (e *Engine) answerStranger(ctx context.Context, in Inbound) error {

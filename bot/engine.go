@@ -92,6 +92,9 @@ type Engine struct {
 
 	policy   flows.Policy
 	handlers map[string]func(context.Context, scheduler.Occurrence) error
+
+	users       remembered[string] // Discord user id → client id (lookups.go)
+	workerNames remembered[nameAt] // worker id → display name (lookups.go)
 }
 
 // New returns an Engine.
@@ -162,7 +165,7 @@ func (e *Engine) run(ctx context.Context, clientID string, decide func(st rediss
 			if err := e.armTimers(ctx, fc, d.effects); err != nil {
 				return err
 			}
-			err = e.commit(ctx, st, fc, d)
+			fresh, err := e.commit(ctx, st, fc, d)
 			if redisstore.IsConflict(err) && attempt < e.cfg.MaxAttempts {
 				e.log.Debug("step conflict, retrying", "client", clientID, "attempt", attempt)
 				continue
@@ -175,6 +178,9 @@ func (e *Engine) run(ctx context.Context, clientID string, decide func(st rediss
 			}
 			if err := e.promptEnded(ctx, fc, st.Conversation, d.conv); err != nil {
 				return err
+			}
+			if fresh != nil {
+				return e.flushFresh(ctx, clientID, fresh)
 			}
 		}
 		return e.Flush(ctx, clientID)
@@ -234,8 +240,10 @@ func (e *Engine) expand(ctx context.Context, fc flows.Context, d decision) (deci
 }
 
 // commit writes a decision atomically: conversation, records, audit and the
-// outgoing messages all go in or none do.
-func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Context, d decision) error {
+// outgoing messages all go in or none do. It returns the messages it queued
+// when nothing older waits before them in the outbox, so they can be
+// delivered without reading them back (nil: flush from Redis).
+func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Context, d decision) ([]redisstore.OutboxItem, error) {
 	b := e.store.Batch(st.Client.ID)
 	if d.conv != nil {
 		switch {
@@ -260,7 +268,7 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 				if staff == nil {
 					s, err := e.staffFor(ctx, st.Client)
 					if err != nil {
-						return err
+						return nil, err
 					}
 					staff = &s
 				}
@@ -275,7 +283,7 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 			}
 			raw, err := json.Marshal(out)
 			if err != nil {
-				return fmt.Errorf("bot: encode outgoing: %w", err)
+				return nil, fmt.Errorf("bot: encode outgoing: %w", err)
 			}
 			b.Enqueue(raw)
 		case flows.SaveSleep:
@@ -302,11 +310,15 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 		case flows.Timer, flows.CancelTimer:
 			// Carried out around the commit (armTimers, disarmTimers).
 		default:
-			return fmt.Errorf("bot: unknown effect %T", ef)
+			return nil, fmt.Errorf("bot: unknown effect %T", ef)
 		}
 	}
 	if _, err := b.Commit(ctx, st.Conversation.Version); err != nil {
-		return err
+		return nil, err
+	}
+	var fresh []redisstore.OutboxItem
+	if queued, head := b.Queued(); head {
+		fresh = queued
 	}
 	if e.obs != nil {
 		for _, ev := range audited {
@@ -314,7 +326,7 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 			e.obs(ev)
 		}
 	}
-	return nil
+	return fresh, nil
 }
 
 type staffAddresses struct {
@@ -387,38 +399,49 @@ func (e *Engine) address(c store.Client, staff staffAddresses, s flows.Send) (Ou
 // Flush delivers a client's outbox in order. A message stays queued until
 // its delivery succeeds, so a crash or an outage delays it but cannot lose it.
 func (e *Engine) Flush(ctx context.Context, clientID string) error {
+	const batch = 16
 	for {
-		items, err := e.store.Outbox(ctx, clientID, 16)
+		items, err := e.store.Outbox(ctx, clientID, batch)
 		if err != nil {
 			return err
 		}
 		if len(items) == 0 {
 			return e.store.OutboxDrained(ctx, clientID)
 		}
-		// Messages are removed once sent, a batch at a time: one round trip
-		// rather than one per message. A crash between sending and removing
-		// re-sends on the next flush, which the Messenger turns into nothing
-		// (every message carries its delivery key).
-		sent := 0
-		for _, raw := range items {
-			if err := e.deliverQueued(ctx, clientID, raw); err != nil {
-				if sent > 0 {
-					if _, perr := e.store.DeliveredN(ctx, clientID, sent); perr != nil {
-						return errors.Join(err, perr)
-					}
-				}
-				return err
-			}
-			sent++
-		}
-		left, err := e.store.DeliveredN(ctx, clientID, sent)
-		if err != nil {
+		left, err := e.deliverItems(ctx, clientID, items, len(items) < batch)
+		if err != nil || left == 0 {
 			return err
 		}
-		if left == 0 {
-			return e.store.UnindexOutbox(ctx, clientID)
+	}
+}
+
+// flushFresh delivers the messages a step has just committed, from memory:
+// the commit found nothing older in the outbox, so they are its head. Only
+// what was queued meanwhile (by another handler for the client) is read back.
+func (e *Engine) flushFresh(ctx context.Context, clientID string, items []redisstore.OutboxItem) error {
+	left, err := e.deliverItems(ctx, clientID, items, true)
+	if err != nil || left == 0 {
+		return err
+	}
+	return e.Flush(ctx, clientID)
+}
+
+// deliverItems sends outbox messages in order and then removes the sent
+// ones in one round trip (a crash in between re-sends them on the next
+// flush, which the Messenger turns into nothing: every message carries its
+// delivery key). It returns how many messages remain queued.
+func (e *Engine) deliverItems(ctx context.Context, clientID string, items []redisstore.OutboxItem, last bool) (int64, error) {
+	for i, it := range items {
+		if err := e.deliverQueued(ctx, clientID, it.Data); err != nil {
+			if i > 0 {
+				if _, perr := e.store.Delivered(ctx, clientID, items[:i], false); perr != nil {
+					return 0, errors.Join(err, perr)
+				}
+			}
+			return 0, err
 		}
 	}
+	return e.store.Delivered(ctx, clientID, items, last)
 }
 
 // deliverQueued sends one queued message. An undecodable entry or an

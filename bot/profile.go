@@ -300,6 +300,7 @@ func (e *Engine) Enrol(ctx context.Context, p Profile, by string) error {
 		if err := e.store.PutWorker(ctx, w); err != nil {
 			return err
 		}
+		e.workerNames.drop(w.ID)
 	}
 	c := store.Client{
 		ID: p.Client.ID, DisplayName: p.Client.Name, DiscordID: p.Client.DiscordID, TimeZone: p.Client.TimeZone,

@@ -42,6 +42,7 @@ func (e *Engine) StaffMember(ctx context.Context, discordID, name string, lead b
 	if err := e.store.PutWorker(ctx, w); err != nil {
 		return store.Worker{}, fmt.Errorf("bot: save staff member: %w", err)
 	}
+	e.workerNames.drop(w.ID)
 	return w, nil
 }
 

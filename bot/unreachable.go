@@ -27,7 +27,7 @@ func (e *Engine) tellWorkerUnreachable(ctx context.Context, clientID string, m O
 				Text: e.cat.T("client.unreachable", map[string]any{"Name": st.Client.DisplayName, "Reason": why.Reason}),
 			}},
 		}}
-		err = e.commit(ctx, st, fc, d)
+		_, err = e.commit(ctx, st, fc, d)
 		if redisstore.IsConflict(err) && attempt < e.cfg.MaxAttempts {
 			continue
 		}

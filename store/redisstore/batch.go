@@ -22,13 +22,20 @@ import (
 //	("" closes the flow) and bumps the version; "touch" only bumps the version
 //
 // ARGV[3]  conversation JSON for "set"
-// ARGV[4]  number of operations n, then n times: command, key index (into KEYS),
+// ARGV[4]  index into KEYS of the client's outbox list, or 0 when the step
+//
+//	queues nothing
+//
+// ARGV[5]  number of operations n, then n times: command, key index (into KEYS),
 //
 //	argument count m, then m arguments
 //
-// Returns  the conversation version after the commit, or -1 when the expected
+// Returns  {version, outbox length}: the conversation version after the
 //
-//	version did not match (nothing was written).
+//	commit and the outbox's length after it (0 when ARGV[4] is 0), or
+//	{-1, 0} when the expected version did not match (nothing was written).
+//	An outbox as long as what the step queued held nothing older, so the
+//	caller may deliver the step's messages from memory, in order.
 //
 // Only the commands in allowed may run, so a caller's mistake cannot turn this
 // into a general-purpose eval.
@@ -38,7 +45,7 @@ local allowed = {SET=true, DEL=true, HSET=true, HDEL=true, ZADD=true, ZREM=true,
   RPUSH=true}
 local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if ARGV[1] ~= '-' and tonumber(ARGV[1]) ~= v then
-  return -1
+  return {-1, 0}
 end
 if ARGV[2] == 'set' then
   v = v + 1
@@ -47,8 +54,8 @@ elseif ARGV[2] == 'touch' then
   v = v + 1
   redis.call('HSET', KEYS[1], 'v', v)
 end
-local i = 5
-for _ = 1, tonumber(ARGV[4]) do
+local i = 6
+for _ = 1, tonumber(ARGV[5]) do
   local cmd, key, m = ARGV[i], KEYS[tonumber(ARGV[i+1])], tonumber(ARGV[i+2])
   if not allowed[cmd] then
     return redis.error_reply('commit: command not allowed: ' .. cmd)
@@ -58,7 +65,11 @@ for _ = 1, tonumber(ARGV[4]) do
   redis.call(cmd, key, unpack(args))
   i = i + 3 + m
 end
-return v
+local outbox = tonumber(ARGV[4])
+if outbox > 0 then
+  return {v, redis.call('LLEN', KEYS[outbox])}
+end
+return {v, 0}
 `)
 
 // Batch collects one step's writes to one client, committed together.
@@ -71,7 +82,8 @@ type Batch struct {
 	keyIndex map[string]int
 	ops      []any
 	nops     int
-	enqueued bool
+	queued   []OutboxItem
+	head     bool // after Commit: queued was all of the outbox
 	err      error
 }
 
@@ -168,9 +180,17 @@ func (b *Batch) Audit(e store.AuditEvent) {
 // commit. Committing it with the step means a crash cannot lose it.
 func (b *Batch) Enqueue(item []byte) {
 	// Messages carry plan text and figures, so they are sealed like records.
-	b.op("RPUSH", recOutbox, b.s.keys.seal(aadFor(b.clientID, recOutbox), item))
-	b.enqueued = true
+	sealed := b.s.keys.seal(aadFor(b.clientID, recOutbox), item)
+	b.op("RPUSH", recOutbox, sealed)
+	b.queued = append(b.queued, OutboxItem{Data: item, stored: string(sealed)})
 }
+
+// Queued returns the messages the committed batch queued, and whether they
+// were the whole outbox at the commit: nothing older waits before them, so
+// the caller may deliver them from memory (in order) instead of reading the
+// outbox back, and then remove them with Store.Delivered. When it is false
+// the caller flushes the outbox from Redis, older messages first.
+func (b *Batch) Queued() ([]OutboxItem, bool) { return b.queued, b.head }
 
 // Commit writes everything if the conversation is still at expectVersion
 // (-1: do not check). It returns the new conversation version, or ErrConflict.
@@ -178,26 +198,69 @@ func (b *Batch) Commit(ctx context.Context, expectVersion int64) (int64, error) 
 	if b.err != nil {
 		return 0, b.err
 	}
-	if b.enqueued {
-		// Indexed before the commit: a crash in between leaves an index entry
-		// for an empty outbox (harmless), never a message nobody will find.
-		if err := b.s.rdb.SAdd(ctx, b.s.outboxesKey(), b.clientID).Err(); err != nil {
-			return 0, fmt.Errorf("store: index outbox of %s: %w", b.clientID, err)
-		}
-	}
 	expect := "-"
 	if expectVersion >= 0 {
 		expect = strconv.FormatInt(expectVersion, 10)
 	}
-	args := append([]any{expect, b.convMode, b.convData, b.nops}, b.ops...)
-	v, err := commitScript.Run(ctx, b.s.rdb, b.keys, args...).Int64()
+	outbox := 0
+	if len(b.queued) > 0 {
+		outbox = b.keyIndex[b.s.clientKey(b.clientID, recOutbox)]
+	}
+	args := append([]any{expect, b.convMode, b.convData, outbox, b.nops}, b.ops...)
+	var index func(redis.Pipeliner)
+	if len(b.queued) > 0 {
+		// The outbox index lives outside the client's Cluster slot, so it
+		// cannot be written by the script; it is sent ahead of the script in
+		// the same round trip. On one Redis, commands on a connection run in
+		// order: whenever the messages are in, so is the index entry. A
+		// failed index write is retried before the commit is reported.
+		index = func(p redis.Pipeliner) { p.SAdd(ctx, b.s.outboxesKey(), b.clientID) }
+	}
+	res, indexErr, err := b.s.runScript(ctx, commitScript, b.keys, args, index)
 	if err != nil {
 		return 0, fmt.Errorf("store: commit for client %s: %w", b.clientID, err)
 	}
-	if v < 0 {
+	vals, err := res.Int64Slice()
+	if err != nil || len(vals) != 2 {
+		return 0, fmt.Errorf("store: commit for client %s: unexpected reply %v: %w", b.clientID, vals, err)
+	}
+	if vals[0] < 0 {
 		return 0, ErrConflict
 	}
-	return v, nil
+	if indexErr != nil {
+		if err := b.s.rdb.SAdd(ctx, b.s.outboxesKey(), b.clientID).Err(); err != nil {
+			return 0, fmt.Errorf("store: index outbox of %s: %w", b.clientID, errors.Join(indexErr, err))
+		}
+	}
+	b.head = len(b.queued) > 0 && vals[1] == int64(len(b.queued))
+	return vals[0], nil
+}
+
+// runScript runs a script by its SHA, with first's commands (when not nil)
+// ahead of it in the same round trip. It returns the script's reply, the
+// first error among first's commands, and the script's error. A Redis that
+// has forgotten the script (a restart) is sent its body once.
+func (s *Store) runScript(ctx context.Context, sc *redis.Script, keys []string, args []any, first func(redis.Pipeliner)) (*redis.Cmd, error, error) {
+	if first == nil {
+		res := sc.Run(ctx, s.rdb, keys, args...)
+		return res, nil, res.Err()
+	}
+	var res *redis.Cmd
+	cmds, _ := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		first(p)
+		res = sc.EvalSha(ctx, p, keys, args...)
+		return nil
+	})
+	var firstErr error
+	for _, c := range cmds[:len(cmds)-1] {
+		if err := c.Err(); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	if err := res.Err(); err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		res = sc.Eval(ctx, s.rdb, keys, args...)
+	}
+	return res, firstErr, res.Err()
 }
 
 // IsConflict reports whether err is a concurrent-change conflict.

@@ -146,7 +146,7 @@ func TestNoPlaintextAtRest(t *testing.T) {
 		t.Fatalf("incident = %+v, %v", in, err)
 	}
 	items, err := s.Outbox(ctx, "alex", 5)
-	if err != nil || len(items) != 1 || !strings.Contains(string(items[0]), messageText) {
+	if err != nil || len(items) != 1 || !strings.Contains(string(items[0].Data), messageText) {
 		t.Fatalf("outbox = %q, %v", items, err)
 	}
 	cks, err := s.CheckIns(ctx, "alex", "2026-11-01", "")

@@ -378,57 +378,84 @@ func dayNumber(date string) (int64, error) {
 	return int64(d.Sub(epochDay).Hours() / 24), nil
 }
 
+// OutboxItem is one queued message: what was queued (Data) and how the
+// outbox holds it, so it can be removed by identity once delivered.
+type OutboxItem struct {
+	Data   []byte
+	stored string // the sealed value in the list; unique (random nonce)
+}
+
 // Outbox returns up to n of a client's undelivered messages, oldest first.
-func (s *Store) Outbox(ctx context.Context, clientID string, n int) ([][]byte, error) {
+func (s *Store) Outbox(ctx context.Context, clientID string, n int) ([]OutboxItem, error) {
 	vals, err := s.rdb.LRange(ctx, s.clientKey(clientID, recOutbox), 0, int64(n-1)).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: read outbox of %s: %w", clientID, err)
 	}
-	out := make([][]byte, len(vals))
+	out := make([]OutboxItem, len(vals))
 	for i, v := range vals {
 		item, err := s.keys.open(aadFor(clientID, recOutbox), []byte(v))
 		if err != nil {
 			return nil, fmt.Errorf("store: open outbox item of %s: %w", clientID, err)
 		}
-		out[i] = item
+		out[i] = OutboxItem{Data: item, stored: v}
 	}
 	return out, nil
 }
 
-// Delivered removes the oldest message of a client's outbox, once it has been sent.
-func (s *Store) Delivered(ctx context.Context, clientID string) error {
-	if err := s.rdb.LPop(ctx, s.clientKey(clientID, recOutbox)).Err(); err != nil && !errors.Is(err, redis.Nil) {
-		return fmt.Errorf("store: mark delivered for %s: %w", clientID, err)
-	}
-	return nil
-}
+// deliveredScript removes delivered messages from a client's outbox by
+// identity, not by count: two flushes of one outbox that overlap (two
+// replicas, or a step's own delivery beside a flush) each remove only what
+// they sent, never a message queued meanwhile that nobody has sent yet.
+//
+// KEYS[1]  the client's outbox list
+// ARGV     the delivered items, exactly as stored
+// Returns  how many items remain in the outbox
+var deliveredScript = redis.NewScript(`
+for i = 1, #ARGV do
+  redis.call('LREM', KEYS[1], 1, ARGV[i])
+end
+return redis.call('LLEN', KEYS[1])
+`)
 
-// DeliveredN removes the oldest n messages of a client's outbox once they
-// have been sent, and returns how many remain: one round trip. When none
-// remain the caller unindexes the outbox (UnindexOutbox); the index lives in
-// another Cluster slot, so it cannot go in the same call.
-func (s *Store) DeliveredN(ctx context.Context, clientID string, n int) (int64, error) {
-	key := s.clientKey(clientID, recOutbox)
-	var left *redis.IntCmd
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.LPopCount(ctx, key, n)
-		left = p.LLen(ctx, key)
-		return nil
-	})
-	if err != nil && !errors.Is(err, redis.Nil) {
+// Delivered removes messages from a client's outbox once they have been
+// sent, and returns how many remain: one round trip. When the caller expects
+// the outbox to be empty afterwards (expectEmpty) the client leaves the
+// outbox index in the same round trip; the index lives in another Cluster
+// slot, so that removal cannot be conditional inside the script, and a
+// message found queued meanwhile puts the entry straight back (the caller,
+// still flushing, delivers it). A message committed by another handler
+// between its own index write and the commit can be left unindexed by that
+// race; that handler delivers it itself, and only its crash in that instant
+// leaves it for the client's next step, as before this was one round trip.
+func (s *Store) Delivered(ctx context.Context, clientID string, items []OutboxItem, expectEmpty bool) (int64, error) {
+	if len(items) == 0 {
+		return 0, nil
+	}
+	args := make([]any, len(items))
+	for i, it := range items {
+		args[i] = it.stored
+	}
+	var unindex func(redis.Pipeliner)
+	if expectEmpty {
+		unindex = func(p redis.Pipeliner) { p.SRem(ctx, s.outboxesKey(), clientID) }
+	}
+	res, unindexErr, err := s.runScript(ctx, deliveredScript, []string{s.clientKey(clientID, recOutbox)}, args, unindex)
+	if err != nil {
 		return 0, fmt.Errorf("store: mark delivered for %s: %w", clientID, err)
 	}
-	return left.Val(), nil
-}
-
-// UnindexOutbox drops a client from the outbox index after their outbox was
-// seen empty. A message committed in between is delivered by the Flush that
-// follows its own commit, which indexes it again first.
-func (s *Store) UnindexOutbox(ctx context.Context, clientID string) error {
-	if err := s.rdb.SRem(ctx, s.outboxesKey(), clientID).Err(); err != nil {
-		return fmt.Errorf("store: unindex outbox of %s: %w", clientID, err)
+	left, err := res.Int64()
+	if err != nil {
+		return 0, fmt.Errorf("store: mark delivered for %s: %w", clientID, err)
 	}
-	return nil
+	if expectEmpty && left > 0 {
+		if err := s.rdb.SAdd(ctx, s.outboxesKey(), clientID).Err(); err != nil {
+			return left, fmt.Errorf("store: re-index outbox of %s: %w", clientID, err)
+		}
+	}
+	if unindexErr != nil && left == 0 {
+		return 0, fmt.Errorf("store: unindex outbox of %s: %w", clientID, unindexErr)
+	}
+	return left, nil
 }
 
 // OutboxClients lists clients whose outbox may hold messages (after a crash).

@@ -144,15 +144,85 @@ func TestOutboxKeepsOrderUntilDelivered(t *testing.T) {
 		t.Fatalf("outbox index = %v", ids)
 	}
 	items, _ := b.store.Outbox(b.ctx, "alex", 10)
-	if len(items) != 2 || string(items[0]) != "one" {
+	if len(items) != 2 || string(items[0].Data) != "one" || string(items[1].Data) != "two" {
 		t.Fatalf("outbox = %q", items)
 	}
-	b.store.Delivered(b.ctx, "alex")
-	b.store.Delivered(b.ctx, "alex")
-	if err := b.store.OutboxDrained(b.ctx, "alex"); err != nil {
-		t.Fatal(err)
+	if left, err := b.store.Delivered(b.ctx, "alex", items[:1], false); err != nil || left != 1 {
+		t.Fatalf("delivered one: %d left, %v", left, err)
+	}
+	if rest, _ := b.store.Outbox(b.ctx, "alex", 10); len(rest) != 1 || string(rest[0].Data) != "two" {
+		t.Fatalf("outbox after one delivered = %q", rest)
+	}
+	if ids, _ := b.store.OutboxClients(b.ctx); len(ids) != 1 {
+		t.Fatalf("outbox with a message left unindexed: %v", ids)
+	}
+	if left, err := b.store.Delivered(b.ctx, "alex", items[1:], true); err != nil || left != 0 {
+		t.Fatalf("delivered the rest: %d left, %v", left, err)
 	}
 	if ids, _ := b.store.OutboxClients(b.ctx); len(ids) != 0 {
 		t.Fatalf("drained outbox still indexed: %v", ids)
+	}
+}
+
+// A step's messages may be delivered from memory only when nothing older
+// waits in the outbox; otherwise the outbox is flushed from Redis in order.
+func TestQueuedIsHeadOnlyWhenNothingOlderWaits(t *testing.T) {
+	b := setup(t)
+	first := b.store.Batch("alex")
+	first.Enqueue([]byte("one"))
+	if _, err := first.Commit(b.ctx, -1); err != nil {
+		t.Fatal(err)
+	}
+	if items, head := first.Queued(); !head || len(items) != 1 || string(items[0].Data) != "one" {
+		t.Fatalf("first batch: %q head=%v, want its message at the head", items, head)
+	}
+	second := b.store.Batch("alex")
+	second.Enqueue([]byte("two"))
+	if _, err := second.Commit(b.ctx, -1); err != nil {
+		t.Fatal(err)
+	}
+	if _, head := second.Queued(); head {
+		t.Fatal("second batch claims the head while an older message waits")
+	}
+	conflicted := b.store.Batch("alex")
+	conflicted.Enqueue([]byte("three"))
+	if _, err := conflicted.Commit(b.ctx, 99); !redisstore.IsConflict(err) {
+		t.Fatalf("commit at a stale version: %v, want a conflict", err)
+	}
+	if items, _ := b.store.Outbox(b.ctx, "alex", 10); len(items) != 2 {
+		t.Fatalf("outbox after a conflict = %q, want only one and two", items)
+	}
+}
+
+// Two overlapping flushes of one outbox each remove what they delivered and
+// nothing else: a message queued meanwhile stays until it is sent, and the
+// client stays indexed while it waits.
+func TestDeliveredRemovesOnlyWhatWasSent(t *testing.T) {
+	b := setup(t)
+	batch := b.store.Batch("alex")
+	batch.Enqueue([]byte("one"))
+	if _, err := batch.Commit(b.ctx, -1); err != nil {
+		t.Fatal(err)
+	}
+	seenByA, _ := b.store.Outbox(b.ctx, "alex", 10)
+	seenByB, _ := b.store.Outbox(b.ctx, "alex", 10)
+	if left, err := b.store.Delivered(b.ctx, "alex", seenByA, true); err != nil || left != 0 {
+		t.Fatalf("A delivered: %d left, %v", left, err)
+	}
+	later := b.store.Batch("alex")
+	later.Enqueue([]byte("two"))
+	if _, err := later.Commit(b.ctx, -1); err != nil {
+		t.Fatal(err)
+	}
+	// B sent "one" again (the Messenger ignores the repeat) and expects an
+	// empty outbox; "two" has not been sent by anyone.
+	if left, err := b.store.Delivered(b.ctx, "alex", seenByB, true); err != nil || left != 1 {
+		t.Fatalf("B delivered: %d left, %v; want two still queued", left, err)
+	}
+	if items, _ := b.store.Outbox(b.ctx, "alex", 10); len(items) != 1 || string(items[0].Data) != "two" {
+		t.Fatalf("outbox = %q, want two", items)
+	}
+	if ids, _ := b.store.OutboxClients(b.ctx); len(ids) != 1 || ids[0] != "alex" {
+		t.Fatalf("outbox index = %v, want alex while two waits", ids)
 	}
 }
