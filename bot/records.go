@@ -495,7 +495,12 @@ func (e *Engine) loadForReport(ctx context.Context, cr *report.ClientRecords, ki
 		if cr.CheckIns, err = e.store.CheckIns(ctx, id, "2000-01-01", ""); err != nil {
 			return err
 		}
-		cr.Debriefs, err = e.store.Debriefs(ctx, id, "2000-01-01", "")
+		if cr.Debriefs, err = e.store.Debriefs(ctx, id, "2000-01-01", ""); err != nil {
+			return err
+		}
+		// The audit log says which prompts Steady sent or held back for a
+		// pause, so an unanswered offer is not mistaken for none.
+		cr.Audit, err = e.store.Audit(ctx, id, "")
 	case report.KindAdjustments:
 		cr.Adjustments, err = e.store.Adjustments(ctx, id)
 	case report.KindIncidents:

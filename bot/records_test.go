@@ -8,6 +8,7 @@ import (
 
 	"steady/bot"
 	"steady/flows"
+	"steady/flows/report"
 	"steady/store"
 )
 
@@ -260,5 +261,29 @@ func TestSummaryForWorkerAndClientIsAuditedAndCharted(t *testing.T) {
 	}
 	if mine, _ := b.engine.MySummary(b.ctx, "u-alex"); len(mine.Chart) == 0 || !strings.Contains(mine.Text, "rota changed") {
 		t.Errorf("alex's own summary lost her answers:\n%s", mine.Text)
+	}
+}
+
+// Prompts Steady sent that the client let expire are offers made, not
+// contact: the contact report reads them from the audit log.
+func TestContactReportCountsUnansweredPromptsAsOffered(t *testing.T) {
+	b, _ := setup(t)
+	enrolWith(t, b, profile("Europe/London", "2026-11-24", `
+rota: {weekly: ["mon 09:00-17:00", "wed 09:00-17:00", "fri 12:00-20:00"]}
+`))
+	advance(t, b, 35*24*time.Hour) // to 28 Dec; nobody answers anything
+	rep, deny, err := b.engine.Report(b.ctx, "jo", bot.ReportRequest{Kind: report.KindContact,
+		Options: report.Options{From: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)}})
+	if err != nil || deny != "" || len(rep.Rows) != 1 {
+		t.Fatalf("report: %q %v\n%s", deny, err, rep.Markdown())
+	}
+	// Weeks from Tue 24 Nov: a month-one check-in on the last day of each
+	// (30 Nov, 7, 14 and 21 Dec), every one sent and none answered; the
+	// debriefs after the first three shifts (Wed 25, Fri 27, Mon 30 Nov)
+	// likewise. Offer made in full; minimum not met.
+	// weeks due/answered/missed/paused/not offered, shift checks the same,
+	// contacts, offer made, minimum met
+	if got := strings.Join(rep.Rows[0][3:], " "); got != "4 0 4 0 0 3 0 3 0 0 0 yes no" {
+		t.Errorf("alex: %q\n%s", got, rep.Markdown())
 	}
 }

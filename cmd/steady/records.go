@@ -36,10 +36,14 @@ whole service or one worker's caseload. KIND is one of:
   sustainment   clients whose job started in the period, and whether they
                 were in work at 6, 13 and 26 weeks (from weekly check-ins and
                 the job changes workers record)
-  contact       contact in month one against the minimum offer: a contact in
-                each of the first four weeks, a check after each of the first
-                three shifts
-  adjustments   adjustment reviews due in the period: on time, late, overdue
+  contact       month one against the minimum offer (contact in each of the
+                first four weeks, a check after each of the first three
+                shifts): per week and shift check, answered, missed (sent, not
+                answered), paused (held back: the client had paused) or not
+                offered; whether the offer was made, and the minimum met
+  adjustments   adjustment reviews due in the period, each counted once
+                (client's and worker's entries for one date are one review):
+                on time, late, outstanding
   incidents     incidents opened in the period by rule, with time to acknowledge
   audit-sample  a random sample of clients with their consent history, plan
                 and escalation decisions (--size, --seed to draw it again)

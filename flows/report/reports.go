@@ -282,114 +282,395 @@ func Sustainment(cat *flows.Catalog, records []ClientRecords, o Options) (Report
 	return r, f
 }
 
-// ContactFigures are the contact-intensity totals.
-type ContactFigures struct {
-	Clients, Met, NotMet, InProgress int
-	WeeksDue, WeeksWithContact       int
-	ShiftChecks, ShiftChecksDue      int
+// Outcomes of one item of the minimum offer: a week of month one, or the
+// check after one of the first three shifts.
+const (
+	OfferAnswered = "answered" // contact made
+	// OfferMissed: Steady sent the prompt and the client did not answer it
+	// (it expired, they skipped it, or the next prompt pushed it aside). The
+	// offer was made: this is not a failure of the service.
+	OfferMissed = "missed"
+	// OfferPaused: nothing was sent because the client had paused or stopped
+	// Steady (or withdrawn consent, or been discharged): the client's choice.
+	OfferPaused = "paused"
+	// OfferNotMade: due, and Steady sent nothing (no schedule or rota for it,
+	// or Steady was not running when it fell due).
+	OfferNotMade = "not_offered"
+	OfferPending = "pending" // not yet due
+)
+
+// contactKinds are the prompts that offer the client contact with the
+// service: the weekly check-in (and month one's extra ones) and the debrief.
+var contactKinds = map[string]bool{"weekly_checkin": true, "debrief": true}
+
+// OfferCounts count the items of the minimum offer by outcome.
+type OfferCounts struct {
+	Due, Answered, Missed, Paused, NotOffered int
 }
 
-// Contact reports, for clients whose job started in the period, contact in
-// month one against the minimum offer: a contact (an answered check-in or
-// debrief) in each of the first four weeks, and a check after each of the
-// first three shifts.
+func (c *OfferCounts) add(outcome string) {
+	if outcome == OfferPending {
+		return
+	}
+	c.Due++
+	switch outcome {
+	case OfferAnswered:
+		c.Answered++
+	case OfferMissed:
+		c.Missed++
+	case OfferPaused:
+		c.Paused++
+	case OfferNotMade:
+		c.NotOffered++
+	}
+}
+
+// ContactFigures are the contact-intensity totals. Met, NotMet and
+// InProgress say whether the client had contact every time the minimum
+// called for it; Offered, NotOffered and OfferInProgress whether Steady made
+// every offer (a client who let prompts go unanswered does not count against
+// the offer).
+type ContactFigures struct {
+	Clients                              int
+	Met, NotMet, InProgress              int
+	Offered, NotOffered, OfferInProgress int
+	Weeks, Shifts                        OfferCounts
+}
+
+// promptEvent is a contact prompt Steady sent, or held back for a pause.
+type promptEvent struct {
+	at   time.Time
+	kind string
+	sent bool // false: held back because the client had paused or stopped
+}
+
+// contactPrompts are the contact prompts in a client's audit log: "prompt.sent"
+// (Steady sent it) and "prompt.skipped" recorded by Steady (not sent: the
+// client had paused or stopped). A prompt the client skipped is recorded by
+// the client, after Steady's "prompt.sent".
+func contactPrompts(audit []store.AuditEvent) []promptEvent {
+	var out []promptEvent
+	for _, e := range audit {
+		if !contactKinds[e.Rule] {
+			continue
+		}
+		switch {
+		case e.Action == "prompt.sent":
+			out = append(out, promptEvent{at: e.At, kind: e.Rule, sent: true})
+		case e.Action == "prompt.skipped" && e.Actor == "steady":
+			out = append(out, promptEvent{at: e.At, kind: e.Rule})
+		}
+	}
+	return out
+}
+
+// offerOutcome decides one item: answered if there was contact; otherwise
+// missed if a prompt was sent, paused if one was held back for a pause, and
+// otherwise not offered; pending until due.
+func offerOutcome(answered bool, prompts []promptEvent, due bool) string {
+	sent, held := false, false
+	for _, p := range prompts {
+		sent = sent || p.sent
+		held = held || !p.sent
+	}
+	switch {
+	case !due:
+		return OfferPending
+	case answered:
+		return OfferAnswered
+	case sent:
+		return OfferMissed
+	case held:
+		return OfferPaused
+	}
+	return OfferNotMade
+}
+
+// ContactCheck is one client's month one against the minimum offer.
+type ContactCheck struct {
+	Weeks  [4]string // outcome per week of month one
+	Shifts [3]string // outcome per check after the first three shifts
+	// ContactsMonthOne counts answered check-ins and debriefs in the first four weeks.
+	ContactsMonthOne int
+	// MonthOver: every week of month one has ended by the report date.
+	MonthOver bool
+}
+
+// shiftWindowCap bounds how long after a shift's debrief fell due a sent
+// debrief prompt is taken as that shift's (quiet hours and a busy client can
+// put it back by hours, never by a day).
+const shiftWindowCap = 24 * time.Hour
+
+// CheckContact works out a client's month one: week k runs from the job
+// start plus 7k days for seven days, and is due once its last day is on or
+// before asOf; the check after shift n is due once its debrief's day is (or,
+// when the rota does not show the shift, once month one is over). A sent
+// prompt is matched to a week by the day it went out, and to a shift when it
+// went out between that shift's debrief time and the next shift's.
+func CheckContact(cr ClientRecords, loc *time.Location, asOf time.Time) ContactCheck {
+	var cc ContactCheck
+	start := date(cr.Client.JobStart)
+	cc.MonthOver = !start.AddDate(0, 0, 27).After(asOf)
+	prompts := contactPrompts(cr.Audit)
+	localDay := func(t time.Time) string { return t.In(loc).Format(time.DateOnly) }
+
+	var contacts []string
+	for _, c := range cr.CheckIns {
+		contacts = append(contacts, c.Date)
+	}
+	for _, d := range cr.Debriefs {
+		contacts = append(contacts, d.Date)
+	}
+	for w := range 4 {
+		from := start.AddDate(0, 0, 7*w).Format(time.DateOnly)
+		last := start.AddDate(0, 0, 7*w+6)
+		to := last.Format(time.DateOnly)
+		n := 0
+		for _, c := range contacts {
+			if c >= from && c <= to {
+				n++
+			}
+		}
+		cc.ContactsMonthOne += n
+		var in []promptEvent
+		for _, p := range prompts {
+			if d := localDay(p.at); d >= from && d <= to {
+				in = append(in, p)
+			}
+		}
+		cc.Weeks[w] = offerOutcome(n > 0, in, !last.After(asOf))
+	}
+
+	// The first three shifts, and the fourth to bound the third's window.
+	shifts := cr.Client.Schedules.Rota.First(cr.Client.JobStart, 4)
+	after := cr.Client.Schedules.Rota.DebriefAfter()
+	debriefDue := func(i int) time.Time {
+		e := shifts[i].End.Add(after)
+		return time.Date(e.Year(), e.Month(), e.Day(), e.Hour(), e.Minute(), 0, 0, loc)
+	}
+	for n := range 3 {
+		answered := false
+		for _, d := range cr.Debriefs {
+			answered = answered || d.FirstShift == n+1 || (n < len(shifts) && d.ShiftID == shifts[n].ID)
+		}
+		if n >= len(shifts) {
+			// The rota does not show this shift, so Steady could not follow
+			// it: due once month one is over, or once it was checked anyway.
+			cc.Shifts[n] = offerOutcome(answered, nil, cc.MonthOver || answered)
+			continue
+		}
+		from := debriefDue(n)
+		until := from.Add(shiftWindowCap)
+		if n+1 < len(shifts) && debriefDue(n+1).Before(until) {
+			until = debriefDue(n + 1)
+		}
+		var in []promptEvent
+		for _, p := range prompts {
+			if p.kind == "debrief" && !p.at.Before(from) && p.at.Before(until) {
+				in = append(in, p)
+			}
+		}
+		cc.Shifts[n] = offerOutcome(answered, in, localDay(from) <= asOf.Format(time.DateOnly))
+	}
+	return cc
+}
+
+// Contact reports, for clients whose job started in the period, month one
+// against the minimum offer (a contact in each of the first four weeks, and
+// a check after each of the first three shifts) in two ways: whether Steady
+// made every offer, and whether the client took it up.
 func Contact(cat *flows.Catalog, records []ClientRecords, o Options) (Report, ContactFigures) {
 	o = o.withDefaults()
+	zones := zoneCache{}
 	r := Report{Kind: KindContact, Title: cat.T("report.contact.title", nil),
-		Notes:   append(scopeNotes(cat, o), cat.T("report.contact.note", nil)),
-		Columns: []string{"client", "worker", "job_start", "weeks_with_contact", "weeks_due", "first_shift_checks", "contacts_month_one", "minimum_met"}}
+		Notes: append(scopeNotes(cat, o), cat.T("report.contact.note", nil)),
+		Columns: []string{"client", "worker", "job_start",
+			"weeks_due", "weeks_answered", "weeks_missed", "weeks_paused", "weeks_not_offered",
+			"shift_checks_due", "shift_checks_answered", "shift_checks_missed", "shift_checks_paused", "shift_checks_not_offered",
+			"contacts_month_one", "offer_made", "minimum_met"}}
 	var f ContactFigures
 	for _, cr := range sortedRecords(records) {
 		if cr.Client.JobStart == "" || !o.inRange(cr.Client.JobStart) {
 			continue
 		}
 		f.Clients++
-		start := date(cr.Client.JobStart)
-		var contacts []string
-		for _, c := range cr.CheckIns {
-			contacts = append(contacts, c.Date)
+		cc := CheckContact(cr, zones.of(cr.Client), o.AsOf)
+		var weeks, shifts OfferCounts
+		pending := false
+		for _, w := range cc.Weeks {
+			weeks.add(w)
+			pending = pending || w == OfferPending
 		}
-		shifts := map[int]bool{}
-		for _, d := range cr.Debriefs {
-			contacts = append(contacts, d.Date)
-			if d.FirstShift >= 1 && d.FirstShift <= 3 {
-				shifts[d.FirstShift] = true
-			}
+		for _, s := range cc.Shifts {
+			shifts.add(s)
+			pending = pending || s == OfferPending
 		}
-		due, with, inMonth := 0, 0, 0
-		for w := 0; w < 4; w++ {
-			from := start.AddDate(0, 0, 7*w).Format(time.DateOnly)
-			to := start.AddDate(0, 0, 7*w+6)
-			last := to.Format(time.DateOnly)
-			n := 0
-			for _, c := range contacts {
-				if c >= from && c <= last {
-					n++
-				}
-			}
-			inMonth += n
-			if to.After(o.AsOf) {
-				continue // the week is not over
-			}
-			due++
-			if n > 0 {
-				with++
-			}
-		}
-		monthOver := !start.AddDate(0, 0, 27).After(o.AsOf)
-		shiftsDue := len(shifts)
-		if monthOver {
-			shiftsDue = 3
-		}
-		met := "in_progress"
+		offer := "yes"
 		switch {
-		case with < due || (monthOver && len(shifts) < 3):
+		case weeks.NotOffered+shifts.NotOffered > 0:
+			offer = "no"
+			f.NotOffered++
+		case pending:
+			offer = "in_progress"
+			f.OfferInProgress++
+		default:
+			f.Offered++
+		}
+		met := "yes"
+		switch {
+		case weeks.Answered < weeks.Due || shifts.Answered < shifts.Due:
 			met = "no"
 			f.NotMet++
-		case monthOver:
-			met = "yes"
-			f.Met++
-		default:
+		case pending:
+			met = "in_progress"
 			f.InProgress++
+		default:
+			f.Met++
 		}
-		f.WeeksDue += due
-		f.WeeksWithContact += with
-		f.ShiftChecks += len(shifts)
-		f.ShiftChecksDue += shiftsDue
-		r.Rows = append(r.Rows, []string{cr.Client.ID, cr.WorkerName, cr.Client.JobStart, fmt.Sprint(with), fmt.Sprint(due),
-			fmt.Sprintf("%d/3", len(shifts)), fmt.Sprint(inMonth), met})
+		for _, c := range []struct{ into, from *OfferCounts }{{&f.Weeks, &weeks}, {&f.Shifts, &shifts}} {
+			c.into.Due += c.from.Due
+			c.into.Answered += c.from.Answered
+			c.into.Missed += c.from.Missed
+			c.into.Paused += c.from.Paused
+			c.into.NotOffered += c.from.NotOffered
+		}
+		r.Rows = append(r.Rows, []string{cr.Client.ID, cr.WorkerName, cr.Client.JobStart,
+			fmt.Sprint(weeks.Due), fmt.Sprint(weeks.Answered), fmt.Sprint(weeks.Missed), fmt.Sprint(weeks.Paused), fmt.Sprint(weeks.NotOffered),
+			fmt.Sprint(shifts.Due), fmt.Sprint(shifts.Answered), fmt.Sprint(shifts.Missed), fmt.Sprint(shifts.Paused), fmt.Sprint(shifts.NotOffered),
+			fmt.Sprint(cc.ContactsMonthOne), offer, met})
 	}
-	r.Totals = append(r.Totals, cat.T("report.contact.totals", map[string]any{
-		"Clients": f.Clients, "Met": f.Met, "NotMet": f.NotMet, "InProgress": f.InProgress, "Rate": percent(f.Met, f.Met+f.NotMet),
-		"Weeks": f.WeeksWithContact, "WeeksDue": f.WeeksDue, "Shifts": f.ShiftChecks, "ShiftsDue": f.ShiftChecksDue}))
+	r.Totals = append(r.Totals,
+		cat.T("report.contact.totals_offer", map[string]any{"Clients": f.Clients, "Offered": f.Offered, "NotOffered": f.NotOffered,
+			"InProgress": f.OfferInProgress, "Rate": percent(f.Offered, f.Offered+f.NotOffered)}),
+		cat.T("report.contact.totals_met", map[string]any{"Met": f.Met, "NotMet": f.NotMet, "InProgress": f.InProgress,
+			"Rate": percent(f.Met, f.Met+f.NotMet)}),
+		cat.T("report.contact.totals_weeks", offerData(f.Weeks)),
+		cat.T("report.contact.totals_shifts", offerData(f.Shifts)))
 	return r, f
 }
 
-// AdjustmentFigures are the review totals.
+func offerData(c OfferCounts) map[string]any {
+	return map[string]any{"Due": c.Due, "Answered": c.Answered, "Missed": c.Missed, "Paused": c.Paused, "NotOffered": c.NotOffered}
+}
+
+// AdjustmentFigures are the review totals: each due review counted once.
 type AdjustmentFigures struct {
-	Due, OnTime, Late, Overdue int
+	Due, OnTime, Late, Outstanding int
+}
+
+// Who took part in a due review that is done.
+const (
+	ReviewedByWorker = "worker"
+	ReviewedByBoth   = "client+worker" // the client answered the review prompt too
+)
+
+// DueReview is one review an adjustment's register called for: the due date,
+// when it counts as done (zero: not done) and who took part.
+type DueReview struct {
+	Adjustment, Due string
+	Done            time.Time
+	By              string
+}
+
+// DueReviews lists an adjustment's due reviews, one per due date, as of a
+// day. The rule: a due review is done when the worker records their review
+// of that date, or, once the client has answered the review prompt, when the
+// worker acknowledges that answer by changing the adjustment after it,
+// whichever comes first. The client's answer alone does not close a review
+// (the review flow leaves the review date where it is: only the worker
+// decides), and a client's and a worker's entry for the same date count as
+// one review. An open adjustment's pending review date is a due review too.
+// Anything recorded after asOf (a local date) has not happened yet.
+func DueReviews(a store.Adjustment, loc *time.Location, asOf time.Time) []DueReview {
+	end := asOf.AddDate(0, 0, 1)
+	happened := func(t time.Time) bool {
+		local := t.In(loc)
+		return time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC).Before(end)
+	}
+	earliest := func(cur *time.Time, t time.Time) {
+		if cur.IsZero() || t.Before(*cur) {
+			*cur = t
+		}
+	}
+	type entries struct{ worker, client time.Time }
+	byDue := map[string]*entries{}
+	var order []string
+	entry := func(due string) *entries {
+		if byDue[due] == nil {
+			byDue[due] = &entries{}
+			order = append(order, due)
+		}
+		return byDue[due]
+	}
+	for _, rv := range a.Reviews {
+		en := entry(rv.Due)
+		switch {
+		case !happened(rv.At):
+		case rv.By == "client":
+			earliest(&en.client, rv.At)
+		default:
+			earliest(&en.worker, rv.At)
+		}
+	}
+	if a.Open() && a.ReviewOn != "" {
+		entry(a.ReviewOn)
+	}
+	out := make([]DueReview, 0, len(order))
+	for _, due := range order {
+		en := byDue[due]
+		dr := DueReview{Adjustment: a.ID, Due: due, Done: en.worker}
+		if !en.client.IsZero() {
+			for _, h := range a.History {
+				if h.By != "client" && !h.At.Before(en.client) && happened(h.At) {
+					earliest(&dr.Done, h.At)
+				}
+			}
+		}
+		switch {
+		case dr.Done.IsZero():
+		case en.client.IsZero():
+			dr.By = ReviewedByWorker
+		default:
+			dr.By = ReviewedByBoth
+		}
+		out = append(out, dr)
+	}
+	return out
 }
 
 // Adjustments reports every review due in the period (up to the day the
-// report is run): done on time (by the due date plus the grace days), done
-// late, or still not done.
+// report is run), once each (see DueReviews): done on time (by the due date
+// plus the grace days, as the review prompt reaches the client on the due
+// date and waits two days for an answer), done late, or still outstanding
+// once past its grace.
 func Adjustments(cat *flows.Catalog, records []ClientRecords, o Options) (Report, AdjustmentFigures) {
 	o = o.withDefaults()
 	zones := zoneCache{}
 	r := Report{Kind: KindAdjustments, Title: cat.T("report.adjustments.title", nil),
 		Notes:   append(scopeNotes(cat, o), cat.T("report.adjustments.note", map[string]any{"Grace": o.ReviewGraceDays})),
-		Columns: []string{"client", "worker", "adjustment", "review_due", "reviewed_on", "days_late", "result"}}
+		Columns: []string{"client", "worker", "adjustment", "review_due", "reviewed_on", "reviewed_by", "days_late", "result"}}
 	var f AdjustmentFigures
 	asOf := o.AsOf.Format(time.DateOnly)
 	for _, cr := range sortedRecords(records) {
 		loc := zones.of(cr.Client)
 		for _, a := range cr.Adjustments {
-			for _, rv := range a.Reviews {
-				if !o.inRange(rv.Due) || rv.Due > asOf {
+			for _, dr := range DueReviews(a, loc, o.AsOf) {
+				if !o.inRange(dr.Due) || dr.Due > asOf {
 					continue
 				}
-				done := rv.At.In(loc).Format(time.DateOnly)
-				late := int(date(done).Sub(date(rv.Due)).Hours() / 24)
+				row := []string{cr.Client.ID, cr.WorkerName, a.ID, dr.Due}
+				if dr.Done.IsZero() {
+					late := int(o.AsOf.Sub(date(dr.Due)).Hours() / 24)
+					if late <= o.ReviewGraceDays {
+						continue // still within its grace: not yet late, not yet counted
+					}
+					f.Due++
+					f.Outstanding++
+					r.Rows = append(r.Rows, append(row, "", "", fmt.Sprint(late), "outstanding"))
+					continue
+				}
+				done := dr.Done.In(loc).Format(time.DateOnly)
+				late := int(date(done).Sub(date(dr.Due)).Hours() / 24)
 				result := "on_time"
 				if late > o.ReviewGraceDays {
 					result = "late"
@@ -398,22 +679,12 @@ func Adjustments(cat *flows.Catalog, records []ClientRecords, o Options) (Report
 					f.OnTime++
 				}
 				f.Due++
-				r.Rows = append(r.Rows, []string{cr.Client.ID, cr.WorkerName, a.ID, rv.Due, done, fmt.Sprint(max(late, 0)), result})
-			}
-			// The pending review of an open adjustment, once it has fallen due.
-			if a.Open() && a.ReviewOn != "" && o.inRange(a.ReviewOn) && a.ReviewOn <= asOf {
-				late := int(o.AsOf.Sub(date(a.ReviewOn)).Hours() / 24)
-				if late <= o.ReviewGraceDays {
-					continue // still within its grace: not yet late, not yet counted
-				}
-				f.Due++
-				f.Overdue++
-				r.Rows = append(r.Rows, []string{cr.Client.ID, cr.WorkerName, a.ID, a.ReviewOn, "", fmt.Sprint(late), "overdue"})
+				r.Rows = append(r.Rows, append(row, done, dr.By, fmt.Sprint(max(late, 0)), result))
 			}
 		}
 	}
 	r.Totals = append(r.Totals, cat.T("report.adjustments.totals", map[string]any{"Due": f.Due, "OnTime": f.OnTime,
-		"Late": f.Late, "Overdue": f.Overdue, "Rate": percent(f.OnTime, f.Due)}))
+		"Late": f.Late, "Outstanding": f.Outstanding, "Rate": percent(f.OnTime, f.Due)}))
 	return r, f
 }
 

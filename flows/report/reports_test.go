@@ -142,13 +142,69 @@ func TestSustainmentAgainstHandWorkedFigures(t *testing.T) {
 	}
 }
 
+func sent(at, kind string) store.AuditEvent {
+	return store.AuditEvent{At: utc(at), Actor: "steady", Action: "prompt.sent", Rule: kind}
+}
+
+// contactCaseload adds to the caseload what the contact report reads beyond
+// answers: prompts Steady sent (and held back for a pause), and rotas.
+func contactCaseload() []ClientRecords {
+	records := caseload()
+	for i := range records {
+		cr := &records[i]
+		switch cr.Client.ID {
+		case "ben":
+			// Shifts Tue, Wed, Fri: the third is Fri 18 Sep, its debrief due 17:30 BST.
+			cr.Client.Schedules.Rota = store.Rota{Weekly: []store.WeeklyShift{
+				{Day: "tue", Start: "09:00", End: "17:00"}, {Day: "wed", Start: "09:00", End: "17:00"}, {Day: "fri", Start: "09:00", End: "17:00"}}}
+			cr.Audit = []store.AuditEvent{
+				sent("2026-09-18 16:30", "debrief"), // shift 3's debrief, never answered
+				{At: utc("2026-09-18 22:30"), Actor: "steady", Action: "prompt.expired", Rule: "debrief"},
+				sent("2026-10-02 09:00", "weekly_checkin"), // week 3 (28 Sep – 4 Oct), never answered
+				{At: utc("2026-10-02 21:00"), Actor: "steady", Action: "prompt.expired", Rule: "weekly_checkin"},
+			}
+		case "dan":
+			// Week 4 (21–27 Dec): he had paused Steady, so nothing was sent.
+			cr.Audit = []store.AuditEvent{{At: utc("2026-12-27 10:00"), Actor: "steady", Action: "prompt.skipped", Rule: "weekly_checkin", Reason: "client has paused Steady"}}
+		}
+	}
+	// gus works nights, Mon–Wed 22:00–06:00, from Mon 2 Nov; debriefs are due at 06:30.
+	gus := ClientRecords{Client: person("gus", "kim", "2026-11-02"), WorkerName: "Kim",
+		CheckIns: []store.CheckIn{contact("2026-11-23")},
+		Debriefs: []store.Debrief{shift("2026-11-02", 1)},
+		Audit: []store.AuditEvent{
+			sent("2026-11-04 09:00", "debrief"), // shift 2's, held to 09:00 by quiet hours; not answered
+			sent("2026-11-20 10:00", "weekly_checkin"),
+			{At: utc("2026-11-20 10:05"), Actor: "client", Action: "prompt.skipped", Rule: "checkin", Reason: "skipped by the client at coping"},
+			sent("2026-12-01 10:00", "sleep_log"), // not a contact prompt
+		}}
+	gus.Client.Schedules.Rota = store.Rota{Weekly: []store.WeeklyShift{
+		{Day: "mon", Start: "22:00", End: "06:00"}, {Day: "tue", Start: "22:00", End: "06:00"}, {Day: "wed", Start: "22:00", End: "06:00"}}}
+	return append(records, gus)
+}
+
 func TestContactAgainstHandWorkedFigures(t *testing.T) {
 	cat := flows.DefaultCatalog()
-	// ann: contact in all 4 weeks, shifts 1–3 checked → met.
-	// ben: weeks 1, 2 and 4 (nothing 28 Sep–4 Oct), shifts 1–2 → not met.
-	// cat: all 4 weeks, shifts 1–3 → met. dan: weeks 1–3, none 21–27 Dec → not met.
-	r, f := Contact(cat, caseload(), options(t))
-	want := ContactFigures{Clients: 4, Met: 2, NotMet: 2, WeeksDue: 16, WeeksWithContact: 14, ShiftChecks: 11, ShiftChecksDue: 12}
+	// Weeks run from the job start; shifts are the first three after it.
+	// ann: contact in all 4 weeks, shifts 1–3 checked → offer made, minimum met.
+	// ben: weeks 1, 2 and 4 answered; week 3's check-in was sent on 2 Oct and
+	//      expired (missed). Shifts 1–2 checked; shift 3's debrief was sent on
+	//      18 Sep and expired (missed). Offer made; minimum not met.
+	// cat: all 4 weeks, shifts 1–3 → made, met.
+	// dan: weeks 1–3 answered; week 4 held back, he had paused (paused: his
+	//      choice, so the offer still counts as made); shifts 1–3 → made, not met.
+	// gus: week 1 answered (shift 1's debrief, 2 Nov); week 2 (9–15 Nov)
+	//      nothing sent (not offered); week 3's check-in sent 20 Nov, he
+	//      skipped it (missed); week 4 answered 23 Nov. Shift 1 checked; shift
+	//      2's debrief sent 4 Nov 09:00, inside its window (4 Nov 06:30 to
+	//      shift 3's, 5 Nov 06:30), not answered (missed); shift 3 nothing sent
+	//      (not offered). Offer not made; minimum not met.
+	// Weeks: 20 due, 16 answered, 2 missed, 1 paused, 1 not offered.
+	// Shift checks: 15 due, 12 answered, 2 missed, 1 not offered.
+	r, f := Contact(cat, contactCaseload(), options(t))
+	want := ContactFigures{Clients: 5, Met: 2, NotMet: 3, Offered: 4, NotOffered: 1,
+		Weeks:  OfferCounts{Due: 20, Answered: 16, Missed: 2, Paused: 1, NotOffered: 1},
+		Shifts: OfferCounts{Due: 15, Answered: 12, Missed: 2, NotOffered: 1}}
 	if f != want {
 		t.Fatalf("figures = %+v\nwant      %+v", f, want)
 	}
@@ -156,35 +212,105 @@ func TestContactAgainstHandWorkedFigures(t *testing.T) {
 	for _, row := range r.Rows {
 		got[row[0]] = strings.Join(row[3:], " ")
 	}
-	// weeks with contact, weeks due, first-shift checks, contacts in month one, met
-	for id, w := range map[string]string{"ann": "4 4 3/3 6 yes", "ben": "3 4 2/3 4 no", "cat": "4 4 3/3 7 yes", "dan": "3 4 3/3 5 no"} {
+	// weeks due/answered/missed/paused/not offered, the same for shift checks,
+	// contacts in month one, offer made, minimum met
+	for id, w := range map[string]string{
+		"ann": "4 4 0 0 0 3 3 0 0 0 6 yes yes",
+		"ben": "4 3 1 0 0 3 2 1 0 0 4 yes no",
+		"cat": "4 4 0 0 0 3 3 0 0 0 7 yes yes",
+		"dan": "4 3 0 1 0 3 3 0 0 0 5 yes no",
+		"gus": "4 2 1 0 1 3 1 1 0 1 2 no no",
+	} {
 		if got[id] != w {
 			t.Errorf("%s: %q, want %q", id, got[id], w)
 		}
 	}
-	// On 10 Dec only dan's first week is over: he is in progress, not failing.
+	md := r.Markdown()
+	for _, s := range []string{"5 clients. Offer made in full: 4 (80%). Not in full: 1.", "Minimum met: 2 (40%). Not met: 3.",
+		"Weeks: 20 due, 16 answered, 2 missed, 1 paused, 1 not offered.",
+		"First-shift checks: 15 due, 12 answered, 2 missed, 0 paused, 1 not offered."} {
+		if !strings.Contains(md, s) {
+			t.Errorf("markdown lacks %q:\n%s", s, md)
+		}
+	}
+
+	// On 10 Dec only dan's first week is over: weeks 2–4 are pending, not
+	// failing, and his paused week 4 is not yet due. His three shift checks
+	// (no rota: known by their answers) are due. He is in progress both ways.
 	o := options(t)
 	o.AsOf = on(t, "2026-12-10")
-	_, f = Contact(cat, caseload(), o)
-	want = ContactFigures{Clients: 4, Met: 2, NotMet: 1, InProgress: 1, WeeksDue: 13, WeeksWithContact: 12, ShiftChecks: 11, ShiftChecksDue: 12}
+	_, f = Contact(cat, contactCaseload(), o)
+	want = ContactFigures{Clients: 5, Met: 2, NotMet: 2, InProgress: 1, Offered: 3, NotOffered: 1, OfferInProgress: 1,
+		Weeks:  OfferCounts{Due: 17, Answered: 14, Missed: 2, NotOffered: 1},
+		Shifts: OfferCounts{Due: 15, Answered: 12, Missed: 2, NotOffered: 1}}
 	if f != want {
 		t.Fatalf("as of 10 Dec: %+v\nwant         %+v", f, want)
 	}
 }
 
 func TestAdjustmentReviewsAgainstHandWorkedFigures(t *testing.T) {
-	// Due Sep–Nov: ann 19 Oct (same day: on time), ann 16 Nov (25 Nov, 9 days: late),
-	// ben 2 Nov (never reviewed: overdue), dan 23 Nov (30 Nov, 7 days: on time).
+	records := caseload()
+	for i := range records {
+		cr := &records[i]
+		switch cr.Client.ID {
+		case "ben":
+			// The client answered the 5 Oct review prompt and the worker recorded
+			// the review two days later: one review, done 7 Oct, on time.
+			cr.Adjustments = append(cr.Adjustments, store.Adjustment{ID: "ben.adj2", Status: store.AdjustmentInPlace, ReviewOn: "2027-01-04",
+				Reviews: []store.AdjustmentReview{
+					{Due: "2026-10-05", At: utc("2026-10-05 10:30"), By: "client"},
+					{Due: "2026-10-05", At: utc("2026-10-07 15:00"), By: "sam"}}})
+		case "cat":
+			// The client answered; the worker never acted on it: the review date
+			// stays, and the review is outstanding (149 days by 31 Mar).
+			cr.Adjustments = append(cr.Adjustments, store.Adjustment{ID: "cat.adj2", Status: store.AdjustmentInPlace, ReviewOn: "2026-11-02",
+				Reviews: []store.AdjustmentReview{{Due: "2026-11-02", At: utc("2026-11-02 10:40"), By: "client"}}})
+		case "dan":
+			// The client answered on the day; the worker acted on it by moving the
+			// review date on 20 Oct, 8 days later: late.
+			cr.Adjustments = append(cr.Adjustments, store.Adjustment{ID: "dan.adj2", Status: store.AdjustmentInPlace, ReviewOn: "2027-02-01",
+				Reviews: []store.AdjustmentReview{{Due: "2026-10-12", At: utc("2026-10-12 11:00"), By: "client"}},
+				History: []store.AdjustmentChange{
+					{At: utc("2026-10-01 09:00"), By: "kim", Field: "created"},
+					{At: utc("2026-10-20 09:00"), By: "kim", Field: "review_on", From: "2026-10-12", To: "2027-02-01"}}})
+		}
+	}
+	// Due Sep–Nov, once each: ann 19 Oct (same day: on time), ann 16 Nov
+	// (25 Nov, 9 days: late), ben 2 Nov (never reviewed: outstanding), ben
+	// 5 Oct (client and worker, 7 Oct: on time), cat 2 Nov (client only:
+	// outstanding), dan 23 Nov (30 Nov, 7 days: on time), dan 12 Oct (client,
+	// acted on 20 Oct, 8 days: late). Counting every entry, as before, gave 9
+	// due: ben's and cat's double entries, and dan's client answer as on time.
 	// Not counted: ann's next review (14 Dec, after the period), cat's ended
 	// adjustment's stale date, cat's August review.
-	r, f := Adjustments(flows.DefaultCatalog(), caseload(), options(t))
-	if want := (AdjustmentFigures{Due: 4, OnTime: 2, Late: 1, Overdue: 1}); f != want {
+	r, f := Adjustments(flows.DefaultCatalog(), records, options(t))
+	if want := (AdjustmentFigures{Due: 7, OnTime: 3, Late: 2, Outstanding: 2}); f != want {
 		t.Fatalf("figures = %+v, want %+v", f, want)
 	}
-	if md := r.Markdown(); !strings.Contains(md, "Reviews due: 4. On time: 2 (50%). Late: 1. Overdue: 1.") ||
-		!strings.Contains(md, "| ann | Sam | ann.adj1 | 2026-11-16 | 2026-11-25 | 9 | late |") ||
-		!strings.Contains(md, "| ben | Sam | ben.adj1 | 2026-11-02 |  | 149 | overdue |") {
-		t.Errorf("markdown:\n%s", md)
+	md := r.Markdown()
+	for _, s := range []string{"Reviews due: 7. On time: 3 (43%). Late: 2. Outstanding: 2.",
+		"| ann | Sam | ann.adj1 | 2026-11-16 | 2026-11-25 | worker | 9 | late |",
+		"| ben | Sam | ben.adj1 | 2026-11-02 |  |  | 149 | outstanding |",
+		"| ben | Sam | ben.adj2 | 2026-10-05 | 2026-10-07 | client+worker | 2 | on_time |",
+		"| cat | Kim | cat.adj2 | 2026-11-02 |  |  | 149 | outstanding |",
+		"| dan | Kim | dan.adj2 | 2026-10-12 | 2026-10-20 | client+worker | 8 | late |"} {
+		if !strings.Contains(md, s) {
+			t.Errorf("markdown lacks %q:\n%s", s, md)
+		}
+	}
+
+	// As of 24 Nov, nothing after that day has happened yet: ann's 16 Nov
+	// review (done 25 Nov) is outstanding (8 days), not late; dan's 23 Nov
+	// review (done 30 Nov) is within its grace and not yet counted; ben's and
+	// cat's 2 Nov reviews are outstanding (22 days).
+	o := options(t)
+	o.AsOf = on(t, "2026-11-24")
+	r, f = Adjustments(flows.DefaultCatalog(), records, o)
+	if want := (AdjustmentFigures{Due: 6, OnTime: 2, Late: 1, Outstanding: 3}); f != want {
+		t.Fatalf("as of 24 Nov: %+v, want %+v", f, want)
+	}
+	if md := r.Markdown(); !strings.Contains(md, "| ann | Sam | ann.adj1 | 2026-11-16 |  |  | 8 | outstanding |") || strings.Contains(md, "2026-11-25") {
+		t.Errorf("as of 24 Nov:\n%s", md)
 	}
 }
 
