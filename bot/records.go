@@ -417,6 +417,17 @@ func (e *Engine) Report(ctx context.Context, staffID string, req ReportRequest) 
 	if err != nil {
 		return rep, "", err
 	}
+	// Erased clients have left only a tombstone: the report says how many
+	// went since the period began, so shrinking figures are not a mystery.
+	tombs, err := e.store.Tombstones(ctx)
+	if err != nil {
+		return rep, "", err
+	}
+	for _, tb := range tombs {
+		if !tb.At.Before(o.From) {
+			o.Erased++
+		}
+	}
 	switch req.Kind {
 	case report.KindSustainment:
 		rep, _ = report.Sustainment(e.cat, records, o)

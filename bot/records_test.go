@@ -287,3 +287,28 @@ rota: {weekly: ["mon 09:00-17:00", "wed 09:00-17:00", "fri 12:00-20:00"]}
 		t.Errorf("alex: %q\n%s", got, rep.Markdown())
 	}
 }
+
+// An erased client leaves nothing to count: the report says how many went.
+func TestReportsSayHowManyClientsWereErased(t *testing.T) {
+	b := staffBundle(t)
+	period := func(from string) report.Options {
+		f, _ := time.Parse(time.DateOnly, from)
+		return report.Options{From: f, To: f.AddDate(0, 1, 0)}
+	}
+	rep, _, err := b.engine.Report(b.ctx, "jo", bot.ReportRequest{Kind: report.KindSustainment, Options: period("2026-11-01")})
+	if err != nil || strings.Contains(rep.Markdown(), "erased") {
+		t.Fatalf("before any erasure: %v\n%s", err, rep.Markdown())
+	}
+	if r, err := b.engine.EraseClient(b.ctx, "sam", "alex", "alex"); err != nil || !strings.Contains(r, "Erased") {
+		t.Fatalf("erase: %q %v", r, err)
+	}
+	rep, _, err = b.engine.Report(b.ctx, "jo", bot.ReportRequest{Kind: report.KindSustainment, Options: period("2026-11-01")})
+	if err != nil || !strings.Contains(rep.Markdown(), "Not in these figures: 1 client across the service erased since 2026-11-01") {
+		t.Fatalf("after erasing alex: %v\n%s", err, rep.Markdown())
+	}
+	// A period that begins after the erasure is not affected by it.
+	rep, _, err = b.engine.Report(b.ctx, "jo", bot.ReportRequest{Kind: report.KindSustainment, Options: period("2026-12-01")})
+	if err != nil || strings.Contains(rep.Markdown(), "erased") {
+		t.Fatalf("later period: %v\n%s", err, rep.Markdown())
+	}
+}

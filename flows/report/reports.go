@@ -53,6 +53,10 @@ type Options struct {
 	// same sample can be drawn again.
 	SampleSize int
 	Seed       uint64
+	// Erased counts the clients erased (on request, or when their retention
+	// ran out) since the period began, across the service: none of their
+	// records is left to count, and the notes say so.
+	Erased int
 }
 
 // Defaults for Options fields left zero.
@@ -157,8 +161,12 @@ func scopeNotes(cat *flows.Catalog, o Options) []string {
 	if o.Worker != "" {
 		scope = cat.T("report.scope_worker", map[string]any{"Worker": o.Worker})
 	}
-	return []string{cat.T("report.period", map[string]any{"From": o.From.Format(time.DateOnly), "To": o.To.Format(time.DateOnly),
+	notes := []string{cat.T("report.period", map[string]any{"From": o.From.Format(time.DateOnly), "To": o.To.Format(time.DateOnly),
 		"AsOf": o.AsOf.Format(time.DateOnly), "Scope": scope})}
+	if o.Erased > 0 {
+		notes = append(notes, cat.T("report.erased", map[string]any{"N": o.Erased, "From": o.From.Format(time.DateOnly)}))
+	}
+	return notes
 }
 
 func percent(n, d int) string {
@@ -582,11 +590,7 @@ type DueReview struct {
 // one review. An open adjustment's pending review date is a due review too.
 // Anything recorded after asOf (a local date) has not happened yet.
 func DueReviews(a store.Adjustment, loc *time.Location, asOf time.Time) []DueReview {
-	end := asOf.AddDate(0, 0, 1)
-	happened := func(t time.Time) bool {
-		local := t.In(loc)
-		return time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC).Before(end)
-	}
+	happened := func(t time.Time) bool { return happenedBy(t, loc, asOf) }
 	earliest := func(cur *time.Time, t time.Time) {
 		if cur.IsZero() || t.Before(*cur) {
 			*cur = t
@@ -715,9 +719,22 @@ func Incidents(cat *flows.Catalog, records []ClientRecords, o Options) (Report, 
 			if in.Urgent {
 				f.Urgent++
 			}
-			taken := in.AckAt
+			// As of the report date: an acknowledgement or resolution after
+			// it had not happened yet. Waits are between instants, so a clock
+			// change in between neither adds nor takes away an hour.
+			ack, resolved := in.AckAt, in.ResolvedAt
+			if !happenedBy(ack, loc, o.AsOf) {
+				ack = time.Time{}
+			}
+			if !happenedBy(resolved, loc, o.AsOf) {
+				resolved = time.Time{}
+			}
+			taken := ack
 			if taken.IsZero() {
-				taken = in.ResolvedAt
+				taken = resolved
+			}
+			if in.State == store.IncidentResolved && (in.ResolvedAt.IsZero() || !resolved.IsZero()) {
+				f.Resolved++ // (a record with no time kept counts as resolved)
 			}
 			if taken.IsZero() {
 				f.Unacknowledged++
@@ -725,9 +742,7 @@ func Incidents(cat *flows.Catalog, records []ClientRecords, o Options) (Report, 
 				f.Acknowledged++
 				waits[in.Rule] = append(waits[in.Rule], taken.Sub(in.OpenedAt))
 			}
-			if in.State == store.IncidentResolved {
-				f.Resolved++
-			}
+
 			figs[in.Rule] = f
 		}
 	}
@@ -757,6 +772,15 @@ func Incidents(cat *flows.Catalog, records []ClientRecords, o Options) (Report, 
 	r.Totals = append(r.Totals, cat.T("report.incidents.totals", map[string]any{"Opened": total.Opened, "Urgent": total.Urgent,
 		"Acknowledged": total.Acknowledged, "Unacknowledged": total.Unacknowledged}))
 	return r, figs
+}
+
+// happenedBy reports whether t (zero: never) is on or before the local day asOf.
+func happenedBy(t time.Time, loc *time.Location, asOf time.Time) bool {
+	if t.IsZero() {
+		return false
+	}
+	local := t.In(loc)
+	return !time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC).After(asOf)
 }
 
 func median(sorted []time.Duration) time.Duration {

@@ -140,6 +140,13 @@ func TestSustainmentAgainstHandWorkedFigures(t *testing.T) {
 	if f.Starts != 2 || f.In[1] != 1 || f.UnverifiedCounts[1] != 1 || !strings.Contains(r.Markdown(), "Caseload of worker sam") {
 		t.Errorf("sam's caseload: %+v", f)
 	}
+	if strings.Contains(r.Markdown(), "erased") {
+		t.Errorf("nobody erased, yet the notes say so:\n%s", r.Markdown())
+	}
+	o.Erased = 2
+	if r, _ = Sustainment(cat, sams, o); !strings.Contains(r.Markdown(), "Not in these figures: 2 clients across the service erased since 2026-09-01") {
+		t.Errorf("erased clients not noted:\n%s", r.Markdown())
+	}
 }
 
 func sent(at, kind string) store.AuditEvent {
@@ -338,6 +345,42 @@ func TestIncidentsByRuleAgainstHandWorkedFigures(t *testing.T) {
 		if !strings.Contains(md, s) {
 			t.Errorf("markdown lacks %q:\n%s", s, md)
 		}
+	}
+}
+
+// Incidents are placed in the period by the client's local date, waits run
+// between instants (a clock change in between changes nothing), and an
+// acknowledgement after the report date has not happened yet.
+func TestIncidentsAcrossDSTAndTheReportDate(t *testing.T) {
+	hal := ClientRecords{Client: person("hal", "sam", "2026-09-07"), WorkerName: "Sam", Incidents: []store.Incident{
+		// 00:50 BST on 25 Oct, acknowledged at 01:20 GMT after the clocks went
+		// back: 30 minutes on the wall clock, 1 h 30 m in fact.
+		{Rule: "crisis", Urgent: true, OpenedAt: utc("2026-10-24 23:50"), AckAt: utc("2026-10-25 01:20")},
+		// 00:30 BST on 1 Sep (still 31 Aug in UTC): in the period; 30 minutes.
+		{Rule: "two_disrupted_nights", OpenedAt: utc("2026-08-31 23:30"), AckAt: utc("2026-09-01 00:00")},
+		// 23:30 BST on 31 Aug: before the period.
+		{Rule: "two_disrupted_nights", OpenedAt: utc("2026-08-31 22:30"), AckAt: utc("2026-08-31 23:00")},
+		// 23:30 GMT on 30 Nov, acknowledged and resolved on 2 Dec, 09:00.
+		{Rule: "low_coping", OpenedAt: utc("2026-11-30 23:30"), AckAt: utc("2026-12-02 09:00"), ResolvedAt: utc("2026-12-02 09:00"), State: store.IncidentResolved},
+	}}
+	o := Options{From: on(t, "2026-09-01"), To: on(t, "2026-11-30"), AsOf: on(t, "2026-12-01")}
+	// As of 1 Dec, low coping is not yet acknowledged nor resolved.
+	_, figs := Incidents(flows.DefaultCatalog(), []ClientRecords{hal}, o)
+	want := map[string]RuleFigures{
+		"crisis":               {Opened: 1, Urgent: 1, Acknowledged: 1, MedianAck: 90 * time.Minute, LongestAck: 90 * time.Minute},
+		"two_disrupted_nights": {Opened: 1, Acknowledged: 1, MedianAck: 30 * time.Minute, LongestAck: 30 * time.Minute},
+		"low_coping":           {Opened: 1, Unacknowledged: 1},
+	}
+	for rule, w := range want {
+		if figs[rule] != w {
+			t.Errorf("as of 1 Dec, %s = %+v, want %+v", rule, figs[rule], w)
+		}
+	}
+	// As of 2 Dec it is: 30 Nov 23:30 to 2 Dec 09:00 is 33 h 30 m.
+	o.AsOf = on(t, "2026-12-02")
+	_, figs = Incidents(flows.DefaultCatalog(), []ClientRecords{hal}, o)
+	if w := (RuleFigures{Opened: 1, Acknowledged: 1, Resolved: 1, MedianAck: 33*time.Hour + 30*time.Minute, LongestAck: 33*time.Hour + 30*time.Minute}); figs["low_coping"] != w {
+		t.Errorf("as of 2 Dec, low_coping = %+v, want %+v", figs["low_coping"], w)
 	}
 }
 
