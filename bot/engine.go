@@ -93,8 +93,9 @@ type Engine struct {
 	policy   flows.Policy
 	handlers map[string]func(context.Context, scheduler.Occurrence) error
 
-	users       remembered[string] // Discord user id → client id (lookups.go)
-	workerNames remembered[nameAt] // worker id → display name (lookups.go)
+	users       remembered[string]              // Discord user id → client id (lookups.go)
+	states      remembered[redisstore.Snapshot] // client id → state after its last step (lookups.go)
+	workerNames remembered[nameAt]              // worker id → display name (lookups.go)
 }
 
 // New returns an Engine.
@@ -112,6 +113,7 @@ func New(d Deps) *Engine {
 		d.Config.Retention = DefaultRetention
 	}
 	e := &Engine{store: d.Store, sched: d.Scheduler, msg: d.Messenger, clock: d.Clock, cat: d.Catalog, log: d.Log, cfg: d.Config, obs: d.Observe}
+	e.states.limit = maxRememberedStates
 	e.policy = e.cfg.Escalation.policy(e.log)
 	e.handlers = e.kinds()
 	return e
@@ -141,47 +143,80 @@ type decision struct {
 
 // run is the shape of every state change: load the client, decide (pure),
 // fetch what the effects need, commit everything in one atomic write guarded
-// by the conversation's version, then deliver the outbox. A concurrent change
-// by another replica makes it start again from a fresh read.
+// by the state it was decided on, then deliver the outbox. A concurrent
+// change by another replica makes it start again from a fresh read.
+//
+// The state after a step is remembered (its stored form, Batch.Next), so a
+// client's next step usually starts without a read. A remembered state is
+// only a guess: a decision made on it commits only if the client is still
+// exactly as remembered, and an error or a decision to do nothing is made
+// again on a fresh read, since neither reaches the commit's check.
 func (e *Engine) run(ctx context.Context, clientID string, decide func(st redisstore.State, fc flows.Context) (decision, error)) error {
+	snap, remembered := e.states.get(clientID)
 	for attempt := 1; ; attempt++ {
-		st, err := e.store.Load(ctx, clientID)
-		if err != nil {
-			return err
+		var st redisstore.State
+		var err error
+		if remembered {
+			st, err = e.store.Open(snap)
+		} else {
+			st, err = e.store.Load(ctx, clientID)
 		}
-		fc, err := e.flowContext(st.Client)
-		if err != nil {
-			return err
+		var fc flows.Context
+		if err == nil {
+			fc, err = e.flowContext(st.Client)
 		}
-		fc.CrisisContacts, fc.Adjustments = e.cfg.CrisisContacts, st.Adjustments
-		d, err := decide(st, fc)
-		if err != nil {
-			return err
+		var d decision
+		if err == nil {
+			fc.CrisisContacts, fc.Adjustments = e.cfg.CrisisContacts, st.Adjustments
+			d, err = decide(st, fc)
 		}
-		if d.conv != nil || len(d.effects) > 0 {
-			if d, err = e.expand(ctx, fc, d); err != nil {
-				return err
+		nothing := err == nil && d.conv == nil && len(d.effects) == 0
+		if err == nil && !nothing {
+			if d, err = e.expand(ctx, fc, d); err == nil {
+				err = e.armTimers(ctx, fc, d.effects)
 			}
-			if err := e.armTimers(ctx, fc, d.effects); err != nil {
-				return err
+		}
+		if remembered && (err != nil || nothing) {
+			e.states.drop(clientID)
+			remembered, attempt = false, attempt-1
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if nothing {
+			e.states.put(clientID, st.Snapshot())
+			return e.Flush(ctx, clientID)
+		}
+		c, err := e.commit(ctx, st, fc, d)
+		if redisstore.IsConflict(err) {
+			e.states.drop(clientID)
+			if remembered {
+				// Stale, not contended: does not count as an attempt.
+				remembered, attempt = false, attempt-1
+				continue
 			}
-			fresh, err := e.commit(ctx, st, fc, d)
-			if redisstore.IsConflict(err) && attempt < e.cfg.MaxAttempts {
+			if attempt < e.cfg.MaxAttempts {
 				e.log.Debug("step conflict, retrying", "client", clientID, "attempt", attempt)
 				continue
 			}
-			if err != nil {
-				return err
-			}
-			if err := e.disarmTimers(ctx, fc, d.effects); err != nil {
-				return err
-			}
-			if err := e.promptEnded(ctx, fc, st.Conversation, d.conv); err != nil {
-				return err
-			}
-			if fresh != nil {
-				return e.flushFresh(ctx, clientID, fresh)
-			}
+		}
+		if err != nil {
+			return err
+		}
+		if c.nextOK {
+			e.states.put(clientID, c.next)
+		} else {
+			e.states.drop(clientID)
+		}
+		if err := e.disarmTimers(ctx, fc, d.effects); err != nil {
+			return err
+		}
+		if err := e.promptEnded(ctx, fc, st.Conversation, d.conv); err != nil {
+			return err
+		}
+		if c.fresh != nil {
+			return e.flushFresh(ctx, clientID, c.fresh)
 		}
 		return e.Flush(ctx, clientID)
 	}
@@ -239,12 +274,23 @@ func (e *Engine) expand(ctx context.Context, fc flows.Context, d decision) (deci
 	return d, nil
 }
 
+// committed is what a commit leaves for the rest of the step.
+type committed struct {
+	// fresh are the messages the step queued when nothing older waits
+	// before them in the outbox, so they can be delivered without reading
+	// them back (nil: flush from Redis).
+	fresh []redisstore.OutboxItem
+	// next is the client's state after the commit, when nextOK.
+	next   redisstore.Snapshot
+	nextOK bool
+}
+
 // commit writes a decision atomically: conversation, records, audit and the
-// outgoing messages all go in or none do. It returns the messages it queued
-// when nothing older waits before them in the outbox, so they can be
-// delivered without reading them back (nil: flush from Redis).
-func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Context, d decision) ([]redisstore.OutboxItem, error) {
+// outgoing messages all go in or none do, and only if the client is still
+// as st shows them (conversation version, profile, adjustments).
+func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Context, d decision) (committed, error) {
 	b := e.store.Batch(st.Client.ID)
+	b.Guard(st)
 	if d.conv != nil {
 		switch {
 		case d.conv.Active() || len(d.conv.Seen) > 0 || d.conv.Lapsed != "":
@@ -268,7 +314,7 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 				if staff == nil {
 					s, err := e.staffFor(ctx, st.Client)
 					if err != nil {
-						return nil, err
+						return committed{}, err
 					}
 					staff = &s
 				}
@@ -283,7 +329,7 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 			}
 			raw, err := json.Marshal(out)
 			if err != nil {
-				return nil, fmt.Errorf("bot: encode outgoing: %w", err)
+				return committed{}, fmt.Errorf("bot: encode outgoing: %w", err)
 			}
 			b.Enqueue(raw)
 		case flows.SaveSleep:
@@ -310,23 +356,25 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 		case flows.Timer, flows.CancelTimer:
 			// Carried out around the commit (armTimers, disarmTimers).
 		default:
-			return nil, fmt.Errorf("bot: unknown effect %T", ef)
+			return committed{}, fmt.Errorf("bot: unknown effect %T", ef)
 		}
 	}
-	if _, err := b.Commit(ctx, st.Conversation.Version); err != nil {
-		return nil, err
+	v, err := b.Commit(ctx, st.Conversation.Version)
+	if err != nil {
+		return committed{}, err
 	}
-	var fresh []redisstore.OutboxItem
+	var c committed
 	if queued, head := b.Queued(); head {
-		fresh = queued
+		c.fresh = queued
 	}
+	c.next, c.nextOK = b.Next(st, v)
 	if e.obs != nil {
 		for _, ev := range audited {
 			ev.ClientID = st.Client.ID
 			e.obs(ev)
 		}
 	}
-	return fresh, nil
+	return c, nil
 }
 
 type staffAddresses struct {

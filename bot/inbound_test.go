@@ -1,12 +1,20 @@
 package bot_test
 
 import (
+	"context"
 	"errors"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"steady/bot"
+	"steady/scheduler"
+	"steady/store/redisstore"
+	"steady/store/redistest"
 )
 
 // A step's reply is delivered from memory only when nothing older waits in
@@ -99,4 +107,90 @@ func TestRememberedUserNeverReachesAnotherClient(t *testing.T) {
 	if len(a.msg.sent) == 0 || a.msg.sent[0].UserID != "u-alex" || strings.Contains(a.msg.sent[0].Text, "not signed up") {
 		t.Errorf("re-enrolled user got %+v, want their client's reply", a.msg.sent)
 	}
+}
+
+// Replica A remembers alex's state after a step; replica B then takes the
+// next answer. A's next step must not be decided on what it remembers: the
+// commit's check sends it back to Redis, and the answer lands on the
+// question B's step moved on to, without overwriting B's answer.
+func TestRememberedStateYieldsToAnotherReplicasStep(t *testing.T) {
+	a, _ := setup(t)
+	enrol(t, a)
+	fireSleepLog(t, a)
+	replicaB := bot.New(bot.Deps{Store: a.store, Scheduler: a.sched, Messenger: &recorder{}, Clock: a.clock,
+		Config: bot.Config{StaffChannel: "staff", LeadID: "jo"}})
+	for _, step := range []struct {
+		engine *bot.Engine
+		key    string
+		text   string
+	}{
+		{a.engine, "m1", "11pm"},   // bedtime, on A: A now remembers "latency"
+		{replicaB, "m2", "20"},     // latency, on B
+		{a.engine, "m3", "2"},      // awakenings, on A, whose memory is stale
+		{a.engine, "m4", "6:45am"}, // wake, on A again
+	} {
+		if err := step.engine.HandleMessage(a.ctx, bot.Inbound{UserID: "u-alex", Key: step.key, Text: step.text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := a.store.Load(a.ctx, "alex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"bedtime": "23:00", "latency": "20", "awakenings": "2", "wake": "06:45"}
+	for q, v := range want {
+		if st.Conversation.Answers[q] != v {
+			t.Errorf("answer to %s = %q, want %q (answers %v)", q, st.Conversation.Answers[q], v, st.Conversation.Answers)
+		}
+	}
+	if st.Conversation.State != "quality" {
+		t.Errorf("state = %q, want quality", st.Conversation.State)
+	}
+}
+
+// roundTrips counts what a client sends to Redis: each command or pipeline
+// is one round trip.
+type roundTrips struct{ n atomic.Int64 }
+
+func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { r.n.Add(1); return next(ctx, cmd) }
+}
+func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { r.n.Add(1); return next(ctx, cmds) }
+}
+
+// BenchmarkHandleMessage is one client's typed sleep-log answers, each a
+// full step: the answer handed to the engine, its reply committed to the
+// durable outbox and delivered (bench/outbox runs the same over many
+// clients and concurrent handlers). Reports Redis round trips per answer.
+func BenchmarkHandleMessage(b *testing.B) {
+	rdb, prefix := redistest.New(b)
+	clock := scheduler.NewFakeClock(time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC))
+	st := redisstore.New(rdb, prefix)
+	sched := scheduler.New(rdb, clock, scheduler.Options{Prefix: prefix})
+	e := bot.New(bot.Deps{Store: st, Scheduler: sched, Messenger: &recorder{}, Clock: clock,
+		Config: bot.Config{StaffChannel: "staff", PeerChannel: "peer", LeadID: "jo"}})
+	ctx := context.Background()
+	p, err := bot.ParseProfile([]byte(profileYAML))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := e.Enrol(ctx, p, "sam"); err != nil {
+		b.Fatal(err)
+	}
+	clock.Set(time.Date(2026, 11, 23, 7, 30, 0, 0, time.UTC))
+	if _, err := sched.Tick(ctx, e); err != nil {
+		b.Fatal(err)
+	}
+	inputs := []string{"23:00", "20", "1", "07:00", "4"}
+	hook := &roundTrips{}
+	rdb.AddHook(hook)
+	for i := 0; b.Loop(); i++ {
+		in := bot.Inbound{UserID: "u-alex", Key: "m" + strconv.Itoa(i), Text: inputs[i%len(inputs)]}
+		if err := e.HandleMessage(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(hook.n.Load())/float64(b.N), "roundtrips/op")
 }

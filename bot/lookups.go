@@ -19,17 +19,27 @@ import (
 //   - worker id → display name (Engine.workerNames), used for at most
 //     workerNameTTL. The name only words consent questions; a rename on
 //     another replica shows within that time, one on this replica at once.
+//   - client id → the client's state after their last step, in stored form
+//     (Engine.states, redisstore.Snapshot): a step decided on it commits
+//     only if the conversation version, profile and adjustments in Redis are
+//     still exactly those (Batch.Guard); see Engine.run.
 
 // maxRemembered bounds each lookup; a full one forgets an arbitrary entry.
-const maxRemembered = 100_000
+// Remembered states are larger (a profile and a conversation, a few KB), so
+// fewer are kept: the most active clients' steps skip their read.
+const (
+	maxRemembered       = 100_000
+	maxRememberedStates = 10_000
+)
 
 // workerNameTTL is how long a worker's name is used without re-reading it.
 const workerNameTTL = time.Minute
 
 // remembered is a bounded, concurrency-safe map.
 type remembered[V any] struct {
-	mu sync.Mutex
-	m  map[string]V
+	mu    sync.Mutex
+	m     map[string]V
+	limit int // 0: maxRemembered
 }
 
 func (r *remembered[V]) get(k string) (V, bool) {
@@ -45,7 +55,11 @@ func (r *remembered[V]) put(k string, v V) {
 	if r.m == nil {
 		r.m = map[string]V{}
 	}
-	if _, ok := r.m[k]; !ok && len(r.m) >= maxRemembered {
+	limit := r.limit
+	if limit == 0 {
+		limit = maxRemembered
+	}
+	if _, ok := r.m[k]; !ok && len(r.m) >= limit {
 		for old := range r.m {
 			delete(r.m, old)
 			break

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -48,12 +49,21 @@ type Client struct {
 // Location loads the client's time zone. The binary embeds the zone database,
 // so an error means the stored name is wrong, not that the host lacks tzdata.
 func (c Client) Location() (*time.Location, error) {
+	if loc, ok := zones.Load(c.TimeZone); ok {
+		return loc.(*time.Location), nil
+	}
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
 		return nil, fmt.Errorf("client %s: time zone %q: %w", c.ID, c.TimeZone, err)
 	}
+	zones.Store(c.TimeZone, loc)
 	return loc, nil
 }
+
+// zones keeps each zone loaded once: every step asks for its client's zone,
+// and time.LoadLocation reads and parses the zone's file each time. A
+// Location never changes once loaded, and there are a few hundred names.
+var zones sync.Map // zone name → *time.Location
 
 // Schedules are the client's recurring prompts, in local wall-clock time.
 type Schedules struct {

@@ -19,6 +19,7 @@ import (
 	"log"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"sync"
@@ -43,6 +44,7 @@ func main() {
 	answers := flag.Int("answers", 20000, "inbound answers to handle")
 	clients := flag.Int("clients", 500, "clients the inbound answers are spread over")
 	skipOut := flag.Bool("skip-outbound", false, "run only the inbound part")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the inbound part to this file")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -57,7 +59,7 @@ func main() {
 			log.Fatal(err)
 		}
 	}
-	if err := inbound(srv.Addr, *answers, *clients); err != nil {
+	if err := inbound(srv.Addr, *answers, *clients, *cpuProfile); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -176,7 +178,7 @@ func (r *recorder) OpenThread(context.Context, string, string) (string, error) {
 	return "", nil
 }
 
-func inbound(addr string, answers, clients int) error {
+func inbound(addr string, answers, clients int, cpuProfile string) error {
 	ctx := context.Background()
 	rdb := redis.NewClient(&redis.Options{Addr: addr, PoolSize: 4 * runtime.GOMAXPROCS(0)})
 	defer rdb.Close()
@@ -210,6 +212,17 @@ func inbound(addr string, answers, clients int) error {
 	var next atomic.Int64
 	step := make([]atomic.Int64, clients)
 	workers := 2 * runtime.GOMAXPROCS(0)
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var wg sync.WaitGroup
 	start := time.Now()
 	for w := 0; w < workers; w++ {

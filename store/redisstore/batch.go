@@ -12,7 +12,7 @@ import (
 )
 
 // commitScript applies one step's writes to one client's records atomically,
-// and only if the conversation is still at the version the step read.
+// and only if the client is still as the step read them.
 //
 // KEYS[1]  the client's conversation hash (fields v, data)
 // KEYS[2…] every other key an operation names, all in the same client's slot
@@ -26,16 +26,27 @@ import (
 //
 //	queues nothing
 //
-// ARGV[5]  number of operations n, then n times: command, key index (into KEYS),
+// ARGV[5]  expected digest of the profile and adjustments as the step read
+//
+//	them ("" skips the check): sha1 of the profile, then the sum mod 2^32,
+//	word by word, of sha1(#field ":" field value) over the adjustments, 5
+//	words of 8 hex digits (stateDigest in store.go computes the same; plain
+//	arithmetic, as the bit library is not in every Redis's Lua)
+//
+// ARGV[6]  index into KEYS of the profile, ARGV[7] of the adjustments hash
+//
+//	(both 0 when ARGV[5] is "")
+//
+// ARGV[8]  number of operations n, then n times: command, key index (into KEYS),
 //
 //	argument count m, then m arguments
 //
 // Returns  {version, outbox length}: the conversation version after the
 //
 //	commit and the outbox's length after it (0 when ARGV[4] is 0), or
-//	{-1, 0} when the expected version did not match (nothing was written).
-//	An outbox as long as what the step queued held nothing older, so the
-//	caller may deliver the step's messages from memory, in order.
+//	{-1, 0} when the version or the digest did not match (nothing was
+//	written). An outbox as long as what the step queued held nothing
+//	older, so the caller may deliver the step's messages from memory.
 //
 // Only the commands in allowed may run, so a caller's mistake cannot turn this
 // into a general-purpose eval.
@@ -47,6 +58,25 @@ local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if ARGV[1] ~= '-' and tonumber(ARGV[1]) ~= v then
   return {-1, 0}
 end
+if ARGV[5] ~= '' then
+  local profile = redis.call('GET', KEYS[tonumber(ARGV[6])])
+  if not profile then
+    return {-1, 0}
+  end
+  local acc = {0, 0, 0, 0, 0}
+  local adj = redis.call('HGETALL', KEYS[tonumber(ARGV[7])])
+  for i = 1, #adj, 2 do
+    local h = redis.sha1hex(#adj[i] .. ':' .. adj[i] .. adj[i+1])
+    for j = 1, 5 do
+      acc[j] = (acc[j] + tonumber(string.sub(h, j*8-7, j*8), 16)) % 4294967296
+    end
+  end
+  local digest = redis.sha1hex(profile)
+  for j = 1, 5 do digest = digest .. string.format('%08x', acc[j]) end
+  if digest ~= ARGV[5] then
+    return {-1, 0}
+  end
+end
 if ARGV[2] == 'set' then
   v = v + 1
   redis.call('HSET', KEYS[1], 'v', v, 'data', ARGV[3])
@@ -54,8 +84,8 @@ elseif ARGV[2] == 'touch' then
   v = v + 1
   redis.call('HSET', KEYS[1], 'v', v)
 end
-local i = 6
-for _ = 1, tonumber(ARGV[5]) do
+local i = 9
+for _ = 1, tonumber(ARGV[8]) do
   local cmd, key, m = ARGV[i], KEYS[tonumber(ARGV[i+1])], tonumber(ARGV[i+2])
   if not allowed[cmd] then
     return redis.error_reply('commit: command not allowed: ' .. cmd)
@@ -84,6 +114,8 @@ type Batch struct {
 	nops     int
 	queued   []OutboxItem
 	head     bool // after Commit: queued was all of the outbox
+	guard    string
+	stateful bool // an operation writes the profile or the adjustments
 	err      error
 }
 
@@ -105,6 +137,9 @@ func (b *Batch) key(record string) int {
 }
 
 func (b *Batch) op(cmd, record string, args ...any) {
+	if record == recProfile || record == recAdjust {
+		b.stateful = true
+	}
 	b.ops = append(b.ops, cmd, b.key(record), len(args))
 	b.ops = append(b.ops, args...)
 	b.nops++
@@ -192,6 +227,28 @@ func (b *Batch) Enqueue(item []byte) {
 // the caller flushes the outbox from Redis, older messages first.
 func (b *Batch) Queued() ([]OutboxItem, bool) { return b.queued, b.head }
 
+// Guard makes the commit also require the client's profile and adjustments
+// to be exactly as st read them (the conversation's version is Commit's
+// own check): a step decided on a remembered Snapshot that has since gone
+// stale conflicts instead of writing.
+func (b *Batch) Guard(st State) { b.guard = st.snap.digest }
+
+// Next returns the client's state as Redis holds it right after this batch
+// committed at version, for the next step to start from without a read, or
+// false when the batch rewrote what it cannot know in stored form (the
+// profile or the adjustments).
+func (b *Batch) Next(st State, version int64) (Snapshot, bool) {
+	if b.stateful || st.snap.digest == "" {
+		return Snapshot{}, false
+	}
+	next := st.snap
+	next.convV = version
+	if b.convMode == "set" {
+		next.convData = b.convData
+	}
+	return next, true
+}
+
 // Commit writes everything if the conversation is still at expectVersion
 // (-1: do not check). It returns the new conversation version, or ErrConflict.
 func (b *Batch) Commit(ctx context.Context, expectVersion int64) (int64, error) {
@@ -206,7 +263,11 @@ func (b *Batch) Commit(ctx context.Context, expectVersion int64) (int64, error) 
 	if len(b.queued) > 0 {
 		outbox = b.keyIndex[b.s.clientKey(b.clientID, recOutbox)]
 	}
-	args := append([]any{expect, b.convMode, b.convData, outbox, b.nops}, b.ops...)
+	profile, adjustments := 0, 0
+	if b.guard != "" {
+		profile, adjustments = b.key(recProfile), b.key(recAdjust)
+	}
+	args := append([]any{expect, b.convMode, b.convData, outbox, b.guard, profile, adjustments, b.nops}, b.ops...)
 	var index func(redis.Pipeliner)
 	if len(b.queued) > 0 {
 		// The outbox index lives outside the client's Cluster slot, so it

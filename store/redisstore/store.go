@@ -2,6 +2,8 @@ package redisstore
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -187,11 +189,31 @@ type State struct {
 	Conversation store.Conversation // Version is set even when no flow is open
 	// Adjustments are the client's register, which conversations ask about.
 	Adjustments []store.Adjustment
+
+	snap Snapshot
 }
+
+// Snapshot is a client's State as Redis holds it, still sealed: what a
+// process may keep between steps and open again (Store.Open) without a read.
+// It is only a guess at the current state. A Batch guarded by the State
+// (Batch.Guard) commits only if the conversation is still at the State's
+// version and the profile and adjustments are byte for byte as read, so a
+// step decided on a stale snapshot conflicts and is decided again on a fresh
+// Load.
+type Snapshot struct {
+	clientID string
+	profile  string
+	convV    int64
+	convData string
+	adj      map[string]string // never modified once read
+	digest   string            // stateDigest(profile, adj)
+}
+
+// Snapshot returns the stored form of the state, for keeping between steps.
+func (st State) Snapshot() Snapshot { return st.snap }
 
 // Load reads a client's profile, conversation and adjustments in one round trip.
 func (s *Store) Load(ctx context.Context, clientID string) (State, error) {
-	var st State
 	var prof *redis.StringCmd
 	var conv *redis.SliceCmd
 	var adj *redis.MapStringStringCmd
@@ -202,44 +224,60 @@ func (s *Store) Load(ctx context.Context, clientID string) (State, error) {
 		return nil
 	})
 	if errors.Is(prof.Err(), redis.Nil) {
-		return st, fmt.Errorf("store: client %s: %w", clientID, store.ErrNotFound)
+		return State{}, fmt.Errorf("store: client %s: %w", clientID, store.ErrNotFound)
 	}
 	if err != nil && !errors.Is(err, redis.Nil) {
-		return st, fmt.Errorf("store: load client %s: %w", clientID, err)
+		return State{}, fmt.Errorf("store: load client %s: %w", clientID, err)
 	}
-	if err := s.decode(clientID, recProfile, []byte(prof.Val()), &st.Client); err != nil {
-		return st, fmt.Errorf("store: decode client %s: %w", clientID, err)
+	snap := Snapshot{clientID: clientID, profile: prof.Val(), adj: adj.Val()}
+	if vals := conv.Val(); len(vals) == 2 {
+		if v, ok := vals[0].(string); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return State{}, fmt.Errorf("store: client %s: decode conversation version: %w", clientID, err)
+			}
+			snap.convV = n
+		}
+		snap.convData, _ = vals[1].(string)
 	}
-	st.Conversation, err = s.decodeConversation(clientID, conv.Val())
-	if err != nil {
-		return st, fmt.Errorf("store: client %s: %w", clientID, err)
+	snap.digest = stateDigest(snap.profile, snap.adj)
+	return s.Open(snap)
+}
+
+// Open decodes a snapshot, as Load does after its read.
+func (s *Store) Open(snap Snapshot) (State, error) {
+	st := State{snap: snap}
+	id := snap.clientID
+	if err := s.decode(id, recProfile, []byte(snap.profile), &st.Client); err != nil {
+		return st, fmt.Errorf("store: decode client %s: %w", id, err)
 	}
-	if st.Adjustments, err = s.decodeAdjustments(clientID, adj.Val()); err != nil {
+	if snap.convData != "" {
+		if err := s.decode(id, recConv, []byte(snap.convData), &st.Conversation); err != nil {
+			return st, fmt.Errorf("store: client %s: decode conversation: %w", id, err)
+		}
+	}
+	st.Conversation.Version = snap.convV
+	var err error
+	if st.Adjustments, err = s.decodeAdjustments(id, snap.adj); err != nil {
 		return st, err
 	}
 	return st, nil
 }
 
-func (s *Store) decodeConversation(clientID string, vals []any) (store.Conversation, error) {
-	var c store.Conversation
-	if len(vals) != 2 {
-		return c, nil
-	}
-	if v, ok := vals[0].(string); ok {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return c, fmt.Errorf("decode conversation version: %w", err)
+// stateDigest identifies a profile and an adjustments hash exactly as
+// stored; commitScript computes the same from Redis (see its ARGV[5]). The
+// adjustments' digests are summed word by word, so the hash's field order
+// does not matter (Lua cannot sort bytewise whatever Redis's locale).
+func stateDigest(profile string, adj map[string]string) string {
+	var acc [5]uint32
+	for k, v := range adj {
+		h := sha1.Sum([]byte(strconv.Itoa(len(k)) + ":" + k + v))
+		for j := range acc {
+			acc[j] += binary.BigEndian.Uint32(h[j*4:]) // mod 2^32, as the script
 		}
-		c.Version = n
 	}
-	if d, ok := vals[1].(string); ok && d != "" {
-		version := c.Version
-		if err := s.decode(clientID, recConv, []byte(d), &c); err != nil {
-			return c, fmt.Errorf("decode conversation: %w", err)
-		}
-		c.Version = version
-	}
-	return c, nil
+	p := sha1.Sum([]byte(profile))
+	return fmt.Sprintf("%x%08x%08x%08x%08x%08x", p, acc[0], acc[1], acc[2], acc[3], acc[4])
 }
 
 // SleepEntries returns the client's nights from the local date since (inclusive), oldest first.
