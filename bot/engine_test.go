@@ -95,6 +95,17 @@ func enrol(t *testing.T, b *bundle) {
 	}
 }
 
+// promptWhileDiscordIsDown fires the 07:30 sleep-log prompt while every
+// delivery fails: the prompt is committed and stays in the outbox.
+func promptWhileDiscordIsDown(t *testing.T, b *bundle) {
+	t.Helper()
+	b.msg.fail = errors.New("discord is down")
+	b.clock.Set(time.Date(2026, 11, 23, 7, 30, 0, 0, time.UTC))
+	if _, err := b.sched.Tick(b.ctx, b.engine); err == nil {
+		t.Fatal("tick reported success although the prompt could not be delivered")
+	}
+}
+
 // fireSleepLog moves the clock to 07:30 and lets the scheduler fire the prompt.
 func fireSleepLog(t *testing.T, b *bundle) {
 	t.Helper()
@@ -181,11 +192,7 @@ func TestConcurrentAnswersNeverCorruptTheConversation(t *testing.T) {
 func TestUndeliveredMessageStaysQueuedUntilDelivered(t *testing.T) {
 	b, _ := setup(t)
 	enrol(t, b)
-	b.msg.fail = errors.New("discord is down")
-	b.clock.Set(time.Date(2026, 11, 23, 7, 30, 0, 0, time.UTC))
-	if _, err := b.sched.Tick(b.ctx, b.engine); err == nil {
-		t.Fatal("tick reported success although the prompt could not be delivered")
-	}
+	promptWhileDiscordIsDown(t, b)
 	st, _ := b.store.Load(b.ctx, "alex")
 	if st.Conversation.Flow != flows.FlowSleep {
 		t.Fatalf("prompt state not committed: %+v", st.Conversation)

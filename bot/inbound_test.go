@@ -2,14 +2,10 @@ package bot_test
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"steady/bot"
 	"steady/scheduler"
@@ -23,11 +19,7 @@ import (
 func TestReplyNeverOvertakesAnOlderQueuedMessage(t *testing.T) {
 	b, _ := setup(t)
 	enrol(t, b)
-	b.msg.fail = errors.New("discord is down")
-	b.clock.Set(time.Date(2026, 11, 23, 7, 30, 0, 0, time.UTC))
-	if _, err := b.sched.Tick(b.ctx, b.engine); err == nil {
-		t.Fatal("tick reported success although the prompt could not be delivered")
-	}
+	promptWhileDiscordIsDown(t, b)
 	b.msg.fail = nil
 	if err := b.engine.HandleMessage(b.ctx, bot.Inbound{UserID: "u-alex", Key: "m1", Text: "11pm"}); err != nil {
 		t.Fatal(err)
@@ -148,18 +140,6 @@ func TestRememberedStateYieldsToAnotherReplicasStep(t *testing.T) {
 	}
 }
 
-// roundTrips counts what a client sends to Redis: each command or pipeline
-// is one round trip.
-type roundTrips struct{ n atomic.Int64 }
-
-func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
-func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error { r.n.Add(1); return next(ctx, cmd) }
-}
-func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error { r.n.Add(1); return next(ctx, cmds) }
-}
-
 // BenchmarkHandleMessage is one client's typed sleep-log answers, each a
 // full step: the answer handed to the engine, its reply committed to the
 // durable outbox and delivered (bench/outbox runs the same over many
@@ -184,7 +164,7 @@ func BenchmarkHandleMessage(b *testing.B) {
 		b.Fatal(err)
 	}
 	inputs := []string{"23:00", "20", "1", "07:00", "4"}
-	hook := &roundTrips{}
+	hook := &redistest.RoundTrips{}
 	rdb.AddHook(hook)
 	for i := 0; b.Loop(); i++ {
 		in := bot.Inbound{UserID: "u-alex", Key: "m" + strconv.Itoa(i), Text: inputs[i%len(inputs)]}
@@ -192,5 +172,5 @@ func BenchmarkHandleMessage(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(hook.n.Load())/float64(b.N), "roundtrips/op")
+	b.ReportMetric(float64(hook.N())/float64(b.N), "roundtrips/op")
 }

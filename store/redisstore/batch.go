@@ -301,7 +301,7 @@ func (b *Batch) Commit(ctx context.Context, expectVersion int64) (int64, error) 
 // ahead of it in the same round trip. It returns the script's reply, the
 // first error among first's commands, and the script's error. A Redis that
 // has forgotten the script (a restart) is sent its body once.
-func (s *Store) runScript(ctx context.Context, sc *redis.Script, keys []string, args []any, first func(redis.Pipeliner)) (*redis.Cmd, error, error) {
+func (s *Store) runScript(ctx context.Context, sc *redis.Script, keys []string, args []any, first func(redis.Pipeliner)) (reply *redis.Cmd, firstErr, scriptErr error) {
 	if first == nil {
 		res := sc.Run(ctx, s.rdb, keys, args...)
 		return res, nil, res.Err()
@@ -312,7 +312,6 @@ func (s *Store) runScript(ctx context.Context, sc *redis.Script, keys []string, 
 		res = sc.EvalSha(ctx, p, keys, args...)
 		return nil
 	})
-	var firstErr error
 	for _, c := range cmds[:len(cmds)-1] {
 		if err := c.Err(); err != nil && firstErr == nil {
 			firstErr = err

@@ -226,3 +226,31 @@ func TestDeliveredRemovesOnlyWhatWasSent(t *testing.T) {
 		t.Fatalf("outbox index = %v, want alex while two waits", ids)
 	}
 }
+
+// A Redis that has forgotten the scripts (a restart, SCRIPT FLUSH) is sent
+// them again: a commit and a delivery still go in, index entry included.
+func TestScriptsSurviveAScriptFlush(t *testing.T) {
+	b := setup(t)
+	rdb := b.store.Redis()
+	if err := rdb.ScriptFlush(b.ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	batch := b.store.Batch("alex")
+	batch.Enqueue([]byte("one"))
+	if _, err := batch.Commit(b.ctx, -1); err != nil {
+		t.Fatalf("commit after a script flush: %v", err)
+	}
+	if ids, _ := b.store.OutboxClients(b.ctx); len(ids) != 1 {
+		t.Fatalf("outbox index = %v", ids)
+	}
+	if err := rdb.ScriptFlush(b.ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := batch.Queued()
+	if left, err := b.store.Delivered(b.ctx, "alex", items, true); err != nil || left != 0 {
+		t.Fatalf("delivered after a script flush: %d left, %v", left, err)
+	}
+	if ids, _ := b.store.OutboxClients(b.ctx); len(ids) != 0 {
+		t.Fatalf("drained outbox still indexed: %v", ids)
+	}
+}
