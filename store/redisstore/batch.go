@@ -215,7 +215,7 @@ func (b *Batch) Audit(e store.AuditEvent) {
 // commit. Committing it with the step means a crash cannot lose it.
 func (b *Batch) Enqueue(item []byte) {
 	// Messages carry plan text and figures, so they are sealed like records.
-	sealed := b.s.keys.seal(aadFor(b.clientID, recOutbox), item)
+	sealed := b.s.keys.seal(aadFor(b.clientID, recOutbox), item, false)
 	b.op("RPUSH", recOutbox, sealed)
 	b.queued = append(b.queued, OutboxItem{Data: item, stored: string(sealed)})
 }

@@ -132,7 +132,7 @@ func (s *Store) resealKey(ctx context.Context, key, clientID, record string, rep
 		if err != nil {
 			return fmt.Errorf("store: reseal %s: %w", key, err)
 		}
-		n, err := resealScript.Run(ctx, s.rdb, []string{key}, typ, it.val, s.keys.seal(aad, pt), it.at).Int()
+		n, err := resealScript.Run(ctx, s.rdb, []string{key}, typ, it.val, s.keys.seal(aad, pt, compactRecord(record)), it.at).Int()
 		if err != nil {
 			return fmt.Errorf("store: reseal %s: %w", key, err)
 		}

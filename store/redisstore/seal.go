@@ -1,6 +1,8 @@
 package redisstore
 
 import (
+	"bytes"
+	"compress/flate"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -9,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 )
@@ -20,11 +23,35 @@ import (
 const EnvKeys = "STEADY_ENCRYPTION_KEYS"
 
 // A sealed value is: magic (3 bytes) | key id (4) | nonce (12) | AES-256-GCM
-// ciphertext and tag. The key id lets any replica pick the right key after a
+// ciphertext and tag. The magic's last byte is the format: 1, the plaintext
+// as is; 2, the plaintext deflated first (larger records such as a profile
+// with its plan shrink by half, and Redis memory per client is what limits a
+// small charity's server). The key id lets any replica pick the right key after a
 // rotation without trying each one. The additional data binds a value to its
 // client and record, so a blob copied into another client's record (or from
 // a check-in into an incident) fails to open instead of being misattributed.
-var sealMagic = []byte{'S', 'x', 1}
+var sealMagic = []byte{'S', 'x', formatPlain}
+
+const (
+	formatPlain    = 1
+	formatDeflated = 2
+	// compressFrom is the smallest plaintext worth deflating: below it the
+	// saving is a few bytes and the cost a compressor reset.
+	compressFrom = 256
+	// maxOpened caps what a deflated record may expand to. Only this keyring
+	// can produce one (GCM authenticates it), so this guards against our own
+	// bugs, not an attacker.
+	maxOpened = 4 << 20
+)
+
+// Compressors and decompressors are large (hundreds of KB and tens of KB):
+// reuse them rather than allocate one per record.
+var inflaters = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
+
+var deflaters = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(nil, flate.BestSpeed) // the level is valid: no error
+	return w
+}}
 
 const (
 	keyIDLen  = 4
@@ -155,11 +182,18 @@ func newSealKey(raw []byte) (sealKey, error) {
 	return k, nil
 }
 
-// seal encrypts plaintext under the newest key, bound to aad.
-func (kr *Keyring) seal(aad string, plaintext []byte) []byte {
+// seal encrypts plaintext under the newest key, bound to aad; with compact,
+// it deflates the plaintext first when that makes it smaller.
+func (kr *Keyring) seal(aad string, plaintext []byte, compact bool) []byte {
 	k := kr.keys[0]
+	format := byte(formatPlain)
+	if compact && len(plaintext) >= compressFrom {
+		if z := deflate(plaintext); len(z) < len(plaintext) {
+			plaintext, format = z, formatDeflated
+		}
+	}
 	out := make([]byte, 0, sealedMin+len(plaintext))
-	out = append(out, sealMagic...)
+	out = append(out, sealMagic[0], sealMagic[1], format)
 	out = append(out, k.id[:]...)
 	nonce := make([]byte, nonceLen)
 	if _, err := rand.Read(nonce); err != nil {
@@ -184,6 +218,9 @@ func (kr *Keyring) open(aad string, sealed []byte) ([]byte, error) {
 		if err != nil {
 			return nil, ErrUnsealable
 		}
+		if sealed[len(sealMagic)-1] == formatDeflated {
+			return inflate(pt)
+		}
 		return pt, nil
 	}
 	return nil, fmt.Errorf("%w: sealed under key %x, which is not in %s", ErrUnsealable, id, EnvKeys)
@@ -195,8 +232,39 @@ func (kr *Keyring) current(sealed []byte) bool {
 }
 
 func isSealed(b []byte) bool {
-	return len(b) >= sealedMin && string(b[:len(sealMagic)]) == string(sealMagic)
+	return len(b) >= sealedMin && string(b[:len(sealMagic)-1]) == string(sealMagic[:len(sealMagic)-1]) &&
+		(b[len(sealMagic)-1] == formatPlain || b[len(sealMagic)-1] == formatDeflated)
 }
+
+func deflate(b []byte) []byte {
+	var buf bytes.Buffer
+	w := deflaters.Get().(*flate.Writer)
+	defer deflaters.Put(w)
+	w.Reset(&buf)
+	// Writes to a bytes.Buffer cannot fail.
+	w.Write(b)
+	w.Close()
+	return buf.Bytes()
+}
+
+func inflate(b []byte) ([]byte, error) {
+	r := inflaters.Get().(io.ReadCloser)
+	defer inflaters.Put(r)
+	if err := r.(flate.Resetter).Reset(bytes.NewReader(b), nil); err != nil {
+		return nil, fmt.Errorf("%w: deflated record unreadable", ErrUnsealable)
+	}
+	out, err := io.ReadAll(io.LimitReader(r, maxOpened+1))
+	if err != nil || len(out) > maxOpened {
+		return nil, fmt.Errorf("%w: deflated record unreadable", ErrUnsealable)
+	}
+	return out, nil
+}
+
+// compactRecord says whether a record is deflated before sealing: yes for
+// the records that stay in Redis for months (profile, plans, check-ins,
+// incidents…), no for the conversation and the outbox, rewritten at every
+// step, where the compressor's cost would land on each answer.
+func compactRecord(record string) bool { return record != recConv && record != recOutbox }
 
 // aadFor names what a value is, for binding: the client and the record,
 // never the key prefix, so a deployment can move prefixes without re-sealing.
@@ -208,7 +276,7 @@ func (s *Store) sealJSON(clientID, record string, v any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.keys.seal(aadFor(clientID, record), pt), nil
+	return s.keys.seal(aadFor(clientID, record), pt, compactRecord(record)), nil
 }
 
 // openJSON opens a client's record and decodes it into v.

@@ -190,67 +190,58 @@ type Button struct {
 	Style                int
 }
 
-// Buttons lists a message's buttons, row by row.
-func (m Message) Buttons() []Button {
-	var out []Button
+// components returns a message's components of one type (2 button, 3
+// string select), row by row.
+func (m Message) components(typ string) []map[string]any {
+	var out []map[string]any
 	for _, r := range m.Components {
 		row, _ := r.(map[string]any)
 		children, _ := row["components"].([]any)
 		for _, c := range children {
-			comp, _ := c.(map[string]any)
-			if fmt.Sprint(comp["type"]) != "2" {
-				continue
+			if comp, _ := c.(map[string]any); fmt.Sprint(comp["type"]) == typ {
+				out = append(out, comp)
 			}
-			b := Button{}
-			b.Label, _ = comp["label"].(string)
-			b.CustomID, _ = comp["custom_id"].(string)
-			b.URL, _ = comp["url"].(string)
-			st, _ := strconv.Atoi(fmt.Sprint(comp["style"]))
-			b.Style = st
-			out = append(out, b)
 		}
+	}
+	return out
+}
+
+// Buttons lists a message's buttons, row by row.
+func (m Message) Buttons() []Button {
+	var out []Button
+	for _, comp := range m.components("2") {
+		b := Button{}
+		b.Label, _ = comp["label"].(string)
+		b.CustomID, _ = comp["custom_id"].(string)
+		b.URL, _ = comp["url"].(string)
+		b.Style, _ = strconv.Atoi(fmt.Sprint(comp["style"]))
+		out = append(out, b)
 	}
 	return out
 }
 
 // SelectOptions lists the options of a message's select menus.
 func (m Message) SelectOptions() (customID string, values []string) {
-	for _, r := range m.Components {
-		row, _ := r.(map[string]any)
-		children, _ := row["components"].([]any)
-		for _, c := range children {
-			comp, _ := c.(map[string]any)
-			if fmt.Sprint(comp["type"]) != "3" {
-				continue
-			}
-			customID, _ = comp["custom_id"].(string)
-			opts, _ := comp["options"].([]any)
-			for _, o := range opts {
-				om, _ := o.(map[string]any)
-				v, _ := om["value"].(string)
-				values = append(values, v)
-			}
+	for _, comp := range m.components("3") {
+		customID, _ = comp["custom_id"].(string)
+		opts, _ := comp["options"].([]any)
+		for _, o := range opts {
+			om, _ := o.(map[string]any)
+			v, _ := om["value"].(string)
+			values = append(values, v)
 		}
 	}
 	return customID, values
 }
 
 // MenuMaxValues is how many options the message's select menu lets a user
-// pick (Discord's default, 1, when the bot did not say).
+// pick (Discord's default, 1, when the bot did not say; 0 with no menu).
 func (m Message) MenuMaxValues() int {
-	for _, r := range m.Components {
-		row, _ := r.(map[string]any)
-		children, _ := row["components"].([]any)
-		for _, c := range children {
-			comp, _ := c.(map[string]any)
-			if fmt.Sprint(comp["type"]) != "3" {
-				continue
-			}
-			if n, err := strconv.Atoi(fmt.Sprint(comp["max_values"])); err == nil {
-				return n
-			}
-			return 1
+	for _, comp := range m.components("3") {
+		if n, err := strconv.Atoi(fmt.Sprint(comp["max_values"])); err == nil {
+			return n
 		}
+		return 1
 	}
 	return 0
 }
