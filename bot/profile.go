@@ -14,6 +14,7 @@ import (
 	"steady/flows"
 	"steady/scheduler"
 	"steady/store"
+	"steady/store/redisstore"
 )
 
 // Profile is a client as a worker enrols them: who they are, their worker,
@@ -33,7 +34,12 @@ type Profile struct {
 	// Steady first messages them; consents below are then not used, and
 	// nothing is prompted until they agree to their worker seeing answers.
 	Onboarding bool `yaml:"onboarding"`
-	Consents   struct {
+	// Welcome: with consents recorded by the worker, send the client a first
+	// message saying what Steady is, what was recorded and how to change it.
+	// Discord's /enrol sets it; try's profiles leave it off so a transcript
+	// starts with the first prompt.
+	Welcome  bool `yaml:"welcome"`
+	Consents struct {
 		WorkerSeesAnswers bool     `yaml:"worker_sees_answers"`
 		PeerGroup         string   `yaml:"peer_group"`         // off | anonymous | named
 		SupervisorLiaison string   `yaml:"supervisor_liaison"` // none | functional | named
@@ -366,10 +372,24 @@ func (e *Engine) Enrol(ctx context.Context, p Profile, by string) error {
 	if err := e.applySchedules(ctx, nil, c); err != nil {
 		return err
 	}
-	if p.Onboarding {
+	switch {
+	case p.Onboarding:
 		return e.StartOnboarding(ctx, c.ID)
+	case p.Welcome:
+		return e.welcome(ctx, c.ID)
 	}
 	return nil
+}
+
+// welcome sends the first message to a client enrolled with consents their
+// worker recorded.
+func (e *Engine) welcome(ctx context.Context, clientID string) error {
+	return e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
+		if err := e.workerName(ctx, &fc); err != nil {
+			return decision{}, err
+		}
+		return decision{effects: []flows.Effect{flows.Welcome(fc), auditNow(fc, "client.welcomed", "", "consents recorded by the worker")}}, nil
+	})
 }
 
 // profileAdjustments turns the profile's adjustments into register entries,

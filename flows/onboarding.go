@@ -282,6 +282,17 @@ func consentsAfter(c Context, conv store.Conversation) store.Consents {
 	return cs
 }
 
+// Welcome is the first message to a client whose worker recorded their
+// consents at enrolment (given in person): what Steady is and is not, the
+// crisis contacts, what was recorded, and how to change it. Without it the
+// first a client would hear is a prompt from a bot they did not expect.
+func Welcome(c Context) Effect {
+	return say(c, "onboarding.welcome", map[string]any{
+		"Name": c.Client.DisplayName, "Worker": workerName(c), "Contacts": contactLines(c),
+		"Summary": ConsentSummary(c, c.Client.Consents),
+	}, "welcome:"+c.Client.ID)
+}
+
 // ConsentSummary says in a few lines what the client has agreed to.
 func ConsentSummary(c Context, cs store.Consents) string {
 	return strings.Join([]string{

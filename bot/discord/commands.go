@@ -123,8 +123,9 @@ func (c *Client) commands() map[string]command {
 				opt(optString, "id", "a short client id: lower-case letters, digits, - or _", true),
 				opt(optString, "name", "the name Steady calls them by", true),
 				opt(optString, "time_zone", "their time zone, e.g. Europe/London", true),
-				opt(optBool, "worker_sees_answers", "they agree their worker sees their answers (required to use Steady)", true),
-				opt(optString, "peer_group", "peer-group nudges they agreed to", true, "off", "anonymous", "named"),
+				opt(optBool, "consent_in_chat", "let them give their consents themselves, in their DMs with Steady", false),
+				opt(optBool, "worker_sees_answers", "they agreed with you that you see their answers (required to use Steady)", false),
+				opt(optString, "peer_group", "peer-group nudges they agreed to", false, "off", "anonymous", "named"),
 				opt(optString, "supervisor", "what you may discuss with their supervisor", false, "none", "functional"),
 				opt(optString, "sleep_log", "daily sleep-log time, e.g. 07:30", false),
 				opt(optString, "weekly_checkin", "weekly check-in, e.g. mon 10:00", false),
@@ -276,6 +277,14 @@ func (c *Client) enrol(ctx context.Context, inv invocation) (reply, error) {
 		p.Client.DiscordID = fmt.Sprint(o.Value)
 	}
 	p.Worker = bot.StaffProfile{ID: inv.workerID, Name: displayName(inv.user), DiscordID: inv.user.ID}
+	// Consents are either given by the client in chat (onboarding), or
+	// recorded here as agreed in person, and then the client is welcomed
+	// with what was recorded and how to change it.
+	p.Onboarding = inv.boolean("consent_in_chat")
+	p.Welcome = !p.Onboarding
+	if !p.Onboarding && (!inv.boolean("worker_sees_answers") || inv.str("peer_group") == "") {
+		return reply{text: c.cat.T("discord.enrol_consents", nil)}, nil
+	}
 	p.Consents.WorkerSeesAnswers = inv.boolean("worker_sees_answers")
 	p.Consents.PeerGroup = inv.str("peer_group")
 	p.Consents.SupervisorLiaison = inv.str("supervisor")

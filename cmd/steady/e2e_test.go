@@ -34,6 +34,8 @@ type world struct {
 	general          string
 	worker, leadUser string
 	runErr           chan error
+	// welcomed counts each client's welcome DM, which lastDM's numbering skips.
+	welcomed map[string]int
 }
 
 type lockedBuffer struct {
@@ -70,7 +72,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(fake.Close)
-	w := &world{t: t, ctx: ctx, fake: fake, clock: scheduler.NewFakeClock(e2eStart), logs: &lockedBuffer{}, runErr: make(chan error, 1)}
+	w := &world{t: t, ctx: ctx, fake: fake, welcomed: map[string]int{}, clock: scheduler.NewFakeClock(e2eStart), logs: &lockedBuffer{}, runErr: make(chan error, 1)}
 	w.staffRole, w.lead = fake.AddRole(), fake.AddRole()
 	w.staffCh, w.peerCh, w.general = fake.AddChannel("staff"), fake.AddChannel("peer-support"), fake.AddChannel("general")
 	w.worker, w.leadUser = fake.AddUser("sam"), fake.AddUser("jo")
@@ -171,6 +173,11 @@ func (w *world) enrol(id, peer string) string {
 	if !strings.Contains(got, "is enrolled") {
 		w.t.Fatalf("/enrol answered %q", got)
 	}
+	welcome := w.lastDM(user, 1)
+	if !strings.Contains(welcome.Content, "I'm not a crisis service") || !strings.Contains(welcome.Content, "Here's what you agreed with sam") {
+		w.t.Fatalf("the welcome DM is %q", welcome.Content)
+	}
+	w.welcomed[user] = 1
 	return user
 }
 
@@ -183,13 +190,14 @@ func (w *world) morning(n int) {
 	w.clock.Set(e2eStart.AddDate(0, 0, n).Add(90 * time.Minute))
 }
 
-// lastDM waits until the user has at least n DMs and returns the last.
+// lastDM waits until the user has at least n DMs after their welcome and
+// returns the last.
 func (w *world) lastDM(user string, n int) fakediscord.Message {
 	w.t.Helper()
 	var last fakediscord.Message
 	w.await("DM number "+itoa(n), func() bool {
 		dms := w.fake.DMsTo(user)
-		if len(dms) < n {
+		if len(dms) < n+w.welcomed[user] {
 			return false
 		}
 		last = dms[len(dms)-1]
@@ -452,7 +460,7 @@ func TestServeClientWithDMsClosedReachesTheWorker(t *testing.T) {
 		}
 		return false
 	})
-	if n := len(w.fake.DMsTo(client)); n != 0 {
+	if n := len(w.fake.DMsTo(client)) - w.welcomed[client]; n != 0 {
 		t.Fatalf("%d DMs got through to a client with DMs closed", n)
 	}
 	// The undeliverable prompt was tried once and dropped, not retried for ever.
@@ -500,8 +508,16 @@ func TestServeNonStaffCannotEnrol(t *testing.T) {
 		t.Fatalf("a non-staff /enrol answered %q", got)
 	}
 	if got := w.command(w.worker, "enrol", map[string]any{"user": someone, "id": "Bad Id", "name": "X", "time_zone": "Mars/Olympus",
-		"worker_sees_answers": false, "peer_group": "off"}); !strings.Contains(got, "couldn't enrol") || strings.Count(got, "\n- ") < 3 {
+		"worker_sees_answers": true, "peer_group": "off", "sleep_log": "25:99"}); !strings.Contains(got, "couldn't enrol") || strings.Count(got, "\n- ") < 3 {
 		t.Fatalf("a bad /enrol answered %q; want one line per mistake", got)
+	}
+	// No consents recorded and none to be asked for: nothing is enrolled.
+	if got := w.command(w.worker, "enrol", map[string]any{"user": someone, "id": "x", "name": "X", "time_zone": "Europe/London",
+		"peer_group": "off"}); !strings.Contains(got, "needs the client's consents") {
+		t.Fatalf("an /enrol without consents answered %q", got)
+	}
+	if n := len(w.fake.DMsTo(someone)); n != 0 {
+		t.Fatalf("a refused enrolment sent %d DMs", n)
 	}
 }
 
@@ -718,5 +734,26 @@ func TestServeAdjustmentAddChangeReview(t *testing.T) {
 	}
 	if got := adj("list", map[string]any{}); !strings.Contains(got, "alex.adj1: shift starts no earlier than 11:00") || !strings.Contains(got, "review 2027-01-11") {
 		t.Fatalf("/adjustment list after the review: %q", got)
+	}
+}
+
+// With consent_in_chat the client chooses their consents in their DMs: the
+// first DM is the onboarding's introduction, and nothing is prompted before.
+func TestServeEnrolWithConsentInChat(t *testing.T) {
+	w := newWorld(t)
+	user := w.fake.AddUser("alex")
+	got := w.command(w.worker, "enrol", map[string]any{
+		"user": user, "id": "alex", "name": "Alex", "time_zone": "Europe/London", "consent_in_chat": true, "sleep_log": "07:30",
+	})
+	if !strings.Contains(got, "is enrolled") {
+		t.Fatalf("/enrol answered %q", got)
+	}
+	intro := w.lastDM(user, 1)
+	if !strings.Contains(intro.Content, "I'm not a crisis service") || len(intro.Buttons()) == 0 {
+		t.Fatalf("the first DM is %q", intro.Content)
+	}
+	w.click(user, intro, "OK, carry on")
+	if q := w.lastDM(user, 2); !strings.Contains(q.Content, "will see your answers") {
+		t.Fatalf("after the introduction: %q", q.Content)
 	}
 }
