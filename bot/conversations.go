@@ -19,6 +19,7 @@ func (e *Engine) conversationKinds() map[string]func(context.Context, scheduler.
 	return map[string]func(context.Context, scheduler.Occurrence) error{
 		flows.KindSnooze:   e.fireSnooze,
 		flows.KindPauseEnd: e.firePauseEnd,
+		KindPauseEndNote:   e.firePauseEndNote,
 		KindGrounding:      e.fireGrounding,
 	}
 }
@@ -206,9 +207,51 @@ func (e *Engine) fireSnooze(ctx context.Context, o scheduler.Occurrence) error {
 	return err
 }
 
+// KindPauseEndNote says "welcome back" at the end of the client's quiet
+// hours when their pause ended inside them (ref = the pause's end day).
+const KindPauseEndNote = "pause_end_note"
+
+// firePauseEnd ends a pause at midnight, so the day's prompts come as usual;
+// the welcome-back message waits for the end of the client's quiet hours.
 func (e *Engine) firePauseEnd(ctx context.Context, o scheduler.Occurrence) error {
+	var note *scheduler.Occurrence
 	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
-		return decision{effects: flows.EndPause(fc, o.Ref)}, nil
+		note = nil
+		effects := flows.EndPause(fc, o.Ref)
+		end, quiet := quietUntil(st.Client, fc)
+		if !quiet || len(effects) == 0 {
+			return decision{effects: effects}, nil
+		}
+		later, err := scheduler.At(st.Client.ID, KindPauseEndNote, o.Ref, st.Client.TimeZone, scheduler.Civil(end, fc.Loc))
+		if err != nil {
+			return decision{}, err
+		}
+		note = &later
+		kept := effects[:0]
+		for _, ef := range effects {
+			if s, ok := ef.(flows.Send); !ok || s.To != flows.ToClient {
+				kept = append(kept, ef)
+			}
+		}
+		return decision{effects: kept}, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil || note == nil {
+		return err
+	}
+	return e.sched.Add(ctx, *note)
+}
+
+// firePauseEndNote sends the deferred welcome-back, unless the client has
+// paused or stopped again since.
+func (e *Engine) firePauseEndNote(ctx context.Context, o scheduler.Occurrence) error {
+	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
+		if st.Client.Status != store.StatusActive {
+			return decision{}, nil
+		}
+		return decision{effects: []flows.Effect{flows.PauseEndedNote(fc, o.Ref)}}, nil
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return nil

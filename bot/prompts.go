@@ -238,13 +238,25 @@ func (e *Engine) fireReminder(ctx context.Context, o scheduler.Occurrence) error
 
 // fireExpiry closes a prompt whose answer window has ended and records it
 // missed. A late answer is then told the check-in has closed.
+//
+// In the client's quiet hours the expiry waits for their end: a miss can
+// open an incident, whose first step is a message to the client, and
+// nothing unprompted and non-urgent reaches them in their quiet hours. The
+// prompt stays open meanwhile, so an answer in the night still counts.
 func (e *Engine) fireExpiry(ctx context.Context, o scheduler.Occurrence) error {
+	var handBack error
 	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
+		handBack = nil
 		conv := st.Conversation
 		if !conv.Active() || conv.PromptID != o.Ref {
 			return decision{}, nil // answered, skipped or superseded already
 		}
 		kind := promptKind(conv.PromptID)
+		if end, quiet := quietUntil(st.Client, fc); quiet {
+			handBack = scheduler.MoveTo(end, "quiet hours")
+			return decision{effects: []flows.Effect{auditNow(fc, "prompt.expiry_deferred", kind,
+				"quiet hours until "+end.In(fc.Loc).Format("15:04"))}}, nil
+		}
 		effects := []flows.Effect{auditNow(fc, "prompt.expired", kind, "not answered within "+flows.FormatMinutes(int(e.promptPolicy(conv.Flow).Window/time.Minute)))}
 		if m, ok := missedRecord(fc, conv.PromptID, conv.Flow, store.MissedUnanswered); ok {
 			effects = append(effects, flows.SaveMissed{Missed: m})
@@ -261,7 +273,10 @@ func (e *Engine) fireExpiry(ctx context.Context, o scheduler.Occurrence) error {
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return handBack
 }
 
 // promptKind is the occurrence kind a prompt id was opened by ("" for a

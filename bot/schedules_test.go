@@ -529,3 +529,66 @@ func FuzzParseReminderWhen(f *testing.F) {
 		}
 	})
 }
+
+// Nothing unprompted and non-urgent reaches a client in their quiet hours: a
+// check-in that would expire at 22:00 waits for 08:15 (and stays open, so a
+// late-night answer counts), and the incident two misses open contacts the
+// client then, not at night.
+func TestQuietHoursHoldExpiryAndTheIncidentItOpens(t *testing.T) {
+	b, _ := setup(t)
+	enrolWith(t, b, profile("Europe/London", "", `schedules: {weekly_checkin: "sun 10:00", quiet_hours: "22:00-08:15"}`))
+	advance(t, b, 6*24*time.Hour+16*time.Hour+30*time.Minute) // Sun 29 Nov 22:30: prompt sent 10:00, its window ends 22:00
+	if d := audits(t, b, "prompt.expiry_deferred"); len(d) != 1 || !strings.Contains(d[0].Reason, "08:15") {
+		t.Fatalf("expiry deferral audit %+v", d)
+	}
+	if conv := conversation(t, b); !conv.Active() {
+		t.Fatal("the check-in closed inside quiet hours")
+	}
+	advance(t, b, 10*time.Hour) // Mon 08:30
+	if n := len(audits(t, b, "prompt.expired")); n != 1 {
+		t.Fatalf("%d expiries after quiet hours, want 1", n)
+	}
+	clientBefore := len(b.msg.sentTo(flows.ToClient))
+	advance(t, b, 6*24*time.Hour+13*time.Hour+30*time.Minute) // Sun 6 Dec 22:00: the second miss waits too
+	if len(audits(t, b, "incident.opened")) != 0 || len(b.msg.sentTo(flows.ToClient)) != clientBefore+2 {
+		// +2: the second check-in's question and its reminder
+		t.Fatalf("at 22:00 on the second Sunday: incidents %d, client messages %v",
+			len(audits(t, b, "incident.opened")), b.msg.sentTo(flows.ToClient)[clientBefore:])
+	}
+	advance(t, b, 10*time.Hour+15*time.Minute) // Mon 7 Dec 08:15
+	opened := audits(t, b, "incident.opened")
+	contacted := audits(t, b, "client.contacted")
+	if len(opened) != 1 || len(contacted) != 1 {
+		t.Fatalf("after quiet hours: %d opened, %d contacted", len(opened), len(contacted))
+	}
+	if at := contacted[0].At.UTC().Format("2006-01-02T15:04"); at != "2026-12-07T08:15" {
+		t.Errorf("client contacted at %s, want when quiet hours end", at)
+	}
+}
+
+// A pause ends at midnight, so the day's prompts come as usual, but the
+// welcome-back message waits for the end of quiet hours.
+func TestPauseEndMessageWaitsForQuietHoursToEnd(t *testing.T) {
+	b, _ := setup(t)
+	enrolWith(t, b, profile("Europe/London", "", `schedules: {sleep_log: "09:00", quiet_hours: "22:00-08:15"}`))
+	if _, err := b.engine.PauseCheckIns(b.ctx, "u-alex", "int-1", "wednesday"); err != nil {
+		t.Fatal(err)
+	}
+	advance(t, b, 42*time.Hour) // Wed 25 Nov 00:00
+	if c, _ := b.store.Client(b.ctx, "alex"); c.Status != store.StatusActive {
+		t.Fatalf("status %s at midnight, want active", c.Status)
+	}
+	for _, m := range b.msg.sentFull(flows.ToClient) {
+		if strings.Contains(m, "pause has ended") {
+			t.Fatalf("welcome-back sent at midnight: %q", m)
+		}
+	}
+	advance(t, b, 8*time.Hour+15*time.Minute) // 08:15
+	if n := count(b.msg.sentFull(flows.ToClient), "Welcome back, Alex. Your pause has ended"); n != 1 {
+		t.Fatalf("%d welcome-back messages after quiet hours, want 1: %q", n, b.msg.sentFull(flows.ToClient))
+	}
+	advance(t, b, 45*time.Minute) // 09:00: the day's sleep log comes as usual
+	if got := sentAt(t, b, bot.KindSleepLog); !slices.Contains(got, "2026-11-25T09:00") {
+		t.Fatalf("sleep logs sent %v", got)
+	}
+}

@@ -338,8 +338,15 @@ func EndPause(c Context, day string) []Effect {
 	return []Effect{
 		SaveClient{Client: cl},
 		steadyAudit(c, "client.resumed", "", "pause ended "+day),
-		say(c, "control.pause_ended", map[string]any{"Name": c.Client.DisplayName}, "pause-end/"+day),
+		PauseEndedNote(c, day),
 	}
+}
+
+// PauseEndedNote tells the client their pause of day has ended. A pause ends
+// at midnight; in the client's quiet hours the bot sends this at their end
+// instead (the key keeps it to once).
+func PauseEndedNote(c Context, day string) Effect {
+	return say(c, "control.pause_ended", map[string]any{"Name": c.Client.DisplayName}, "pause-end/"+day)
 }
 
 // Unsnooze asks a snoozed prompt again, if it is still open and still snoozed
