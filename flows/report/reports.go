@@ -198,6 +198,60 @@ type SustainmentFigures struct {
 	Due, In, Left, UnverifiedCounts [4]int
 }
 
+// jobStarts are a client's job starts, in date order: the first job
+// (Client.JobStart) and each start recorded after they had left work, so a
+// client who returns to work is counted again. A start recorded while still
+// in work (a new role, or the first job recorded twice) continues the same
+// period in work and is not a new start.
+func jobStarts(cr ClientRecords) []string {
+	var out []string
+	if cr.Client.JobStart != "" {
+		out = append(out, cr.Client.JobStart)
+	}
+	jobs := append([]store.JobEvent(nil), cr.Jobs...)
+	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].Date < jobs[j].Date })
+	left := false
+	for _, j := range jobs {
+		last := ""
+		if len(out) > 0 {
+			last = out[len(out)-1]
+		}
+		switch {
+		case j.Status == store.JobLeft && j.Date >= last:
+			left = true
+		case j.Status == store.JobStarted && (last == "" || left && j.Date > last):
+			out = append(out, j.Date)
+			left = false
+		}
+	}
+	return out
+}
+
+// sustainmentRow is one job start's row: whether the client was in work at
+// each milestone after it, counted into f.
+func sustainmentRow(cr ClientRecords, jobStart string, o Options, f *SustainmentFigures) []string {
+	start := date(jobStart)
+	row := []string{cr.Client.ID, cr.WorkerName, jobStart}
+	for i, weeks := range Milestones {
+		st := MilestoneStatus(cr, start.AddDate(0, 0, 7*weeks), o.AsOf)
+		if st != NotDue {
+			f.Due[i]++
+		}
+		switch st {
+		case InWork:
+			f.In[i]++
+		case LeftWork:
+			f.Left[i]++
+		case Unverified:
+			f.UnverifiedCounts[i]++
+		}
+		if weeks > 0 {
+			row = append(row, st)
+		}
+	}
+	return row
+}
+
 // MilestoneStatus says whether a client was in work on a day, from their job
 // start, the job changes their worker recorded, and their weekly check-ins'
 // "still in the job" answers: the latest evidence on or before the day wins
@@ -256,30 +310,13 @@ func Sustainment(cat *flows.Catalog, records []ClientRecords, o Options) (Report
 		Columns: []string{"client", "worker", "job_start", "week_6", "week_13", "week_26"}}
 	var f SustainmentFigures
 	for _, cr := range sortedRecords(records) {
-		if cr.Client.JobStart == "" || !o.inRange(cr.Client.JobStart) {
-			continue
+		for _, js := range jobStarts(cr) {
+			if !o.inRange(js) {
+				continue
+			}
+			f.Starts++
+			r.Rows = append(r.Rows, sustainmentRow(cr, js, o, &f))
 		}
-		f.Starts++
-		start := date(cr.Client.JobStart)
-		row := []string{cr.Client.ID, cr.WorkerName, cr.Client.JobStart}
-		for i, weeks := range Milestones {
-			st := MilestoneStatus(cr, start.AddDate(0, 0, 7*weeks), o.AsOf)
-			if st != NotDue {
-				f.Due[i]++
-			}
-			switch st {
-			case InWork:
-				f.In[i]++
-			case LeftWork:
-				f.Left[i]++
-			case Unverified:
-				f.UnverifiedCounts[i]++
-			}
-			if weeks > 0 {
-				row = append(row, st)
-			}
-		}
-		r.Rows = append(r.Rows, row)
 	}
 	r.Totals = append(r.Totals, cat.T("report.sustainment.starts", map[string]any{"Starts": f.Starts}))
 	for i, weeks := range Milestones[1:] {

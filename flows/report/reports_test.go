@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/csv"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -441,5 +442,32 @@ func TestAuditSampleIsReproducibleAndComplete(t *testing.T) {
 				t.Errorf("CSV cell %q would run as a spreadsheet formula", cell)
 			}
 		}
+	}
+}
+
+// A client who left work and started again is a new job start, counted from
+// its own date; a start recorded while still in work is not.
+func TestSustainmentCountsAReturnToWorkAsANewStart(t *testing.T) {
+	gus := ClientRecords{Client: person("gus", "sam", "2026-03-02"), WorkerName: "Sam",
+		Jobs: []store.JobEvent{
+			{Date: "2026-03-02", Status: store.JobStarted}, // the first job, recorded again
+			{Date: "2026-05-04", Status: store.JobStarted}, // a new role while in work: same period
+			{Date: "2026-07-01", Status: store.JobLeft},
+			{Date: "2026-09-07", Status: store.JobStarted}, // back in work, in the period
+		},
+		CheckIns: []store.CheckIn{yes("2026-10-15"), yes("2026-11-20"), no("2027-02-15")}}
+	if got := jobStarts(gus); !slices.Equal(got, []string{"2026-03-02", "2026-09-07"}) {
+		t.Fatalf("job starts %v", got)
+	}
+	// Period Sep–Nov 2026, as of 31 Mar 2027: one start, 7 Sep.
+	// Week 6 (19 Oct): check-in 15 Oct → in. Week 13 (7 Dec): 20 Nov, 17 days before → in.
+	// Week 26 (8 Mar): the check-in of 15 Feb says no longer in the job → left.
+	r, f := Sustainment(flows.DefaultCatalog(), []ClientRecords{gus}, options(t))
+	want := SustainmentFigures{Starts: 1, Due: [4]int{1, 1, 1, 1}, In: [4]int{1, 1, 1, 0}, Left: [4]int{0, 0, 0, 1}}
+	if f != want {
+		t.Fatalf("figures = %+v\nwant      %+v", f, want)
+	}
+	if len(r.Rows) != 1 || strings.Join(r.Rows[0], " ") != "gus Sam 2026-09-07 in_work in_work left" {
+		t.Fatalf("rows %q", r.Rows)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,7 +63,8 @@ var (
 )
 
 // LoadSpec finds and loads the spec: $STEADY_DISCORD_SPEC, or
-// shared/discord-api/openapi.json in the working directory or any parent.
+// shared/discord-api/openapi.json in the working directory or any parent, or
+// the copy in this package's testdata.
 func LoadSpec() (*Spec, error) {
 	specOnce.Do(func() {
 		path, err := findSpec()
@@ -117,10 +119,19 @@ func findSpec() (string, error) {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", fmt.Errorf("fakediscord: %s not found in any parent of the working directory; set %s", specRelPath, SpecEnv)
+			break
 		}
 		dir = parent
 	}
+	// A clone with no shared/ beside it (a newcomer's machine) uses the copy
+	// kept with this package: the same spec, MIT licensed, README beside it.
+	if _, file, _, ok := runtime.Caller(0); ok {
+		p := filepath.Join(filepath.Dir(file), "testdata", "discord-api", "openapi.json")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("fakediscord: %s not found in any parent of the working directory, nor beside this package; set %s", specRelPath, SpecEnv)
 }
 
 func init() {
