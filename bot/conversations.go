@@ -219,6 +219,9 @@ func (e *Engine) firePauseEnd(ctx context.Context, o scheduler.Occurrence) error
 		note = nil
 		effects := flows.EndPause(fc, o.Ref)
 		end, quiet := quietUntil(st.Client, fc)
+		if !quiet && !st.Client.Schedules.QuietHours.Set() {
+			end, quiet = nightUntil(fc)
+		}
 		if !quiet || len(effects) == 0 {
 			return decision{effects: effects}, nil
 		}
@@ -244,11 +247,33 @@ func (e *Engine) firePauseEnd(ctx context.Context, o scheduler.Occurrence) error
 	return e.sched.Add(ctx, *note)
 }
 
+// Without quiet hours of their own, a client's night for courtesy messages
+// (the welcome-back) is 22:00 to 08:00: nobody needs "welcome back" at
+// midnight.
+const nightStartHour, nightEndHour = 22, 8
+
+// nightUntil reports whether it is night on the client's clock, and when it
+// ends.
+func nightUntil(fc flows.Context) (time.Time, bool) {
+	local := fc.Now.In(fc.Loc)
+	h := local.Hour()
+	if h >= nightEndHour && h < nightStartHour {
+		return time.Time{}, false
+	}
+	day := local
+	if h >= nightStartHour {
+		day = local.AddDate(0, 0, 1)
+	}
+	civil := time.Date(day.Year(), day.Month(), day.Day(), nightEndHour, 0, 0, 0, time.UTC)
+	return scheduler.Resolve(civil, fc.Loc), true
+}
+
 // firePauseEndNote sends the deferred welcome-back, unless the client has
-// paused or stopped again since.
+// paused or stopped again since, or is already answering a check-in (which
+// says welcome back well enough, and a note would land between questions).
 func (e *Engine) firePauseEndNote(ctx context.Context, o scheduler.Occurrence) error {
 	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
-		if st.Client.Status != store.StatusActive {
+		if st.Client.Status != store.StatusActive || st.Conversation.Active() {
 			return decision{}, nil
 		}
 		return decision{effects: []flows.Effect{flows.PauseEndedNote(fc, o.Ref)}}, nil

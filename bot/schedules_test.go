@@ -592,3 +592,42 @@ func TestPauseEndMessageWaitsForQuietHoursToEnd(t *testing.T) {
 		t.Fatalf("sleep logs sent %v", got)
 	}
 }
+
+// Without quiet hours of their own, a client still does not get "welcome
+// back" at midnight: it comes at 08:00.
+func TestPauseEndMessageWaitsForMorningWithoutQuietHours(t *testing.T) {
+	b, _ := setup(t)
+	enrolWith(t, b, profile("Europe/London", "", `schedules: {sleep_log: "08:30"}`))
+	if _, err := b.engine.PauseCheckIns(b.ctx, "u-alex", "int-1", "wednesday"); err != nil {
+		t.Fatal(err)
+	}
+	advance(t, b, 42*time.Hour) // Wed 25 Nov 00:00
+	if n := count(b.msg.sentFull(flows.ToClient), "Welcome back, Alex. Your pause has ended"); n != 0 {
+		t.Fatal("welcome-back sent at midnight")
+	}
+	advance(t, b, 8*time.Hour) // 08:00
+	if n := count(b.msg.sentFull(flows.ToClient), "Welcome back, Alex. Your pause has ended"); n != 1 {
+		t.Fatalf("%d welcome-back messages by 08:00, want 1", n)
+	}
+	advance(t, b, 30*time.Minute) // 08:30: the day's sleep log as usual
+	if got := sentAt(t, b, bot.KindSleepLog); !slices.Contains(got, "2026-11-25T08:30") {
+		t.Fatalf("sleep logs sent %v", got)
+	}
+}
+
+// A client already answering a check-in when the welcome-back falls due is
+// not interrupted by it.
+func TestPauseEndNoteSkippedMidCheckIn(t *testing.T) {
+	b, _ := setup(t)
+	enrolWith(t, b, profile("Europe/London", "", `schedules: {sleep_log: "07:30"}`))
+	if _, err := b.engine.PauseCheckIns(b.ctx, "u-alex", "int-1", "wednesday"); err != nil {
+		t.Fatal(err)
+	}
+	advance(t, b, 42*time.Hour+8*time.Hour) // Wed 08:00; the sleep log opened at 07:30 and is waiting
+	if got := sentAt(t, b, bot.KindSleepLog); !slices.Contains(got, "2026-11-25T07:30") {
+		t.Fatalf("sleep logs sent %v", got)
+	}
+	if n := count(b.msg.sentFull(flows.ToClient), "Welcome back, Alex. Your pause has ended"); n != 0 {
+		t.Fatal("welcome-back landed in the middle of the sleep log")
+	}
+}

@@ -185,9 +185,12 @@ func TestTryControlsInEveryState(t *testing.T) {
 		"> start", "[client] Welcome back.", "[worker] Alex has started Steady again.",
 		"> pause until 30 nov", "[client] Paused until Mon 30 Nov.",
 		"> debrief", "[client] Quick debrief on your shift.",
-		"--- Mon 30 Nov 2026 00:00", "[client] Welcome back, Alex. Your pause has ended",
+		// The pause ends at midnight; its "welcome back" waits for the morning.
 		"> resume", "[client] Steady isn't paused",
 	)
+	if strings.Contains(tr.all, "Your pause has ended") {
+		t.Errorf("welcome-back sent in the night:\n%s", tr.all)
+	}
 	if n := strings.Count(tr.all, "How have you been coping this week?"); n != 3 {
 		t.Errorf("coping asked %d times, want 3 (start, help, back)", n)
 	}
