@@ -97,6 +97,14 @@ type Engine interface {
 	PauseCheckIns(ctx context.Context, userID, key, until string) (string, error)
 	ResumeCheckIns(ctx context.Context, userID, key string) (string, error)
 	ChangeConsent(ctx context.Context, userID, key string) (string, error)
+	RequestErasure(ctx context.Context, discordUserID string) (reply, code string, err error)
+	ConfirmErasure(ctx context.Context, discordUserID, code string) (string, error)
+	SetSleepLog(ctx context.Context, staffID, clientID, at string) (string, error)
+	SetWeeklyCheckIn(ctx context.Context, staffID, clientID, spec string) (string, error)
+	SetQuietHours(ctx context.Context, staffID, clientID, span string) (string, error)
+	AddWorkerReminder(ctx context.Context, staffID, clientID, when, note string) (string, error)
+	RecordJob(ctx context.Context, staffID, clientID, status, date, note string) (string, error)
+	Discharge(ctx context.Context, staffID, clientID, reason string) (string, error)
 }
 
 // Client is the Discord adapter.

@@ -96,6 +96,17 @@ func (c *Client) commands() map[string]command {
 		start("debrief", "Debrief after a shift now", func(ctx context.Context, u, k string) (string, error) { return e().DebriefNow(ctx, u, k) }),
 		start("resume", "Start your check-ins again after a pause", func(ctx context.Context, u, k string) (string, error) { return e().ResumeCheckIns(ctx, u, k) }),
 		start("consent", "See or change what you have agreed to", func(ctx context.Context, u, k string) (string, error) { return e().ChangeConsent(ctx, u, k) }),
+		{def: &discordgo.ApplicationCommand{Name: "erase", Description: "Delete everything Steady holds about you (asks you to confirm first)", Contexts: anywhere,
+			Options: []*discordgo.ApplicationCommandOption{
+				opt(optString, "code", "the confirmation code Steady gave you (leave empty to get one)", false),
+			}},
+			run: func(ctx context.Context, inv invocation) (reply, error) {
+				if code := inv.str("code"); code != "" {
+					return textReply(e().ConfirmErasure(ctx, inv.user.ID, code))
+				}
+				text, _, err := e().RequestErasure(ctx, inv.user.ID)
+				return reply{text: text}, err
+			}},
 		{def: &discordgo.ApplicationCommand{Name: "pause", Description: "Pause your check-ins for a while", Contexts: anywhere,
 			Options: []*discordgo.ApplicationCommandOption{
 				opt(optString, "until", "e.g. friday, 1 dec or 2 weeks (leave empty to be asked)", false),
@@ -187,6 +198,42 @@ func (c *Client) commands() map[string]command {
 					opt(optString, "note", "anything else for the record", false)),
 				sub("list", "the adjustments register", clientOpt()),
 			}}, staff: true, run: c.adjustment},
+		{def: &discordgo.ApplicationCommand{Name: "schedule", Description: "Change when a client is asked, and when they are left alone", Contexts: guildOnly,
+			Options: []*discordgo.ApplicationCommandOption{
+				sub("sleep_log", "the daily sleep log's time", clientOpt(), opt(optString, "at", "e.g. 07:30, or off", true)),
+				sub("checkin", "the weekly check-in", clientOpt(), opt(optString, "when", "e.g. mon 10:00, or off", true)),
+				sub("quiet_hours", "hours nothing non-urgent reaches them", clientOpt(), opt(optString, "hours", "e.g. 22:00-07:00, or off", true)),
+				sub("reminder", "a reminder for you about this client", clientOpt(),
+					opt(optString, "when", "week 2 (after the job start) or a date, YYYY-MM-DD", true),
+					opt(optString, "note", "what to do", true)),
+			}}, staff: true,
+			run: func(ctx context.Context, inv invocation) (reply, error) {
+				client := inv.str("client")
+				switch inv.sub {
+				case "sleep_log":
+					return textReply(e().SetSleepLog(ctx, inv.workerID, client, inv.str("at")))
+				case "checkin":
+					return textReply(e().SetWeeklyCheckIn(ctx, inv.workerID, client, inv.str("when")))
+				case "quiet_hours":
+					return textReply(e().SetQuietHours(ctx, inv.workerID, client, inv.str("hours")))
+				}
+				return textReply(e().AddWorkerReminder(ctx, inv.workerID, client, inv.str("when"), inv.str("note")))
+			}},
+		{def: &discordgo.ApplicationCommand{Name: "job", Description: "Record that a client started or left work (sustainment reports read this)", Contexts: guildOnly,
+			Options: []*discordgo.ApplicationCommandOption{
+				clientOpt(),
+				opt(optString, "status", "what happened", true, store.JobStarted, store.JobLeft),
+				opt(optString, "date", "when, YYYY-MM-DD (default today)", false),
+				opt(optString, "note", "e.g. new role at the same employer", false),
+			}}, staff: true,
+			run: func(ctx context.Context, inv invocation) (reply, error) {
+				return textReply(e().RecordJob(ctx, inv.workerID, inv.str("client"), inv.str("status"), inv.str("date"), inv.str("note")))
+			}},
+		{def: &discordgo.ApplicationCommand{Name: "discharge", Description: "End a client's support: nothing more is sent; records are kept for the retention period", Contexts: guildOnly,
+			Options: []*discordgo.ApplicationCommandOption{clientOpt(), opt(optString, "reason", "why, for the record", true)}}, staff: true,
+			run: func(ctx context.Context, inv invocation) (reply, error) {
+				return textReply(e().Discharge(ctx, inv.workerID, inv.str("client"), inv.str("reason")))
+			}},
 		{def: &discordgo.ApplicationCommand{Name: "incident", Description: "Acknowledge or resolve a client's open incidents", Contexts: guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{
 				sub("acknowledge", "you are taking them on", clientOpt()),

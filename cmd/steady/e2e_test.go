@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -755,5 +756,70 @@ func TestServeEnrolWithConsentInChat(t *testing.T) {
 	w.click(user, intro, "OK, carry on")
 	if q := w.lastDM(user, 2); !strings.Contains(q.Content, "will see your answers") {
 		t.Fatalf("after the introduction: %q", q.Content)
+	}
+}
+
+// Staff change a client's schedule, record a job and discharge them; the
+// client deletes everything with /erase and a code.
+func TestServeScheduleJobDischargeAndErase(t *testing.T) {
+	w := newWorld(t)
+	client := w.enrol("alex", "off")
+	staff := func(name string, opts map[string]any) string {
+		t.Helper()
+		return w.command(w.worker, name, opts)
+	}
+	if got := staff("schedule", map[string]any{"quiet_hours": map[string]any{"client": "alex", "hours": "22:00-07:00"}}); !strings.Contains(got, "Saved.") {
+		t.Fatalf("/schedule quiet_hours: %q", got)
+	}
+	if got := staff("schedule", map[string]any{"sleep_log": map[string]any{"client": "alex", "at": "25:00"}}); !strings.Contains(got, "isn't a time I can use") {
+		t.Fatalf("/schedule sleep_log with a bad time: %q", got)
+	}
+	if got := staff("schedule", map[string]any{"checkin": map[string]any{"client": "alex", "when": "mon 10:00"}}); !strings.Contains(got, "Saved.") {
+		t.Fatalf("/schedule checkin: %q", got)
+	}
+	if got := staff("job", map[string]any{"client": "alex", "status": "started", "date": "2026-11-23"}); !strings.Contains(got, "Recorded: Alex started work on 2026-11-23") {
+		t.Fatalf("/job: %q", got)
+	}
+
+	// The client asks to delete everything: a code first, then the deletion.
+	id, err := w.fake.Command(client, w.general, "erase", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask := w.reply(id)
+	code := regexp.MustCompile(`\b\d{6}\b`).FindString(ask)
+	if code == "" || !strings.Contains(ask, "can't be undone") {
+		t.Fatalf("/erase answered %q", ask)
+	}
+	if id, err = w.fake.Command(client, w.general, "erase", map[string]any{"code": "000000"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.reply(id); !strings.Contains(got, "doesn't match") && code != "000000" {
+		t.Fatalf("/erase with a wrong code: %q", got)
+	}
+	if id, err = w.fake.Command(client, w.general, "erase", map[string]any{"code": code}); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.reply(id); !strings.Contains(got, "has been deleted") {
+		t.Fatalf("/erase with the code: %q", got)
+	}
+	if got := staff("caseload", nil); strings.Contains(got, "alex") {
+		t.Fatalf("an erased client is still in the caseload: %q", got)
+	}
+
+	// Another client is discharged: nothing more is sent to them.
+	kim := w.enrol("kim", "off")
+	if got := staff("discharge", map[string]any{"client": "kim", "reason": "settled in work, support ended"}); !strings.Contains(got, "is discharged") {
+		t.Fatalf("/discharge: %q", got)
+	}
+	lee := w.enrol("lee", "off")
+	before := len(w.fake.DMsTo(kim))
+	w.morning(1) // 07:30 the next day: Kim's sleep log would have come
+	w.lastDM(lee, 1) // Lee's has, so the scheduler has run
+	if err := w.main.Engine().FlushAll(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(w.fake.DMsTo(kim)); n != before {
+		t.Fatalf("a discharged client got %d more DMs", n-before)
 	}
 }
