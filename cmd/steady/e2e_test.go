@@ -814,7 +814,7 @@ func TestServeScheduleJobDischargeAndErase(t *testing.T) {
 	}
 	lee := w.enrol("lee", "off")
 	before := len(w.fake.DMsTo(kim))
-	w.morning(1) // 07:30 the next day: Kim's sleep log would have come
+	w.morning(1)     // 07:30 the next day: Kim's sleep log would have come
 	w.lastDM(lee, 1) // Lee's has, so the scheduler has run
 	if err := w.main.Engine().FlushAll(w.ctx); err != nil {
 		t.Fatal(err)
