@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
+	"sync"
 	"time"
 
 	"steady/flows"
@@ -96,6 +98,12 @@ type Engine struct {
 	users       remembered[string]              // Discord user id → client id (lookups.go)
 	states      remembered[redisstore.Snapshot] // client id → state after its last step (lookups.go)
 	workerNames remembered[nameAt]              // worker id → display name (lookups.go)
+
+	// flushing serialises deliveries of one client's outbox in this process
+	// (striped by client id): two flushes reading the same queue would each
+	// send its head, and a message that fails (DMs closed) would be tried,
+	// and reported to the worker, once per flush.
+	flushing [64]sync.Mutex
 }
 
 // New returns an Engine.
@@ -447,6 +455,21 @@ func (e *Engine) address(c store.Client, staff staffAddresses, s flows.Send) (Ou
 // Flush delivers a client's outbox in order. A message stays queued until
 // its delivery succeeds, so a crash or an outage delays it but cannot lose it.
 func (e *Engine) Flush(ctx context.Context, clientID string) error {
+	mu := e.flushLock(clientID)
+	mu.Lock()
+	defer mu.Unlock()
+	return e.flushLocked(ctx, clientID)
+}
+
+func (e *Engine) flushLock(clientID string) *sync.Mutex {
+	h := fnv.New32a()
+	h.Write([]byte(clientID))
+	return &e.flushing[h.Sum32()%uint32(len(e.flushing))]
+}
+
+// flushLocked delivers the client's outbox from Redis; the caller holds
+// the client's flush lock.
+func (e *Engine) flushLocked(ctx context.Context, clientID string) error {
 	const batch = 16
 	for {
 		items, err := e.store.Outbox(ctx, clientID, batch)
@@ -466,12 +489,23 @@ func (e *Engine) Flush(ctx context.Context, clientID string) error {
 // flushFresh delivers the messages a step has just committed, from memory:
 // the commit found nothing older in the outbox, so they are its head. Only
 // what was queued meanwhile (by another handler for the client) is read back.
+//
+// If another flush of this client is under way, it may already have read
+// these messages from Redis; rather than send them a second time, this
+// waits for it and then flushes from Redis (one read more, only then).
 func (e *Engine) flushFresh(ctx context.Context, clientID string, items []redisstore.OutboxItem) error {
+	mu := e.flushLock(clientID)
+	if !mu.TryLock() {
+		mu.Lock()
+		defer mu.Unlock()
+		return e.flushLocked(ctx, clientID)
+	}
+	defer mu.Unlock()
 	left, err := e.deliverItems(ctx, clientID, items, true)
 	if err != nil || left == 0 {
 		return err
 	}
-	return e.Flush(ctx, clientID)
+	return e.flushLocked(ctx, clientID)
 }
 
 // deliverItems sends outbox messages in order and then removes the sent
