@@ -211,26 +211,25 @@ func (e *Engine) fireSnooze(ctx context.Context, o scheduler.Occurrence) error {
 // hours when their pause ended inside them (ref = the pause's end day).
 const KindPauseEndNote = "pause_end_note"
 
+// courtesyNight is when a client with no quiet hours of their own is not
+// sent courtesy messages (the welcome-back): nobody needs it at midnight.
+var courtesyNight = store.QuietHours{Start: "22:00", End: "08:00"}
+
 // firePauseEnd ends a pause at midnight, so the day's prompts come as usual;
-// the welcome-back message waits for the end of the client's quiet hours.
+// the welcome-back waits for the end of the client's quiet hours (or of
+// courtesyNight), as a timer armed with the step, so a crash cannot lose it.
 func (e *Engine) firePauseEnd(ctx context.Context, o scheduler.Occurrence) error {
-	var note *scheduler.Occurrence
 	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
-		note = nil
 		effects := flows.EndPause(fc, o.Ref)
-		end, quiet := quietUntil(st.Client, fc)
-		if !quiet && !st.Client.Schedules.QuietHours.Set() {
-			end, quiet = nightUntil(fc)
+		q := st.Client.Schedules.QuietHours
+		if !q.Set() {
+			q = courtesyNight
 		}
+		end, quiet := quietEnd(q, fc)
 		if !quiet || len(effects) == 0 {
 			return decision{effects: effects}, nil
 		}
-		later, err := scheduler.At(st.Client.ID, KindPauseEndNote, o.Ref, st.Client.TimeZone, scheduler.Civil(end, fc.Loc))
-		if err != nil {
-			return decision{}, err
-		}
-		note = &later
-		kept := effects[:0]
+		kept := []flows.Effect{flows.Timer{Kind: KindPauseEndNote, Ref: o.Ref, Due: end}}
 		for _, ef := range effects {
 			if s, ok := ef.(flows.Send); !ok || s.To != flows.ToClient {
 				kept = append(kept, ef)
@@ -241,31 +240,7 @@ func (e *Engine) firePauseEnd(ctx context.Context, o scheduler.Occurrence) error
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
-	if err != nil || note == nil {
-		return err
-	}
-	return e.sched.Add(ctx, *note)
-}
-
-// Without quiet hours of their own, a client's night for courtesy messages
-// (the welcome-back) is 22:00 to 08:00: nobody needs "welcome back" at
-// midnight.
-const nightStartHour, nightEndHour = 22, 8
-
-// nightUntil reports whether it is night on the client's clock, and when it
-// ends.
-func nightUntil(fc flows.Context) (time.Time, bool) {
-	local := fc.Now.In(fc.Loc)
-	h := local.Hour()
-	if h >= nightEndHour && h < nightStartHour {
-		return time.Time{}, false
-	}
-	day := local
-	if h >= nightStartHour {
-		day = local.AddDate(0, 0, 1)
-	}
-	civil := time.Date(day.Year(), day.Month(), day.Day(), nightEndHour, 0, 0, 0, time.UTC)
-	return scheduler.Resolve(civil, fc.Loc), true
+	return err
 }
 
 // firePauseEndNote sends the deferred welcome-back, unless the client has

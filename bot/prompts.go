@@ -184,7 +184,12 @@ func (e *Engine) promptEnded(ctx context.Context, fc flows.Context, before store
 // quietUntil reports whether now is inside the client's quiet hours, and
 // when they end.
 func quietUntil(c store.Client, fc flows.Context) (time.Time, bool) {
-	q := c.Schedules.QuietHours
+	return quietEnd(c.Schedules.QuietHours, fc)
+}
+
+// quietEnd reports whether now is inside q on the client's clock, and when
+// it ends.
+func quietEnd(q store.QuietHours, fc flows.Context) (time.Time, bool) {
 	if !q.Set() {
 		return time.Time{}, false
 	}
