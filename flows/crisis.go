@@ -41,6 +41,10 @@ const (
 	KindSelfHarm   = "self_harm"
 	KindHarmOthers = "harm_others"
 	KindDistress   = "distress"
+	// KindDanger: the client is in danger from someone else (violence,
+	// threats, stalking, assault, "not safe at home"). It has its own reply
+	// and its own urgent incident.
+	KindDanger = "danger"
 )
 
 // Detection is what the interceptor found.
@@ -82,6 +86,29 @@ func DetectCrisis(text string) Detection {
 		}
 	}
 	return best
+}
+
+// DetectInContext reads a client's newest message together with their
+// earlier messages of the last few minutes (oldest first), so that "i want
+// to" followed by "die" is read as one thought. It reports what the newest
+// message adds: a concern that an earlier message raised on its own is not
+// raised again by every message after it.
+func DetectInContext(recent []string, text string) Detection {
+	alone := DetectCrisis(text)
+	if len(recent) == 0 || alone.Concern == Crisis {
+		return alone
+	}
+	already := NoConcern
+	for _, r := range recent {
+		if d := DetectCrisis(r); d.Concern > already {
+			already = d.Concern
+		}
+	}
+	joined := DetectCrisis(strings.Join(append(append([]string(nil), recent...), text), " "))
+	if joined.Concern > alone.Concern && joined.Concern > already {
+		return joined
+	}
+	return alone
 }
 
 // negatedBefore reports whether the words just before a match negate it:

@@ -210,3 +210,24 @@ func BenchmarkDetectCrisis(b *testing.B) {
 		}
 	})
 }
+
+func TestDetectInContext(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		recent []string
+		text   string
+		want   Concern
+	}{
+		{"split across two messages", []string{"i want to"}, "die", Crisis},
+		{"alone it is nothing", nil, "die", NoConcern},
+		{"an earlier crisis is not raised again", []string{"i want to kill myself"}, "ok", NoConcern},
+		{"a new crisis after an earlier one still counts", []string{"i want to kill myself"}, "i have the pills ready", Crisis},
+		{"routine context stays routine", []string{"slept ok"}, "7", NoConcern},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := DetectInContext(tc.recent, tc.text).Concern; got != tc.want {
+				t.Errorf("DetectInContext(%q, %q) = %v, want %v", tc.recent, tc.text, got, tc.want)
+			}
+		})
+	}
+}
