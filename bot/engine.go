@@ -209,6 +209,11 @@ func (e *Engine) run(ctx context.Context, clientID string, decide func(st rediss
 				continue
 			}
 		}
+		if errors.Is(err, redisstore.ErrErased) {
+			// The client's erasure began after this step read them: take back
+			// the timers it armed, so nothing of theirs is left to fire.
+			return errors.Join(err, e.cancelTimers(ctx, fc, d.effects))
+		}
 		if err != nil {
 			return err
 		}
@@ -410,7 +415,7 @@ func (e *Engine) staffFor(ctx context.Context, c store.Client) (staffAddresses, 
 // consent check before anything leaves: nothing reaches the peer channel for
 // a client who has not consented, whatever a flow asked for.
 func (e *Engine) address(c store.Client, staff staffAddresses, s flows.Send) (Outgoing, bool, string) {
-	out := Outgoing{Audience: s.To, Text: s.Message.Text, Choices: s.Message.Choices, Prompt: s.Message.Prompt, Multi: s.Message.Multi, Key: s.Key}
+	out := Outgoing{Audience: s.To, Text: s.Message.Text, Choices: s.Message.Choices, Prompt: s.Message.Prompt, Multi: s.Message.Multi, Key: s.Key, Client: c.ID}
 	switch s.To {
 	case flows.ToClient:
 		out.UserID = c.DiscordID
@@ -560,7 +565,8 @@ func (e *Engine) deliver(ctx context.Context, m Outgoing) error {
 	return err
 }
 
-// FlushAll delivers every outbox a crash may have left behind.
+// FlushAll delivers every outbox a crash may have left behind, and makes
+// the deletions erasures left for later (Forgetter.PurgePending).
 func (e *Engine) FlushAll(ctx context.Context) error {
 	ids, err := e.store.OutboxClients(ctx)
 	if err != nil {
@@ -569,6 +575,11 @@ func (e *Engine) FlushAll(ctx context.Context) error {
 	var errs []error
 	for _, id := range ids {
 		errs = append(errs, e.Flush(ctx, id))
+	}
+	if f, ok := e.msg.(Forgetter); ok {
+		if _, err := f.PurgePending(ctx); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -34,6 +34,7 @@ func (r *recorder) Update(ctx context.Context, ref bot.MessageRef, m bot.Outgoin
 func (r *recorder) OpenThread(ctx context.Context, channelID, name string) (string, error) {
 	return channelID, nil
 }
+func (r *recorder) Delete(ctx context.Context, ref bot.MessageRef) error { return nil }
 func (r *recorder) record(m bot.Outgoing) (bot.MessageRef, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

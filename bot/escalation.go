@@ -2,9 +2,12 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base32"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"steady/flows"
@@ -93,18 +96,26 @@ func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing,
 			}
 		}
 	}
-	id := flows.IncidentID(fc.Client.ID, f.Rule, f.Episode)
-	in := flows.RaiseInput{PeerToday: peerNudgedToday(fc, incidents, id)}
+	// An episode's incident is found by its rule and episode: ids are
+	// random (newIncidentID), so they say nothing about either.
+	var in flows.RaiseInput
 	for i := range incidents {
-		if incidents[i].ID == id {
+		if incidents[i].Rule == f.Rule && incidents[i].Episode == f.Episode {
 			in.Existing = &incidents[i]
 		}
 	}
 	if in.Existing != nil && in.Existing.Closed() && f.Urgent {
 		// A crisis after its incident was resolved is a new episode, never folded into a closed one.
 		f.Episode = fc.Local().Format("2006-01-02T15:04:05")
-		id, in.Existing = flows.IncidentID(fc.Client.ID, f.Rule, f.Episode), nil
+		in.Existing = nil
 	}
+	id := ""
+	if in.Existing != nil {
+		id = in.Existing.ID
+	} else if in.NewID, err = newIncidentID(); err != nil {
+		return nil, nil, err
+	}
+	in.PeerToday = peerNudgedToday(fc, incidents, id)
 	staff, err := e.staffFor(ctx, fc.Client)
 	if err != nil {
 		return nil, nil, err
@@ -121,6 +132,17 @@ func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing,
 		}
 	}
 	return raised, nil, nil
+}
+
+// newIncidentID returns a random, opaque incident id: it reaches Redis keys,
+// scheduler entries and Discord buttons, so it must say nothing about the
+// client, the rule or the date (the incidents index maps it to the client).
+func newIncidentID() (string, error) {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("bot: incident id: %w", err)
+	}
+	return "i" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])), nil
 }
 
 // withDecided overlays incidents saved earlier in the same step on the stored ones.
@@ -184,6 +206,23 @@ func (e *Engine) armTimers(ctx context.Context, fc flows.Context, effects []flow
 		return nil
 	}
 	return e.sched.Add(ctx, occs...)
+}
+
+// cancelTimers takes back the timers a step armed (armTimers) when its
+// commit was refused.
+func (e *Engine) cancelTimers(ctx context.Context, fc flows.Context, effects []flows.Effect) error {
+	for _, ef := range effects {
+		if t, ok := ef.(flows.Timer); ok {
+			o, err := timerOccurrence(fc, t.Kind, t.Ref, t.Due)
+			if err != nil {
+				return err
+			}
+			if err := e.sched.Cancel(ctx, o.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // disarmTimers cancels timers after the step that made them moot committed.

@@ -103,6 +103,24 @@ func pendingKinds(t *testing.T, b *bundle) map[string]int {
 	return out
 }
 
+// pingedIncident is the incident id a worker's ping carries on its buttons:
+// opaque, it names no client, rule or date.
+func pingedIncident(t *testing.T, b *bundle) string {
+	t.Helper()
+	b.msg.mu.Lock()
+	defer b.msg.mu.Unlock()
+	for i := len(b.msg.sent) - 1; i >= 0; i-- {
+		if id, ok := strings.CutPrefix(b.msg.sent[i].Prompt, flows.IncidentPrompt("")); ok {
+			if strings.Contains(id, "alex") || strings.Contains(id, "disrupted") || strings.Contains(id, "2026") {
+				t.Fatalf("incident id %q is readable", id)
+			}
+			return id
+		}
+	}
+	t.Fatal("no ping carries an incident")
+	return ""
+}
+
 func TestRenotifyEvery30MinutesUntilAcknowledged(t *testing.T) {
 	b, _ := setup(t)
 	enrolWith(t, b, escalationProfile)
@@ -117,7 +135,7 @@ func TestRenotifyEvery30MinutesUntilAcknowledged(t *testing.T) {
 	if n := count(b.msg.sentTo(flows.ToWorker), "Reminder"); n != 3 {
 		t.Fatalf("want 3 reminders by 11:35, got %d: %q", n, b.msg.sentTo(flows.ToWorker))
 	}
-	if reply, err := b.engine.Acknowledge(b.ctx, "alex.two_disrupted_nights.2026-11-22", "sam"); err != nil || reply != "Done." {
+	if reply, err := b.engine.Acknowledge(b.ctx, pingedIncident(t, b), "sam"); err != nil || reply != "Done." {
 		t.Fatalf("ack: %q %v", reply, err)
 	}
 	if k := pendingKinds(t, b); k[flows.KindIncidentRenotify] != 0 || k[flows.KindIncidentEscalate] != 0 || k[flows.KindIncidentStale] != 1 {
@@ -160,7 +178,7 @@ func TestLeadGetsItAfterTwoHoursUnacknowledged(t *testing.T) {
 		t.Errorf("after escalation, re-notify reaches the lead too: %q", b.msg.sentTo(flows.ToLead))
 	}
 	// The lead may acknowledge a client who is not on their caseload.
-	if reply, _ := b.engine.Acknowledge(b.ctx, "alex.two_disrupted_nights.2026-11-22", "jo"); reply != "Done." {
+	if reply, _ := b.engine.Acknowledge(b.ctx, pingedIncident(t, b), "jo"); reply != "Done." {
 		t.Fatalf("lead ack: %q", reply)
 	}
 	if got := b.msg.sentTo(flows.ToLead); !strings.HasPrefix(got[len(got)-1], "Jo has acknowledged") {

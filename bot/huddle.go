@@ -67,14 +67,11 @@ func (e *Engine) PostHuddle(ctx context.Context) error {
 // to the staff channel, each worker's own caseload to them, everything to
 // the lead. key names this huddle, so a retried occurrence posts it once.
 func (e *Engine) postHuddle(ctx context.Context, key string) error {
-	done, err := e.store.Audit(ctx, ServiceID, "")
-	if err != nil {
-		return err
-	}
-	for _, ev := range done {
-		if ev.Action == "huddle.posted" && strings.HasSuffix(ev.Reason, "["+key+"]") {
-			return e.Flush(ctx, ServiceID)
+	if done, err := e.store.Seen(ctx, "huddle/"+key); err != nil || done {
+		if err != nil {
+			return err
 		}
+		return e.Flush(ctx, ServiceID)
 	}
 	loc, err := time.LoadLocation(e.serviceZone())
 	if err != nil {
@@ -120,9 +117,19 @@ func (e *Engine) postHuddle(ctx context.Context, key string) error {
 	if lead, ok := staff[e.cfg.LeadID]; ok && lead.DiscordID != "" && d.Lead.Text != "" {
 		outs = append(outs, Outgoing{Audience: flows.ToStaff, UserID: lead.DiscordID, Text: d.Lead.Text, Key: "huddle/" + key + "/lead"})
 	}
-	return e.commitService(ctx, outs, store.AuditEvent{At: now, Actor: "steady", Action: "huddle.posted",
-		Reason: fmt.Sprintf("%d clients, %d messages [%s]", len(rows), len(outs), key)})
+	if err := e.commitService(ctx, outs, store.AuditEvent{At: now, Actor: "steady", Action: "huddle.posted",
+		Reason: fmt.Sprintf("%d clients, %d messages [%s]", len(rows), len(outs), key)}); err != nil {
+		return err
+	}
+	// Remembered after the commit: a crash in between posts it again on the
+	// occurrence's retry, and each message's delivery key keeps Discord from
+	// showing it twice.
+	return e.store.MarkSeen(ctx, "huddle/"+key, seenFor)
 }
+
+// seenFor is how long a handled service event (a huddle, a peer-channel
+// message) is remembered: far longer than any retry or redelivery of it.
+const seenFor = 30 * 24 * time.Hour
 
 // huddleRow gathers one client's week.
 func (e *Engine) huddleRow(ctx context.Context, clientID string, now time.Time) (flows.HuddleClient, error) {
@@ -195,8 +202,10 @@ const KindWeeklyCheckIn = "weekly_checkin"
 // service's own outbox and log, then delivers them. Nothing in it belongs
 // to a client's records.
 func (e *Engine) commitService(ctx context.Context, outs []Outgoing, audit store.AuditEvent) error {
-	b := e.store.Batch(ServiceID)
-	b.Audit(audit)
+	b := e.store.ServiceBatch(ServiceID)
+	if audit.Action != "" {
+		b.Audit(audit)
+	}
 	for _, o := range outs {
 		raw, err := json.Marshal(o)
 		if err != nil {

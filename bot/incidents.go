@@ -11,10 +11,19 @@ import (
 	"steady/store/redisstore"
 )
 
-// ClientOfIncident returns the client id an incident id belongs to.
-func ClientOfIncident(incidentID string) (string, bool) {
+// clientOfIncident returns the client an incident id belongs to, from the
+// store's index of opaque ids. An id from before ids were opaque
+// ("<client>.<rule>.<episode>", on buttons posted then) names its client.
+func (e *Engine) clientOfIncident(ctx context.Context, incidentID string) (string, bool, error) {
+	id, err := e.store.ClientOfIncident(ctx, incidentID)
+	switch {
+	case err == nil:
+		return id, true, nil
+	case !errors.Is(err, store.ErrNotFound):
+		return "", false, err
+	}
 	id, _, ok := strings.Cut(incidentID, ".")
-	return id, ok && id != ""
+	return id, ok && id != "", nil
 }
 
 // Acknowledge records that a member of staff (the client's worker or a lead)
@@ -40,9 +49,9 @@ func (e *Engine) Resolve(ctx context.Context, incidentID, workerID, outcome stri
 
 func (e *Engine) incidentStep(ctx context.Context, incidentID, workerID string,
 	act func(flows.Context, store.Incident, store.Worker) ([]flows.Effect, bool)) (string, error) {
-	clientID, ok := ClientOfIncident(incidentID)
-	if !ok {
-		return "That incident doesn't exist.", nil
+	clientID, ok, err := e.clientOfIncident(ctx, incidentID)
+	if err != nil || !ok {
+		return noIncident, err
 	}
 	reply, err := e.staffStep(ctx, workerID, clientID, func(st redisstore.State, fc flows.Context, w store.Worker) (string, []flows.Effect, error) {
 		in, err := e.store.Incident(ctx, clientID, incidentID)

@@ -23,6 +23,11 @@ type Outgoing struct {
 	// Key is stable across retries of the step that produced the message, so
 	// an adapter can refuse to deliver it twice.
 	Key string `json:"key"`
+	// Client is the client the message is about ("" for none, or for
+	// several, as the huddle): an adapter keeps what it remembers about the
+	// message with the client's records, so erasing the client erases it, and
+	// takes back (deletes) what it posted about them.
+	Client string `json:"client,omitempty"`
 }
 
 // MessageRef points at a delivered message, for later updates.
@@ -42,6 +47,8 @@ type Messenger interface {
 	Update(ctx context.Context, ref MessageRef, m Outgoing) error
 	// OpenThread starts a thread in a channel and returns its id.
 	OpenThread(ctx context.Context, channelID, name string) (string, error)
+	// Delete removes a delivered message. One already gone is not an error.
+	Delete(ctx context.Context, ref MessageRef) error
 }
 
 // ErrUnreachable is returned by a Messenger when the recipient cannot be
@@ -51,8 +58,20 @@ type ErrUnreachable struct{ Reason string }
 func (e ErrUnreachable) Error() string { return "recipient unreachable: " + e.Reason }
 
 // Forgetter is implemented by a Messenger that keeps records of its own about
-// the people it reaches (the Discord adapter caches DM channels and delivered
-// message keys). Erasure calls it, so nothing of an erased client is left.
+// the people it reaches and can take back what it posted (the Discord
+// adapter). Erasure calls Forget once the client is marked as being erased
+// and before their records go: it deletes every message it posted about the
+// client (their DMs, staff messages about them) — or, when that cannot be
+// done now, puts the deletions on a durable list first — and only then
+// removes what it keeps about them. PurgePending works through that list;
+// serve calls it on every outbox sweep.
 type Forgetter interface {
-	Forget(ctx context.Context, userID, clientID string) error
+	Forget(ctx context.Context, userID, clientID string) (Forgotten, error)
+	PurgePending(ctx context.Context) (left int, err error)
+}
+
+// Forgotten says what Forget did with the messages posted about a client.
+type Forgotten struct {
+	Deleted int // messages deleted now
+	Pending int // deletions waiting for the messenger's service (e.g. Discord unreachable)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"steady/flows"
@@ -49,9 +48,9 @@ func (e *Engine) moderate(ctx context.Context, incidentID, moderatorID string,
 	if !ok {
 		return e.cat.T("staff.not_staff", nil), nil
 	}
-	clientID, ok := ClientOfIncident(incidentID)
-	if !ok {
-		return noNudge, nil
+	clientID, ok, err := e.clientOfIncident(ctx, incidentID)
+	if err != nil || !ok {
+		return noNudge, err
 	}
 	reply := noNudge
 	err = e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
@@ -158,32 +157,40 @@ type PeerMessage struct {
 // crisis gets a kind reply with support contacts in the channel and an alert
 // to the moderators; a worrying message alerts the moderators only. If the
 // author is an enrolled client, their worker and the lead get an urgent
-// incident as if they had written it to Steady. Nothing of the message is
-// kept: the audit records the kind of concern and the message id, so a
-// redelivered event is handled once.
+// incident as if they had written it to Steady, and the concern is recorded
+// in the client's own audit log (erased with them; the replies and alerts
+// about them are deleted from Discord with them too). Nothing of the message
+// is kept; a redelivered event is handled once (Store.Seen).
 func (e *Engine) HandlePeerMessage(ctx context.Context, m PeerMessage) error {
 	d := flows.DetectCrisis(m.Text)
 	if d.Concern == flows.NoConcern {
 		return nil
 	}
-	tag := "[msg " + m.MessageID + "]"
-	seen, err := e.store.Audit(ctx, ServiceID, "")
-	if err != nil {
-		return err
+	event := "peerwatch/" + m.MessageID
+	if seen, err := e.store.Seen(ctx, event); err != nil || seen {
+		if err != nil {
+			return err
+		}
+		return e.Flush(ctx, ServiceID)
 	}
-	for _, ev := range seen {
-		if ev.Action == "peer.concern" && strings.HasSuffix(ev.Reason, tag) {
-			return e.Flush(ctx, ServiceID)
+	clientID := ""
+	if m.AuthorID != "" {
+		id, err := e.store.ClientIDByDiscord(ctx, m.AuthorID)
+		switch {
+		case err == nil:
+			clientID = id
+		case !errors.Is(err, store.ErrNotFound):
+			return err
 		}
 	}
-	key := "peerwatch/" + m.MessageID
+	key := event
 	var outs []Outgoing
 	alert, reason := "peer.worry_alert", "worrying language; moderators alerted"
 	if d.Concern == flows.Crisis {
 		alert, reason = "peer.crisis_alert", "crisis language; support contacts posted in the channel; moderators alerted"
-		outs = append(outs, Outgoing{Audience: flows.ToPeer, ChannelID: m.ChannelID, Text: e.cat.T("peer.support_reply", nil), Key: key + "/reply"})
+		outs = append(outs, Outgoing{Audience: flows.ToPeer, ChannelID: m.ChannelID, Text: e.cat.T("peer.support_reply", nil), Key: key + "/reply", Client: clientID})
 	}
-	mods := Outgoing{Audience: flows.ToModerator, ChannelID: e.cfg.ModeratorChannel, Key: key + "/moderators",
+	mods := Outgoing{Audience: flows.ToModerator, ChannelID: e.cfg.ModeratorChannel, Key: key + "/moderators", Client: clientID,
 		Text: e.cat.T(alert, map[string]any{"Channel": m.ChannelID, "Message": m.MessageID, "Kind": e.cat.T("concern."+d.Kind, nil)})}
 	if mods.ChannelID == "" {
 		mods.ChannelID = e.cfg.StaffChannel
@@ -193,26 +200,27 @@ func (e *Engine) HandlePeerMessage(ctx context.Context, m PeerMessage) error {
 	} else {
 		reason += " (no moderator or staff channel configured)"
 	}
-	if err := e.commitService(ctx, outs, store.AuditEvent{At: e.clock.Now(), Actor: "steady", Action: "peer.concern", Rule: flows.RuleCrisis,
-		Reason: d.Kind + ": " + reason + " " + tag}); err != nil {
+	concern := store.AuditEvent{At: e.clock.Now(), Actor: "steady", Action: "peer.concern", Rule: flows.RuleCrisis,
+		Reason: d.Kind + ": " + reason + " [msg " + m.MessageID + "]"}
+	serviceAudit := concern
+	if clientID != "" {
+		serviceAudit = store.AuditEvent{} // recorded in the client's own log below
+	}
+	if err := e.commitService(ctx, outs, serviceAudit); err != nil {
 		return err
 	}
-	if d.Concern != flows.Crisis || m.AuthorID == "" {
-		return nil
+	if clientID != "" {
+		err := e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
+			effects := []flows.Effect{flows.Audit{Event: concern}}
+			if d.Concern == flows.Crisis {
+				effects = append(effects, flows.Escalate{Firing: flows.Firing{Rule: flows.RuleCrisis, Urgent: true,
+					Evidence: []store.Evidence{{At: fc.Now, Key: "peer:" + m.MessageID, Summary: e.cat.T("evidence.peer_crisis", map[string]any{"Kind": e.cat.T("concern."+d.Kind, nil)})}}}})
+			}
+			return decision{effects: effects}, nil
+		})
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
 	}
-	clientID, err := e.store.ClientIDByDiscord(ctx, m.AuthorID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil // not enrolled: the moderators have it, and nothing of theirs is stored
-	}
-	if err != nil {
-		return err
-	}
-	err = e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
-		return decision{effects: []flows.Effect{flows.Escalate{Firing: flows.Firing{Rule: flows.RuleCrisis, Urgent: true,
-			Evidence: []store.Evidence{{At: fc.Now, Key: "peer:" + m.MessageID, Summary: e.cat.T("evidence.peer_crisis", map[string]any{"Kind": e.cat.T("concern."+d.Kind, nil)})}}}}}}, nil
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	return err
+	return e.store.MarkSeen(ctx, event, seenFor)
 }

@@ -104,6 +104,7 @@ func (w *consentWatch) Update(ctx context.Context, ref bot.MessageRef, m bot.Out
 func (w *consentWatch) OpenThread(ctx context.Context, channelID, name string) (string, error) {
 	return channelID, nil
 }
+func (w *consentWatch) Delete(ctx context.Context, ref bot.MessageRef) error { return nil }
 
 func setRapidChecks() {
 	if os.Getenv("RAPID_CHECKS") != "" {
@@ -265,7 +266,9 @@ plan:
 			case "consent":
 				c, _ := st.Client(ctx, "alex")
 				c.Consents.Set(store.PurposePeer, string(peerChoices[a.n]), "client", "changed in a test", clock.Now())
-				if err = st.PutClient(ctx, c); err == nil {
+				b := st.Batch("alex")
+				b.PutClient(c)
+				if _, err = b.Commit(ctx, -1); err == nil {
 					watch.mu.Lock()
 					watch.consent = c.Consents
 					watch.mu.Unlock()

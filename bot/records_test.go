@@ -252,7 +252,9 @@ func TestSummaryForWorkerAndClientIsAuditedAndCharted(t *testing.T) {
 	// Alex withdraws consent for the worker to see answers: no chart, no answers.
 	c, _ := b.store.Client(b.ctx, "alex")
 	c.Consents.Set(store.PurposeWorker, "no", "client", "", b.clock.Now())
-	if err := b.store.PutClient(b.ctx, c); err != nil {
+	edit := b.store.Batch("alex")
+	edit.PutClient(c)
+	if _, err := edit.Commit(b.ctx, -1); err != nil {
 		t.Fatal(err)
 	}
 	s, err = b.engine.ClientSummary(b.ctx, "sam", "alex")

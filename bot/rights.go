@@ -133,7 +133,7 @@ func (e *Engine) ConfirmErasure(ctx context.Context, discordUserID, code string)
 	if want == "" || strings.TrimSpace(code) != want {
 		return e.cat.T("rights.erase_bad_code", nil), nil
 	}
-	if err := e.erase(ctx, c, "client", ErasedOnRequest); err != nil {
+	if _, err := e.erase(ctx, c, "client", ErasedOnRequest); err != nil {
 		return "", err
 	}
 	return e.cat.T("rights.erased_client", nil), nil
@@ -141,11 +141,12 @@ func (e *Engine) ConfirmErasure(ctx context.Context, discordUserID, code string)
 
 // EraseClient erases a client's records on their request, run by their
 // worker or a lead. confirm must repeat the client id, so a slip of the
-// keyboard cannot erase the wrong person.
+// keyboard cannot erase the wrong person. An erasure that began and did not
+// finish (a crash) is finished by whoever asks again.
 func (e *Engine) EraseClient(ctx context.Context, staffID, clientID, confirm string) (string, error) {
 	c, err := e.store.Client(ctx, clientID)
 	if errors.Is(err, store.ErrNotFound) {
-		return e.cat.T("staff.no_client", nil), nil
+		return e.finishErasure(ctx, staffID, clientID, confirm)
 	}
 	if err != nil {
 		return "", err
@@ -157,45 +158,132 @@ func (e *Engine) EraseClient(ctx context.Context, staffID, clientID, confirm str
 	if confirm != clientID {
 		return e.cat.T("rights.erase_confirm_staff", map[string]any{"ID": clientID}), nil
 	}
-	if err := e.erase(ctx, c, w.ID, ErasedOnRequest); err != nil {
+	f, err := e.erase(ctx, c, w.ID, ErasedOnRequest)
+	if err != nil {
 		return "", err
 	}
-	return e.cat.T("rights.erased_staff", map[string]any{"ID": clientID}), nil
+	return e.erasedReply(clientID, f), nil
 }
 
-// erase removes every trace of a client: scheduled work first (so nothing
-// fires for them meanwhile), then their records and index entries, leaving
-// one content-free tombstone. The worker is told last, directly: the
-// client's outbox is gone by then.
-func (e *Engine) erase(ctx context.Context, c store.Client, by, reason string) error {
-	if _, err := e.sched.Forget(ctx, c.ID); err != nil {
-		return err
+func (e *Engine) erasedReply(clientID string, f Forgotten) string {
+	reply := e.cat.T("rights.erased_staff", map[string]any{"ID": clientID})
+	if f.Pending > 0 {
+		reply += "\n" + e.cat.T("rights.erased_pending", nil)
 	}
-	if err := e.store.EraseClient(ctx, c.ID, by, reason, e.clock.Now()); err != nil {
-		return err
+	return reply
+}
+
+// finishErasure finishes an erasure that began and did not finish, for a
+// member of staff asking for it again.
+func (e *Engine) finishErasure(ctx context.Context, staffID, clientID, confirm string) (string, error) {
+	pending, ok, err := e.store.Erasing(ctx, clientID)
+	if err != nil || !ok {
+		return e.cat.T("staff.no_client", nil), err
 	}
-	if f, ok := e.msg.(Forgetter); ok {
-		if err := f.Forget(ctx, c.DiscordID, c.ID); err != nil {
-			return err
+	if _, err := e.store.Worker(ctx, staffID); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return e.cat.T("staff.not_staff", nil), nil
+		}
+		return "", err
+	}
+	if confirm != clientID {
+		return e.cat.T("rights.erase_confirm_staff", map[string]any{"ID": clientID}), nil
+	}
+	f, err := e.resume(ctx, pending)
+	if err != nil {
+		return "", err
+	}
+	return e.erasedReply(clientID, f), nil
+}
+
+// ResumeErasures finishes every erasure that began and did not finish (a
+// crash, a lost connection). serve runs it at start and with the nightly
+// retention sweep. It returns how many it finished.
+func (e *Engine) ResumeErasures(ctx context.Context) (int, error) {
+	pending, err := e.store.UnfinishedErasures(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for i, p := range pending {
+		if _, err := e.resume(ctx, p); err != nil {
+			return i, err
 		}
 	}
-	e.log.Info("client erased", "reason", reason)
+	return len(pending), nil
+}
+
+func (e *Engine) resume(ctx context.Context, p redisstore.Erasure) (Forgotten, error) {
+	c, err := e.store.ErasingClient(ctx, p.ClientID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return Forgotten{}, err
+	}
+	c.ID = p.ClientID // the profile may already be gone
+	return e.eraseAs(ctx, c, p.By, p.Reason, p.At)
+}
+
+// erase removes every trace of a client (DESIGN §7), the one way both a
+// client's /erase, a worker's steady erase and the end of retention go:
+//
+//  1. the client is marked as being erased: from then on they are not found
+//     and nothing more is written for them (a step or a delivery racing the
+//     erasure is refused, and takes back what it did);
+//  2. their scheduled work goes, so nothing fires for them;
+//  3. the messenger deletes what it posted about them (their DMs, staff
+//     pings about them), or durably queues the deletions when it cannot
+//     reach its service, before it forgets where they are;
+//  4. their records, index entries and traces go, leaving one content-free
+//     tombstone;
+//  5. the scheduler is swept once more for a timer a refused step armed.
+//
+// The worker is told last, directly: the client's outbox is gone by then.
+func (e *Engine) erase(ctx context.Context, c store.Client, by, reason string) (Forgotten, error) {
+	return e.eraseAs(ctx, c, by, reason, e.clock.Now())
+}
+
+func (e *Engine) eraseAs(ctx context.Context, c store.Client, by, reason string, at time.Time) (Forgotten, error) {
+	var f Forgotten
+	if err := e.store.BeginErasure(ctx, c.ID, by, reason, at); err != nil {
+		return f, err
+	}
+	e.states.drop(c.ID)
+	if c.DiscordID != "" {
+		e.users.drop(c.DiscordID)
+	}
+	if _, err := e.sched.Forget(ctx, c.ID); err != nil {
+		return f, err
+	}
+	if fg, ok := e.msg.(Forgetter); ok {
+		var err error
+		if f, err = fg.Forget(ctx, c.DiscordID, c.ID); err != nil {
+			return f, err
+		}
+	}
+	if err := e.store.EraseClient(ctx, c.ID, by, reason, at); err != nil {
+		return f, err
+	}
+	if _, err := e.sched.Forget(ctx, c.ID); err != nil {
+		return f, err
+	}
+	e.log.Info("client erased", "reason", reason, "discord_deletions_pending", f.Pending)
 	if reason != ErasedOnRequest || by != "client" {
-		return nil
+		return f, nil
 	}
 	staff, err := e.staffFor(ctx, c)
 	if err != nil {
 		e.log.Warn("erased client's worker not found", "err", err)
-		return nil
+		return f, nil
 	}
-	notice := flows.Send{To: flows.ToWorker, Key: "erased/" + c.ID + "/" + e.clock.Now().UTC().Format(time.RFC3339),
-		Message: flows.Message{Text: e.cat.T("rights.erased_worker", map[string]any{"Name": c.DisplayName})}}
+	// No delivery key: it is sent once, now, and a key would be a record
+	// of the client outliving the erasure. Nor a client: nothing of theirs
+	// remains to keep it with.
+	notice := flows.Send{To: flows.ToWorker, Message: flows.Message{Text: e.cat.T("rights.erased_worker", map[string]any{"Name": c.DisplayName})}}
 	if out, ok, _ := e.address(c, staff, notice); ok {
+		out.Client = ""
 		if err := e.deliver(ctx, out); err != nil {
 			e.log.Warn("could not tell the worker of an erasure", "err", err)
 		}
 	}
-	return nil
+	return f, nil
 }
 
 // Discharge ends a client's support: nothing more is sent, their schedules
@@ -251,7 +339,8 @@ func (e *Engine) fireRetention(ctx context.Context, o scheduler.Occurrence) erro
 		}
 		return e.sched.Add(ctx, next)
 	}
-	return e.erase(ctx, c, "steady", ErasedRetention)
+	_, err = e.erase(ctx, c, "steady", ErasedRetention)
+	return err
 }
 
 // KindRetentionSweep is the service's nightly SweepRetention.
@@ -261,6 +350,12 @@ const KindRetentionSweep = "retention_sweep"
 const retentionSweepAt = "daily 03:15"
 
 func (e *Engine) fireRetentionSweep(ctx context.Context, _ scheduler.Occurrence) error {
+	if n, err := e.ResumeErasures(ctx); err != nil || n > 0 {
+		if err != nil {
+			return err
+		}
+		e.log.Info("retention sweep finished interrupted erasures", "count", n)
+	}
 	n, err := e.SweepRetention(ctx)
 	if n > 0 {
 		e.log.Info("retention sweep erased discharged clients", "count", n)
@@ -288,7 +383,7 @@ func (e *Engine) SweepRetention(ctx context.Context) (int, error) {
 		if !e.retentionDue(c) {
 			continue
 		}
-		if err := e.erase(ctx, c, "steady", ErasedRetention); err != nil {
+		if _, err := e.erase(ctx, c, "steady", ErasedRetention); err != nil {
 			return n, err
 		}
 		n++

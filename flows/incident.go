@@ -2,6 +2,8 @@ package flows
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base32"
 	"errors"
 	"fmt"
 	"strings"
@@ -46,10 +48,15 @@ func transition(in *store.Incident, event string) bool {
 	return true
 }
 
-// IncidentID is deterministic per client, rule and episode, so the same
-// episode can never open two incidents.
+// IncidentID names an incident when the caller gives no id of its own
+// (RaiseInput.NewID): deterministic per client, rule and episode, and
+// opaque — an incident id reaches Redis keys, scheduler entries and
+// buttons, so it names no client, rule or date. The service gives each new
+// incident a random id instead (nothing can be guessed from it at all); an
+// episode's incident is found by its rule and episode, never by its id.
 func IncidentID(client, rule, episode string) string {
-	return client + "." + rule + "." + episode
+	sum := sha256.Sum256([]byte(client + "\x00" + rule + "\x00" + episode))
+	return "i" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:]))[:20]
 }
 
 // IncidentPrompt is the prompt id that a staff ping's buttons carry.
@@ -153,6 +160,8 @@ type RaiseInput struct {
 	Existing  *store.Incident
 	Staff     Staff
 	PeerToday bool
+	// NewID is the id a new incident takes (default: IncidentID).
+	NewID string
 }
 
 func auditOf(c Context, in store.Incident, actor, action, reason string) Effect {
@@ -175,8 +184,12 @@ func Raise(c Context, f Firing, ri RaiseInput) []Effect {
 		return addEvidence(c, *ri.Existing, f, ri.Staff)
 	}
 	p := c.Policy.WithDefaults()
+	id := ri.NewID
+	if id == "" {
+		id = IncidentID(c.Client.ID, f.Rule, f.Episode)
+	}
 	in := store.Incident{
-		ID: IncidentID(c.Client.ID, f.Rule, f.Episode), ClientID: c.Client.ID, Rule: f.Rule,
+		ID: id, ClientID: c.Client.ID, Rule: f.Rule,
 		Episode: f.Episode, State: store.IncidentOpen, Urgent: f.Urgent, OpenedAt: c.Now,
 		Evidence: f.Evidence,
 	}

@@ -72,7 +72,8 @@ func outbound(addr string, n int, rate float64, workers int) error {
 	defer fake.Close()
 	rdb := redis.NewClient(&redis.Options{Addr: addr})
 	defer rdb.Close()
-	dc, err := discord.New(discord.Options{Token: fake.Token(), APIURL: fake.URL, Redis: rdb, Prefix: "bench-out", Rate: rate})
+	dc, err := discord.New(discord.Options{Token: fake.Token(), APIURL: fake.URL, Redis: rdb, Prefix: "bench-out",
+		Records: redisstore.New(rdb, "bench-out"), Rate: rate})
 	if err != nil {
 		return err
 	}
@@ -177,6 +178,7 @@ func (r *recorder) Update(context.Context, bot.MessageRef, bot.Outgoing) error {
 func (r *recorder) OpenThread(context.Context, string, string) (string, error) {
 	return "", nil
 }
+func (r *recorder) Delete(context.Context, bot.MessageRef) error { return nil }
 
 func inbound(addr string, answers, clients int, cpuProfile string) error {
 	ctx := context.Background()

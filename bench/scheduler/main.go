@@ -442,6 +442,7 @@ func (nowhere) Post(context.Context, string, bot.Outgoing) (bot.MessageRef, erro
 }
 func (nowhere) Update(context.Context, bot.MessageRef, bot.Outgoing) error { return nil }
 func (nowhere) OpenThread(context.Context, string, string) (string, error) { return "", nil }
+func (nowhere) Delete(context.Context, bot.MessageRef) error               { return nil }
 
 // parallel runs f(0..n-1) on workers goroutines, stopping at the first error.
 func parallel(n, workers int, f func(i int) error) error {

@@ -75,6 +75,9 @@ func (c *Console) Update(ctx context.Context, ref bot.MessageRef, m bot.Outgoing
 	return nil
 }
 
+// Delete takes back a message; a terminal cannot unprint, so it does nothing.
+func (c *Console) Delete(ctx context.Context, ref bot.MessageRef) error { return nil }
+
 // OpenThread names a thread; in a terminal it is only a label.
 func (c *Console) OpenThread(ctx context.Context, channelID, name string) (string, error) {
 	return channelID + "/" + name, nil

@@ -42,6 +42,9 @@ type Options struct {
 
 	Redis  redis.UniversalClient
 	Prefix string // Redis key prefix (e.g. "steady")
+	// Records keeps what the adapter remembers about messages (required;
+	// redisstore.Store).
+	Records Records
 
 	// Rate is the global REST rate, requests per second (default 45, under
 	// Discord's 50).
@@ -113,6 +116,7 @@ type Client struct {
 	s       *discordgo.Session
 	out     *outbox
 	rdb     redis.UniversalClient
+	records Records
 	cat     *flows.Catalog
 	log     *slog.Logger
 	engine  Engine
@@ -122,17 +126,21 @@ type Client struct {
 	working sync.WaitGroup
 	closing atomic.Bool
 	inbound atomic.Int64
+	me      atomic.Value // the bot's own user id, once asked (botID)
 }
 
-var _ bot.Messenger = (*Client)(nil)
+var (
+	_ bot.Messenger = (*Client)(nil)
+	_ bot.Forgetter = (*Client)(nil)
+)
 
 // New builds the adapter. Nothing connects until Open.
 func New(opt Options) (*Client, error) {
 	if opt.Token == "" {
 		return nil, errors.New("discord: a bot token is required")
 	}
-	if opt.Redis == nil {
-		return nil, errors.New("discord: a Redis client is required")
+	if opt.Redis == nil || opt.Records == nil {
+		return nil, errors.New("discord: a Redis client and the records store are required")
 	}
 	if opt.Rate <= 0 {
 		opt.Rate = 45
@@ -187,7 +195,7 @@ func New(opt Options) (*Client, error) {
 		s.Identify.Intents |= discordgo.IntentsGuildMessages | discordgo.IntentMessageContent
 	}
 	s.LogLevel = discordgo.LogError
-	c := &Client{opt: opt, s: s, out: out, rdb: opt.Redis, cat: opt.Catalog, log: opt.Log}
+	c := &Client{opt: opt, s: s, out: out, rdb: opt.Redis, records: opt.Records, cat: opt.Catalog, log: opt.Log}
 	c.cmds = c.commands()
 	return c, nil
 }
@@ -242,29 +250,80 @@ func (c *Client) track() (context.Context, func(), bool) {
 
 // --- Messenger ----------------------------------------------------------------
 
-// Redis keys owned by the adapter.
-func (c *Client) dmKey() string             { return c.opt.Prefix + ":discord:dm" }          // hash: user id → DM channel id
-func (c *Client) sentKey(key string) string { return c.opt.Prefix + ":discord:sent:" + key } // string: "channel/message" of a delivered key
-func (c *Client) promptKey(h string) string { return c.opt.Prefix + ":discord:prompt:" + h } // string: a prompt id too long for a custom_id
+// Redis keys owned by the adapter. What it remembers about a client's
+// messages lives with the client's records instead (Records): delivery
+// markers, long prompt ids and the client's DM channel.
+func (c *Client) dmKey() string    { return c.opt.Prefix + ":discord:dm" }    // hash: staff or stranger user id → DM channel id
+func (c *Client) purgeKey() string { return c.opt.Prefix + ":discord:purge" } // list: deletions still to make (purge.go)
+func (c *Client) legacyKey(name string) string {
+	return c.opt.Prefix + ":discord:" + name // "sent:<key>", "prompt:<h>": written by earlier versions
+}
+
+// Records is where the adapter keeps what it remembers about messages
+// (redisstore.Store): sealed markers, which for a message about a client
+// sit in the client's records — erased with them, and refused once their
+// erasure has begun — and the messages posted about a client outside their
+// own DMs, for erasure to delete.
+type Records interface {
+	Markers(ctx context.Context, clientID string, names ...string) ([]string, error)
+	SetMarker(ctx context.Context, clientID, name, value string, ttl time.Duration, posted ...string) (bool, error)
+	Posted(ctx context.Context, clientID string) ([]string, error)
+}
+
+// Marker names. Delivery keys and prompt ids name flows, incidents and
+// dates, so markers carry only their hash.
+const dmMarker = "dm" // a client's DM channel id
+
+func sentMarker(key string) string { return "sent:" + digest(key, 16) }
+func promptMarker(h string) string { return "prompt:" + h }
+
+func digest(s string, n int) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:n])
+}
+
+// clientDM reports whether a message goes to the client it is about, by DM:
+// its channel is remembered with the client's records.
+func clientDM(m bot.Outgoing) bool {
+	return m.Client != "" && m.Audience == flows.ToClient && m.UserID != ""
+}
 
 // SendDM sends a direct message, with its choices as buttons or a menu.
 // A message whose key was delivered before is not sent again.
 func (c *Client) SendDM(ctx context.Context, userID string, m bot.Outgoing) (bot.MessageRef, error) {
-	var sent, channel *redis.StringCmd
-	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		if m.Key != "" {
-			sent = p.Get(ctx, c.sentKey(m.Key))
-		}
-		channel = p.HGet(ctx, c.dmKey(), userID)
-		return nil
-	})
-	if err != nil && !errors.Is(err, redis.Nil) {
+	m.UserID = userID
+	var names []string
+	if m.Key != "" {
+		names = append(names, sentMarker(m.Key))
+	}
+	own := clientDM(m)
+	if own {
+		names = append(names, dmMarker)
+	}
+	vals, err := c.records.Markers(ctx, m.Client, names...)
+	if err != nil {
 		return bot.MessageRef{}, fmt.Errorf("discord: read delivery state: %w", err)
 	}
-	if ref, ok := parseRef(sent); ok {
-		return ref, nil
+	if m.Key != "" {
+		if ref, ok := parseRef(vals[0]); ok {
+			return ref, nil
+		}
 	}
-	chID := channel.Val()
+	chID := ""
+	if own {
+		chID = vals[len(vals)-1]
+	}
+	if chID == "" {
+		// Staff and strangers; and a client whose channel an earlier version
+		// cached here (moved to their records below).
+		chID, err = c.rdb.HGet(ctx, c.dmKey(), userID).Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return bot.MessageRef{}, fmt.Errorf("discord: read delivery state: %w", err)
+		}
+		if own && chID != "" {
+			c.rememberDM(ctx, m.Client, userID, chID)
+		}
+	}
 	if chID == "" {
 		// discordgo would serialise every DM opening behind one lock for the
 		// route; the outbox already paces the route from Discord's headers, so
@@ -279,34 +338,47 @@ func (c *Client) SendDM(ctx context.Context, userID string, m bot.Outgoing) (bot
 			return bot.MessageRef{}, fmt.Errorf("discord: decode DM channel: %v", err)
 		}
 		chID = ch.ID
-		if err := c.rdb.HSet(ctx, c.dmKey(), userID, chID).Err(); err != nil {
+		if own {
+			c.rememberDM(ctx, m.Client, "", chID)
+		} else if err := c.rdb.HSet(ctx, c.dmKey(), userID, chID).Err(); err != nil {
 			c.log.Warn("could not cache DM channel", "err", err)
 		}
 	}
 	return c.deliver(ctx, chID, m)
 }
 
+// rememberDM keeps a client's DM channel with their records (and drops an
+// earlier version's copy of it, under legacyUser).
+func (c *Client) rememberDM(ctx context.Context, clientID, legacyUser, chID string) {
+	if _, err := c.records.SetMarker(ctx, clientID, dmMarker, chID, 0); err != nil {
+		c.log.Warn("could not cache DM channel", "err", err)
+		return
+	}
+	if legacyUser != "" {
+		c.rdb.HDel(ctx, c.dmKey(), legacyUser)
+	}
+}
+
 // Post posts in a channel or thread, mentioning m.Mention if set.
 func (c *Client) Post(ctx context.Context, channelID string, m bot.Outgoing) (bot.MessageRef, error) {
 	if m.Key != "" {
-		sent := c.rdb.Get(ctx, c.sentKey(m.Key))
-		if ref, ok := parseRef(sent); ok {
-			return ref, nil
-		}
-		if err := sent.Err(); err != nil && !errors.Is(err, redis.Nil) {
+		vals, err := c.records.Markers(ctx, m.Client, sentMarker(m.Key))
+		if err != nil {
 			return bot.MessageRef{}, fmt.Errorf("discord: read delivery state: %w", err)
+		}
+		if ref, ok := parseRef(vals[0]); ok {
+			return ref, nil
 		}
 	}
 	return c.deliver(ctx, channelID, m)
 }
 
-func parseRef(cmd *redis.StringCmd) (bot.MessageRef, bool) {
-	if cmd == nil || cmd.Err() != nil {
-		return bot.MessageRef{}, false
-	}
-	ch, msg, ok := strings.Cut(cmd.Val(), "/")
-	return bot.MessageRef{ChannelID: ch, MessageID: msg}, ok
+func parseRef(v string) (bot.MessageRef, bool) {
+	ch, msg, ok := strings.Cut(v, "/")
+	return bot.MessageRef{ChannelID: ch, MessageID: msg}, ok && ch != "" && msg != ""
 }
+
+func refString(r bot.MessageRef) string { return r.ChannelID + "/" + r.MessageID }
 
 // messageCreate is discordgo's MessageSend plus the nonce fields it lacks:
 // with enforce_nonce, Discord returns the earlier message instead of posting
@@ -317,14 +389,24 @@ type messageCreate struct {
 	EnforceNonce bool   `json:"enforce_nonce,omitempty"`
 }
 
+// errClientGone stops a delivery about a client whose erasure has begun.
+var errClientGone = errors.New("discord: the client is being erased")
+
 // deliver posts a message (split at Discord's 2,000-character limit, the
-// choices on the last part) and remembers its key.
+// choices on the last part) and remembers it: its key, and for a message
+// about a client posted outside their DMs, every part, for erasure to
+// delete. A message about a client whose erasure began meanwhile is taken
+// back at once (or queued for deletion), and nothing is remembered.
 func (c *Client) deliver(ctx context.Context, channelID string, m bot.Outgoing) (bot.MessageRef, error) {
 	parts, err := c.render(ctx, m)
+	if errors.Is(err, errClientGone) {
+		return bot.MessageRef{}, nil // nothing was sent; the outbox it came from is going too
+	}
 	if err != nil {
 		return bot.MessageRef{}, err
 	}
 	var ref bot.MessageRef
+	var refs []string
 	for i, part := range parts {
 		key := m.Key
 		if i > 0 {
@@ -344,14 +426,41 @@ func (c *Client) deliver(ctx context.Context, channelID string, m bot.Outgoing) 
 			return bot.MessageRef{}, fmt.Errorf("discord: decode sent message: %w", err)
 		}
 		ref = bot.MessageRef{ChannelID: channelID, MessageID: msg.ID}
+		refs = append(refs, refString(ref))
 	}
+	if m.Key == "" && m.Client == "" {
+		return ref, nil
+	}
+	name, value := "", ""
 	if m.Key != "" {
-		if err := c.rdb.Set(ctx, c.sentKey(m.Key), ref.ChannelID+"/"+ref.MessageID, c.opt.SentTTL).Err(); err != nil {
-			// Delivered all the same; Discord's nonce still guards a quick retry.
-			c.log.Warn("could not record delivery", "err", err)
-		}
+		name, value = sentMarker(m.Key), refString(ref)
+	}
+	var posted []string
+	if !clientDM(m) {
+		posted = refs // the client's own DMs are deleted channel-wide
+	}
+	kept, err := c.records.SetMarker(ctx, m.Client, name, value, c.opt.SentTTL, posted...)
+	if err != nil {
+		// Delivered all the same; Discord's nonce still guards a quick retry.
+		c.log.Warn("could not record delivery", "err", err)
+		return ref, nil
+	}
+	if !kept {
+		c.takeBack(ctx, refs)
 	}
 	return ref, nil
+}
+
+// takeBack deletes messages just posted about a client whose erasure began
+// while they were on their way, or queues them for deletion.
+func (c *Client) takeBack(ctx context.Context, refs []string) {
+	jobs := make([]string, len(refs))
+	for i, r := range refs {
+		jobs[i] = purgeMessage(r)
+	}
+	if _, _, err := c.purge(ctx, jobs); err != nil {
+		c.log.Warn("could not queue the deletion of a message about an erased client", "err", err)
+	}
 }
 
 // nonce turns a delivery key into Discord's nonce (at most 25 characters).
@@ -374,6 +483,12 @@ func (c *Client) Update(ctx context.Context, ref bot.MessageRef, m bot.Outgoing)
 		return classify(err, "update message")
 	}
 	return nil
+}
+
+// Delete removes a delivered message; one already gone is not an error.
+func (c *Client) Delete(ctx context.Context, ref bot.MessageRef) error {
+	_, err := c.deleteMessage(ctx, ref.ChannelID, ref.MessageID)
+	return err
 }
 
 // OpenThread starts a public thread in a channel.

@@ -2,8 +2,6 @@ package discord
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -34,7 +32,9 @@ const (
 //	r:<prompt>              the resolve-with-a-note modal of a staff ping
 //
 // A prompt id that would push the custom_id past 100 characters is replaced
-// by "#" and a hash, mapped back through Redis.
+// by "#", a hash and "@" the client it is about ("#<hash>" alone for the
+// service's own), mapped back through a marker kept with the client's
+// records (Records), sealed and erased with them.
 const (
 	idChoice  = 'c'
 	idType    = 'm'
@@ -44,40 +44,58 @@ const (
 )
 
 // encodePrompt returns the prompt as it travels in a custom_id with room
-// characters to spare, storing the long form in Redis when it must.
-func (c *Client) encodePrompt(ctx context.Context, prompt string, room int) (string, error) {
+// characters to spare, remembering the long form for the client (or the
+// service) when it must. errClientGone: the client is being erased.
+func (c *Client) encodePrompt(ctx context.Context, client, prompt string, room int) (string, error) {
 	if len(prompt) <= room && !strings.HasPrefix(prompt, hashMark) {
 		return prompt, nil
 	}
-	sum := sha256.Sum256([]byte(prompt))
-	h := hex.EncodeToString(sum[:12])
-	if err := c.rdb.Set(ctx, c.promptKey(h), prompt, c.opt.SentTTL*3).Err(); err != nil {
+	h := digest(prompt, 12)
+	kept, err := c.records.SetMarker(ctx, client, promptMarker(h), prompt, c.opt.SentTTL*3)
+	if err != nil {
 		return "", fmt.Errorf("discord: remember long prompt id: %w", err)
+	}
+	if !kept {
+		return "", errClientGone
+	}
+	if client != "" {
+		return hashMark + h + "@" + client, nil
 	}
 	return hashMark + h, nil
 }
 
-func (c *Client) decodePrompt(ctx context.Context, p string) string {
-	if !strings.HasPrefix(p, hashMark) {
-		return p
+// decodePrompt maps a custom_id's prompt back, and returns the client a
+// hashed one was remembered for.
+func (c *Client) decodePrompt(ctx context.Context, p string) (prompt, client string) {
+	rest, ok := strings.CutPrefix(p, hashMark)
+	if !ok {
+		return p, ""
 	}
-	long, err := c.rdb.Get(ctx, c.promptKey(strings.TrimPrefix(p, hashMark))).Result()
-	if err != nil {
-		// Forgotten or unreadable: an id no conversation has, which the engine
-		// answers "that check-in has closed".
-		return "expired" + p
+	h, client, _ := strings.Cut(rest, "@")
+	vals, err := c.records.Markers(ctx, client, promptMarker(h))
+	if err == nil && vals[0] != "" {
+		return vals[0], client
 	}
-	return long
+	if client == "" {
+		// A button an earlier version posted: its prompt is kept in the clear
+		// under the adapter's own key until it expires (or steady rekey seals it).
+		if long, err := c.rdb.Get(ctx, c.legacyKey(promptMarker(h))).Result(); err == nil {
+			return long, ""
+		}
+	}
+	// Forgotten or unreadable: an id no conversation has, which the engine
+	// answers "that check-in has closed".
+	return "expired" + p, client
 }
 
-func (c *Client) choiceID(ctx context.Context, prompt, choice string) (string, error) {
+func (c *Client) choiceID(ctx context.Context, client, prompt, choice string) (string, error) {
 	head := fmt.Sprintf("%c:%d:%s", idChoice, len(choice), choice)
-	p, err := c.encodePrompt(ctx, prompt, maxCustomID-len(head))
+	p, err := c.encodePrompt(ctx, client, prompt, maxCustomID-len(head))
 	return head + p, err
 }
 
-func (c *Client) promptID(ctx context.Context, kind byte, prompt string) (string, error) {
-	p, err := c.encodePrompt(ctx, prompt, maxCustomID-2)
+func (c *Client) promptID(ctx context.Context, client string, kind byte, prompt string) (string, error) {
+	p, err := c.encodePrompt(ctx, client, prompt, maxCustomID-2)
 	return string(kind) + ":" + p, err
 }
 
@@ -85,6 +103,7 @@ func (c *Client) promptID(ctx context.Context, kind byte, prompt string) (string
 type customID struct {
 	kind           byte
 	prompt, choice string
+	client         string // the client a hashed prompt was remembered for
 }
 
 func (c *Client) parseCustomID(ctx context.Context, id string) (customID, bool) {
@@ -108,7 +127,7 @@ func (c *Client) parseCustomID(ctx context.Context, id string) (customID, bool) 
 	if rest == "" {
 		return customID{}, false
 	}
-	out.prompt = c.decodePrompt(ctx, rest)
+	out.prompt, out.client = c.decodePrompt(ctx, rest)
 	return out, true
 }
 
@@ -144,7 +163,7 @@ func (c *Client) choiceRows(ctx context.Context, m bot.Outgoing) ([]discordgo.Me
 	if len(m.Choices) <= maxButtonsInRow && !m.Multi {
 		var buttons []discordgo.MessageComponent
 		for i, ch := range m.Choices {
-			id, err := c.choiceID(ctx, m.Prompt, ch.Value)
+			id, err := c.choiceID(ctx, m.Client, m.Prompt, ch.Value)
 			if err != nil {
 				return nil, err
 			}
@@ -156,7 +175,7 @@ func (c *Client) choiceRows(ctx context.Context, m bot.Outgoing) ([]discordgo.Me
 		}
 		rows = append(rows, discordgo.ActionsRow{Components: buttons})
 	} else {
-		id, err := c.choiceID(ctx, m.Prompt, "")
+		id, err := c.choiceID(ctx, m.Client, m.Prompt, "")
 		if err != nil {
 			return nil, err
 		}
@@ -181,7 +200,7 @@ func (c *Client) choiceRows(ctx context.Context, m bot.Outgoing) ([]discordgo.Me
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{menu}})
 	}
 	if !staff {
-		id, err := c.promptID(ctx, idType, m.Prompt)
+		id, err := c.promptID(ctx, m.Client, idType, m.Prompt)
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"steady/bot/discord/fakediscord"
 	"steady/flows"
 	"steady/store"
+	"steady/store/redisstore"
 	"steady/store/redistest"
 )
 
@@ -24,6 +25,9 @@ func newClient(t *testing.T, fake *fakediscord.Server, opt Options) *Client {
 	t.Helper()
 	rdb, prefix := redistest.New(t)
 	opt.Token, opt.APIURL, opt.Redis, opt.Prefix = fake.Token(), fake.URL, rdb, prefix
+	if opt.Records == nil {
+		opt.Records = redisstore.New(rdb, prefix)
+	}
 	if opt.Backoff == 0 {
 		opt.Backoff, opt.BackoffCap = time.Millisecond, 5*time.Millisecond
 	}
@@ -33,6 +37,10 @@ func newClient(t *testing.T, fake *fakediscord.Server, opt Options) *Client {
 	}
 	return c
 }
+
+// serviceMarker is where the store keeps one of the service's own markers
+// (a message about no client).
+func serviceMarker(c *Client, name string) string { return c.opt.Prefix + ":mark:" + name }
 
 func startFake(t *testing.T, opt fakediscord.Options) *fakediscord.Server {
 	t.Helper()
@@ -97,7 +105,7 @@ func TestNonceStopsADuplicateWhenTheAnswerIsLost(t *testing.T) {
 		t.Fatal(err)
 	}
 	// As if the process died after Discord posted but before Redis heard:
-	c.rdb.Del(ctx, c.sentKey("k1"))
+	c.rdb.Del(ctx, serviceMarker(c, sentMarker("k1")))
 	if _, err := c.SendDM(ctx, user, prompt("k1")); err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +150,7 @@ func TestOutboxGivesUpAfterItsRetries(t *testing.T) {
 	if err == nil {
 		t.Fatal("three 503s with two retries: want an error, so the engine keeps the message queued")
 	}
-	if ok, _ := c.rdb.Exists(context.Background(), c.sentKey("p1")).Result(); ok != 0 {
+	if ok, _ := c.rdb.Exists(context.Background(), serviceMarker(c, sentMarker("p1"))).Result(); ok != 0 {
 		t.Fatal("a failed send was recorded as delivered")
 	}
 }
@@ -188,7 +196,7 @@ func TestCustomIDsRoundTripAndLongPromptsGoThroughRedis(t *testing.T) {
 		{"c:3:odd", ""},
 	}
 	for _, tc := range tests {
-		id, err := c.choiceID(ctx, tc.prompt, tc.choice)
+		id, err := c.choiceID(ctx, "", tc.prompt, tc.choice)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,7 +225,7 @@ func FuzzParseCustomID(f *testing.F) {
 	}
 	defer fake.Close()
 	rdb, prefix := redistest.New(f)
-	c, err := New(Options{Token: "t", APIURL: fake.URL, Redis: rdb, Prefix: prefix})
+	c, err := New(Options{Token: "t", APIURL: fake.URL, Redis: rdb, Prefix: prefix, Records: redisstore.New(rdb, prefix)})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -5,32 +5,36 @@ import (
 	"testing"
 	"time"
 
+	"steady/store/redisstore"
 	"steady/store/redistest"
 )
 
 // TestMain (redistest.Main) is in discord_test.go.
 
-func TestForgetRemovesWhatNamesTheClient(t *testing.T) {
+// Earlier versions kept delivery keys and long prompt ids in the clear under
+// the adapter's own keys, named by the client: erasure still finds them.
+func TestForgetRemovesWhatEarlierVersionsKeptNamingTheClient(t *testing.T) {
 	ctx := context.Background()
 	rdb, prefix := redistest.New(t)
-	c, err := New(Options{Token: "t", Redis: rdb, Prefix: prefix})
+	c, err := New(Options{Token: "t", Redis: rdb, Prefix: prefix, Records: redisstore.New(rdb, prefix)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	rdb.HSet(ctx, c.dmKey(), "u-alex", "dm1", "u-alexa", "dm2")
 	for key, val := range map[string]string{
-		c.sentKey("sleep/alex|sleep_log||2026-11-23T07:30/q1"):  "dm1/m1",
-		c.sentKey("ping/alex.two_disrupted_nights.2026-11-22"):  "staff/m2",
-		c.sentKey("sleep/alexa|sleep_log||2026-11-23T07:30/q1"): "dm2/m3",
-		c.sentKey("sleep/xalex|sleep_log||2026-11-23T07:30/q1"): "dm3/m4",
-		c.promptKey("abc"): "alex|debrief|2026-11-23T17:00|2026-11-23T19:00",
-		c.promptKey("def"): "alexa|debrief|2026-11-23T17:00|2026-11-23T19:00",
+		c.legacyKey("sent:" + "sleep/alex|sleep_log||2026-11-23T07:30/q1"):  "dm1/m1",
+		c.legacyKey("sent:" + "ping/alex.two_disrupted_nights.2026-11-22"):  "staff/m2",
+		c.legacyKey("sent:" + "sleep/alexa|sleep_log||2026-11-23T07:30/q1"): "dm2/m3",
+		c.legacyKey("sent:" + "sleep/xalex|sleep_log||2026-11-23T07:30/q1"): "dm3/m4",
+		c.legacyKey("prompt:" + "abc"):                                      "alex|debrief|2026-11-23T17:00|2026-11-23T19:00",
+		c.legacyKey("prompt:" + "def"):                                      "alexa|debrief|2026-11-23T17:00|2026-11-23T19:00",
 	} {
 		rdb.Set(ctx, key, val, time.Hour)
 	}
-	if err := c.Forget(ctx, "u-alex", "alex"); err != nil {
+	if err := c.forgetLegacy(ctx, "alex"); err != nil {
 		t.Fatal(err)
 	}
+	rdb.HDel(ctx, c.dmKey(), "u-alex") // Forget's own part
 	left := redistest.Dump(ctx, t, rdb, prefix)
 	for key, vals := range left {
 		for _, v := range append(vals, key) {

@@ -86,7 +86,7 @@ func (c *Client) onComponent(ctx context.Context, in *discordgo.Interaction) {
 		return
 	}
 	if id.kind == idType {
-		c.respond(ctx, in, c.answerModal(ctx, id.prompt))
+		c.respond(ctx, in, c.answerModal(ctx, id.client, id.prompt))
 		return
 	}
 	choice := id.choice
@@ -152,8 +152,8 @@ func (c *Client) picked(in *discordgo.Interaction, customID, choice string, valu
 		Data: &discordgo.InteractionResponseData{Content: content, Components: []discordgo.MessageComponent{}}}
 }
 
-func (c *Client) answerModal(ctx context.Context, prompt string) *discordgo.InteractionResponse {
-	id, err := c.promptID(ctx, idAnswer, prompt)
+func (c *Client) answerModal(ctx context.Context, client, prompt string) *discordgo.InteractionResponse {
+	id, err := c.promptID(ctx, client, idAnswer, prompt)
 	if err != nil {
 		c.log.Error("could not build answer modal", "err", err)
 		return ephemeral(c.cat.T("discord.error", nil))
@@ -168,7 +168,7 @@ func (c *Client) answerModal(ctx context.Context, prompt string) *discordgo.Inte
 }
 
 func (c *Client) resolveModal(ctx context.Context, incidentID string) *discordgo.InteractionResponse {
-	id, err := c.promptID(ctx, idResolve, flows.IncidentPrompt(incidentID))
+	id, err := c.promptID(ctx, "", idResolve, flows.IncidentPrompt(incidentID))
 	if err != nil {
 		c.log.Error("could not build resolve modal", "err", err)
 		return ephemeral(c.cat.T("discord.error", nil))

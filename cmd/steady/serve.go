@@ -153,12 +153,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 
 	metrics := newServeMetrics()
-	st := redisstore.New(rdb, cfg.Prefix, redisstore.WithKeys(cfg.Keys))
+	st := redisstore.New(rdb, cfg.Prefix, redisstore.WithKeys(cfg.Keys), redisstore.WithAuditRetention(cfg.Retention))
 	sched := scheduler.New(rdb, m.Clock, scheduler.Options{Prefix: cfg.Prefix, Log: log.With("part", "scheduler")})
 	dc, err := discord.New(discord.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, StaffRoleID: cfg.StaffRoleID, LeadRoleID: cfg.LeadRoleID,
 		PeerChannelID: cfg.PeerChannelID,
-		Redis:         rdb, Prefix: cfg.Prefix, Rate: cfg.Rate, Catalog: cat, Log: log.With("part", "discord"),
+		Redis:         rdb, Prefix: cfg.Prefix, Records: st, Rate: cfg.Rate, Catalog: cat, Log: log.With("part", "discord"),
 	})
 	if err != nil {
 		return err
@@ -172,6 +172,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	})
 	if err := engine.ScheduleService(ctx); err != nil {
 		return fmt.Errorf("schedule the weekly huddle: %w", err)
+	}
+	if n, err := engine.ResumeErasures(ctx); err != nil {
+		return fmt.Errorf("finish interrupted erasures: %w", err)
+	} else if n > 0 {
+		log.Info("finished interrupted erasures", "count", n)
 	}
 	metrics.register(dc, st)
 	m.mu.Lock()

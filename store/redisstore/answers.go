@@ -34,7 +34,7 @@ func (b *Batch) putDated(what, hash, days, id, date string, v any) {
 		}
 		return
 	}
-	b.op("HSET", hash, id, b.encode(hash, v))
+	b.op("HSET", hash, id, b.encode(hash, id, v))
 	b.op("ZADD", days, strconv.FormatInt(day, 10), id)
 }
 
@@ -54,9 +54,9 @@ func (s *Store) Debriefs(ctx context.Context, clientID, from, to string) ([]stor
 // opened, oldest first.
 func readDated[T any](ctx context.Context, s *Store, clientID, hash, days, from, to, what string) ([]T, error) {
 	var out []T
-	err := s.dated(ctx, clientID, hash, days, from, to, func(raw string) error {
+	err := s.dated(ctx, clientID, hash, days, from, to, func(id, raw string) error {
 		var v T
-		if err := s.decode(clientID, hash, []byte(raw), &v); err != nil {
+		if err := s.decode(clientID, hash, id, []byte(raw), &v); err != nil {
 			return err
 		}
 		out = append(out, v)
@@ -68,7 +68,7 @@ func readDated[T any](ctx context.Context, s *Store, clientID, hash, days, from,
 	return out, nil
 }
 
-func (s *Store) dated(ctx context.Context, clientID, hash, days, from, to string, each func(string) error) error {
+func (s *Store) dated(ctx context.Context, clientID, hash, days, from, to string, each func(id, raw string) error) error {
 	lo, err := dayNumber(from)
 	if err != nil {
 		return fmt.Errorf("from date %q: %w", from, err)
@@ -96,7 +96,7 @@ func (s *Store) dated(ctx context.Context, clientID, hash, days, from, to string
 		if !ok {
 			continue // an index entry whose record was erased
 		}
-		if err := each(raw); err != nil {
+		if err := each(ids[i], raw); err != nil {
 			return fmt.Errorf("decode %s: %w", ids[i], err)
 		}
 	}

@@ -21,7 +21,15 @@ func TestGuardedCommitNeedsTheStateAsRead(t *testing.T) {
 		{"profile rewritten", func(t *testing.T, b bundle) {
 			c := client("alex")
 			c.Consents.WorkerSeesAnswers = false
-			if err := b.store.PutClient(b.ctx, c); err != nil {
+			batch := b.store.Batch("alex")
+			batch.PutClient(c)
+			if _, err := batch.Commit(b.ctx, -1); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"profile replaced behind the version's back", func(t *testing.T, b bundle) {
+			rdb := b.store.Redis()
+			if err := rdb.Set(b.ctx, b.store.Prefix()+":{c:alex}:profile", "x", 0).Err(); err != nil {
 				t.Fatal(err)
 			}
 		}},

@@ -19,7 +19,8 @@ import (
 // PutPlanVersion stores one version of the client's plan.
 func (b *Batch) PutPlanVersion(v store.PlanVersion) {
 	b.Touch()
-	b.op("HSET", recPlans, strconv.Itoa(v.Version), b.encode(recPlans, v))
+	f := strconv.Itoa(v.Version)
+	b.op("HSET", recPlans, f, b.encode(recPlans, f, v))
 }
 
 // PutAdjustment stores an adjustment, replacing the earlier state of the same id.
@@ -28,13 +29,13 @@ func (b *Batch) PutAdjustment(a store.Adjustment) {
 		b.err = fmt.Errorf("store: adjustment without an id")
 	}
 	b.Touch()
-	b.op("HSET", recAdjust, a.ID, b.encode(recAdjust, a))
+	b.op("HSET", recAdjust, a.ID, b.encode(recAdjust, a.ID, a))
 }
 
 // AddJobEvent appends a change in the client's employment.
 func (b *Batch) AddJobEvent(e store.JobEvent) {
 	b.Touch()
-	b.op("RPUSH", recJobs, b.encode(recJobs, e))
+	b.op("RPUSH", recJobs, b.encode(recJobs, "", e))
 }
 
 // PlanVersions returns every version of a client's plan, oldest first.
@@ -46,7 +47,7 @@ func (s *Store) PlanVersions(ctx context.Context, clientID string) ([]store.Plan
 	out := make([]store.PlanVersion, 0, len(m))
 	for field, raw := range m {
 		var v store.PlanVersion
-		if err := s.decode(clientID, recPlans, []byte(raw), &v); err != nil {
+		if err := s.decode(clientID, recPlans, field, []byte(raw), &v); err != nil {
 			return nil, fmt.Errorf("store: decode plan version %s of %s: %w", field, clientID, err)
 		}
 		out = append(out, v)
@@ -68,7 +69,7 @@ func (s *Store) decodeAdjustments(clientID string, m map[string]string) ([]store
 	out := make([]store.Adjustment, 0, len(m))
 	for id, raw := range m {
 		var a store.Adjustment
-		if err := s.decode(clientID, recAdjust, []byte(raw), &a); err != nil {
+		if err := s.decode(clientID, recAdjust, id, []byte(raw), &a); err != nil {
 			return nil, fmt.Errorf("store: decode adjustment %s: %w", id, err)
 		}
 		out = append(out, a)
@@ -95,7 +96,7 @@ func (s *Store) Adjustment(ctx context.Context, clientID, id string) (store.Adju
 		}
 		return a, fmt.Errorf("store: load adjustment %s: %w", id, err)
 	}
-	if err := s.decode(clientID, recAdjust, raw, &a); err != nil {
+	if err := s.decode(clientID, recAdjust, id, raw, &a); err != nil {
 		return a, fmt.Errorf("store: decode adjustment %s: %w", id, err)
 	}
 	return a, nil
@@ -110,7 +111,7 @@ func (s *Store) JobEvents(ctx context.Context, clientID string) ([]store.JobEven
 	out := make([]store.JobEvent, 0, len(vals))
 	for _, raw := range vals {
 		var e store.JobEvent
-		if err := s.decode(clientID, recJobs, []byte(raw), &e); err != nil {
+		if err := s.decode(clientID, recJobs, "", []byte(raw), &e); err != nil {
 			return nil, fmt.Errorf("store: decode job event of %s: %w", clientID, err)
 		}
 		out = append(out, e)

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,19 +23,30 @@ import (
 // new key first", and an old key may be dropped once Reseal has run.
 const EnvKeys = "STEADY_ENCRYPTION_KEYS"
 
-// A sealed value is: magic (3 bytes) | key id (4) | nonce (12) | AES-256-GCM
-// ciphertext and tag. The magic's last byte is the format: 1, the plaintext
-// as is; 2, the plaintext deflated first (larger records such as a profile
-// with its plan shrink by half, and Redis memory per client is what limits a
-// small charity's server). The key id lets any replica pick the right key after a
-// rotation without trying each one. The additional data binds a value to its
-// client and record, so a blob copied into another client's record (or from
-// a check-in into an incident) fails to open instead of being misattributed.
-var sealMagic = []byte{'S', 'x', formatPlain}
+// A sealed value is: magic (2 bytes) | format (1) | key id (4) | nonce (12) |
+// AES-256-GCM ciphertext and tag. The format says how the value was made:
+//
+//	1, 2  the first formats: the plaintext as is (1) or deflated first (2),
+//	      bound to the client and record only. Still read; steady rekey
+//	      rewrites them as 3 and 4.
+//	3, 4  as 1 and 2, and bound to the value's whole slot: the header bytes
+//	      (magic, format, key id), the client, the record, the field (hash
+//	      field, night, audit entry) and the write id of records rewritten in
+//	      place (profile, conversation). A value copied into another slot, an
+//	      older copy of a profile or conversation put back, or a header byte
+//	      changed, fails to open instead of being read as something it is not.
+//
+// Deflating halves larger records such as a profile with its plan, and Redis
+// memory per client is what limits a small charity's server. The key id
+// lets any replica pick the right key after a rotation without trying each
+// one.
+var sealMagic = []byte{'S', 'x', formatBound}
 
 const (
 	formatPlain    = 1
 	formatDeflated = 2
+	formatBound    = 3
+	formatBoundZ   = 4
 	// compressFrom is the smallest plaintext worth deflating: below it the
 	// saving is a few bytes and the cost a compressor reset.
 	compressFrom = 256
@@ -182,14 +194,45 @@ func newSealKey(raw []byte) (sealKey, error) {
 	return k, nil
 }
 
-// seal encrypts plaintext under the newest key, bound to aad; with compact,
-// it deflates the plaintext first when that makes it smaller.
-func (kr *Keyring) seal(aad string, plaintext []byte, compact bool) []byte {
+// slot is where a sealed value lives, bound into it as additional data
+// (formats 3 and 4): the value opens only there.
+type slot struct {
+	client string // the client whose record it is; "" for service-wide values
+	record string // the record's name (keys.go), never the key prefix, so a deployment can move prefixes without re-sealing
+	field  string // hash field, night, or an audit entry's clear fields; "" for strings, lists and sets
+	// version is the write id of a record rewritten in place (profile,
+	// conversation), kept beside it in the conversation hash: an older copy
+	// put back carries an older write id than the one Redis says is current.
+	version string
+}
+
+// headerLen is the clear part of a sealed value before the nonce.
+const headerLen = 3 + keyIDLen
+
+// aad is the additional data of a bound value: its header and its slot, each
+// part length-prefixed so no two slots can spell the same bytes.
+func (sl slot) aad(header []byte) []byte {
+	b := make([]byte, 0, 24+len(header)+len(sl.client)+len(sl.record)+len(sl.field)+len(sl.version))
+	b = append(b, "steady seal 3\x00"...)
+	b = append(b, header...)
+	for _, part := range [...]string{sl.client, sl.record, sl.field, sl.version} {
+		b = binary.AppendUvarint(b, uint64(len(part)))
+		b = append(b, part...)
+	}
+	return b
+}
+
+// legacyAAD is what formats 1 and 2 were bound to: the client and the record.
+func (sl slot) legacyAAD() []byte { return []byte(sl.client + "\x00" + sl.record) }
+
+// seal encrypts plaintext under the newest key, bound to its slot; with
+// compact, it deflates the plaintext first when that makes it smaller.
+func (kr *Keyring) seal(sl slot, plaintext []byte, compact bool) []byte {
 	k := kr.keys[0]
-	format := byte(formatPlain)
+	format := byte(formatBound)
 	if compact && len(plaintext) >= compressFrom {
 		if z := deflate(plaintext); len(z) < len(plaintext) {
-			plaintext, format = z, formatDeflated
+			plaintext, format = z, formatBoundZ
 		}
 	}
 	out := make([]byte, 0, sealedMin+len(plaintext))
@@ -200,25 +243,31 @@ func (kr *Keyring) seal(aad string, plaintext []byte, compact bool) []byte {
 		panic(err) // see EphemeralKeyring
 	}
 	out = append(out, nonce...)
-	return k.aead.Seal(out, nonce, plaintext, []byte(aad))
+	return k.aead.Seal(out, nonce, plaintext, sl.aad(out[:headerLen]))
 }
 
-// open decrypts a sealed value with whichever configured key sealed it.
-func (kr *Keyring) open(aad string, sealed []byte) ([]byte, error) {
+// open decrypts a sealed value with whichever configured key sealed it,
+// checking it was sealed for this slot.
+func (kr *Keyring) open(sl slot, sealed []byte) ([]byte, error) {
 	if !isSealed(sealed) {
 		return nil, fmt.Errorf("%w: not a sealed value", ErrUnsealable)
 	}
-	id := sealed[len(sealMagic) : len(sealMagic)+keyIDLen]
+	format := sealed[len(sealMagic)-1]
+	id := sealed[len(sealMagic):headerLen]
 	for _, k := range kr.keys {
 		if string(k.id[:]) != string(id) {
 			continue
 		}
-		nonce := sealed[len(sealMagic)+keyIDLen : len(sealMagic)+keyIDLen+nonceLen]
-		pt, err := k.aead.Open(nil, nonce, sealed[len(sealMagic)+keyIDLen+nonceLen:], []byte(aad))
+		aad := sl.legacyAAD()
+		if format == formatBound || format == formatBoundZ {
+			aad = sl.aad(sealed[:headerLen])
+		}
+		nonce := sealed[headerLen : headerLen+nonceLen]
+		pt, err := k.aead.Open(nil, nonce, sealed[headerLen+nonceLen:], aad)
 		if err != nil {
 			return nil, ErrUnsealable
 		}
-		if sealed[len(sealMagic)-1] == formatDeflated {
+		if format == formatDeflated || format == formatBoundZ {
 			return inflate(pt)
 		}
 		return pt, nil
@@ -226,14 +275,33 @@ func (kr *Keyring) open(aad string, sealed []byte) ([]byte, error) {
 	return nil, fmt.Errorf("%w: sealed under key %x, which is not in %s", ErrUnsealable, id, EnvKeys)
 }
 
-// current reports whether a sealed value is under the newest key already.
+// current reports whether a sealed value is under the newest key already,
+// in a bound format: one that steady rekey need not rewrite.
 func (kr *Keyring) current(sealed []byte) bool {
-	return isSealed(sealed) && string(sealed[len(sealMagic):len(sealMagic)+keyIDLen]) == string(kr.keys[0].id[:])
+	return isSealed(sealed) && bound(sealed) && string(sealed[len(sealMagic):headerLen]) == string(kr.keys[0].id[:])
+}
+
+// bound reports whether a sealed value is bound to its whole slot (format 3 or 4).
+func bound(sealed []byte) bool {
+	f := sealed[len(sealMagic)-1]
+	return f == formatBound || f == formatBoundZ
 }
 
 func isSealed(b []byte) bool {
-	return len(b) >= sealedMin && string(b[:len(sealMagic)-1]) == string(sealMagic[:len(sealMagic)-1]) &&
-		(b[len(sealMagic)-1] == formatPlain || b[len(sealMagic)-1] == formatDeflated)
+	if len(b) < sealedMin || string(b[:len(sealMagic)-1]) != string(sealMagic[:len(sealMagic)-1]) {
+		return false
+	}
+	f := b[len(sealMagic)-1]
+	return f >= formatPlain && f <= formatBoundZ
+}
+
+// newWriteID returns a fresh write id for a record rewritten in place.
+func newWriteID() string {
+	var b [9]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // see EphemeralKeyring
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 func deflate(b []byte) []byte {
@@ -260,28 +328,18 @@ func inflate(b []byte) ([]byte, error) {
 	return out, nil
 }
 
-// compactRecord says whether a record is deflated before sealing: yes for
-// the records that stay in Redis for months (profile, plans, check-ins,
-// incidents…), no for the conversation and the outbox, rewritten at every
-// step, where the compressor's cost would land on each answer.
-func compactRecord(record string) bool { return record != recConv && record != recOutbox }
-
-// aadFor names what a value is, for binding: the client and the record,
-// never the key prefix, so a deployment can move prefixes without re-sealing.
-func aadFor(clientID, record string) string { return clientID + "\x00" + record }
-
-// sealJSON encodes v and seals it as one of a client's records.
-func (s *Store) sealJSON(clientID, record string, v any) ([]byte, error) {
+// sealJSON encodes v and seals it into a slot.
+func (s *Store) sealJSON(sl slot, v any) ([]byte, error) {
 	pt, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	return s.keys.seal(aadFor(clientID, record), pt, compactRecord(record)), nil
+	return s.keys.seal(sl, pt, compactRecord(sl.record)), nil
 }
 
-// openJSON opens a client's record and decodes it into v.
-func (s *Store) openJSON(clientID, record string, sealed []byte, v any) error {
-	pt, err := s.keys.open(aadFor(clientID, record), sealed)
+// openJSON opens a slot's sealed value and decodes it into v.
+func (s *Store) openJSON(sl slot, sealed []byte, v any) error {
+	pt, err := s.keys.open(sl, sealed)
 	if err != nil {
 		return err
 	}

@@ -26,8 +26,8 @@ func testKeyring(tb testing.TB) *Keyring {
 // keyring did not seal.
 func FuzzOpen(f *testing.F) {
 	kr := testKeyring(f)
-	good := kr.seal(aadFor("alex", recProfile), []byte(`{"id":"alex"}`), true)
-	big := kr.seal(aadFor("alex", recProfile), bytes.Repeat([]byte(`{"sign":"racing thoughts"}`), 40), true)
+	good := kr.seal(slot{client: "alex", record: recProfile}, []byte(`{"id":"alex"}`), true)
+	big := kr.seal(slot{client: "alex", record: recProfile}, bytes.Repeat([]byte(`{"sign":"racing thoughts"}`), 40), true)
 	f.Add(good)
 	f.Add(big)
 	f.Add(good[:sealedMin])
@@ -35,7 +35,7 @@ func FuzzOpen(f *testing.F) {
 	f.Add([]byte(`{"id":"alex"}`))
 	f.Add(append([]byte(nil), sealMagic...))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		pt, err := kr.open(aadFor("alex", recProfile), b)
+		pt, err := kr.open(slot{client: "alex", record: recProfile}, b)
 		if err == nil && !bytes.Equal(b, good) && !bytes.Equal(b, big) {
 			t.Fatalf("opened a value it did not seal: %q", pt)
 		}
@@ -50,7 +50,7 @@ func FuzzOpen(f *testing.F) {
 func BenchmarkSealOpen(b *testing.B) {
 	kr := testKeyring(b)
 	pt := bytes.Repeat([]byte("x"), 1024)
-	aad := aadFor("alex", recConv)
+	aad := slot{client: "alex", record: recConv}
 	b.SetBytes(int64(len(pt)))
 	for b.Loop() {
 		if _, err := kr.open(aad, kr.seal(aad, pt, compactRecord(recConv))); err != nil {
@@ -84,7 +84,7 @@ func profileJSON(tb testing.TB) []byte {
 
 func TestSealDeflatesWhenItHelpsAndOpensEveryFormat(t *testing.T) {
 	kr := testKeyring(t)
-	aad := aadFor("alex", recProfile)
+	aad := slot{client: "alex", record: recProfile}
 	random := make([]byte, 1024)
 	rand.Read(random)
 	profile := profileJSON(t)
@@ -93,9 +93,9 @@ func TestSealDeflatesWhenItHelpsAndOpensEveryFormat(t *testing.T) {
 		pt     []byte
 		format byte
 	}{
-		{"small record stays plain", []byte(`{"night":"2026-11-22","quality":2}`), formatPlain},
-		{"profile is deflated", profile, formatDeflated},
-		{"incompressible stays plain", random, formatPlain},
+		{"small record stays plain", []byte(`{"night":"2026-11-22","quality":2}`), formatBound},
+		{"profile is deflated", profile, formatBoundZ},
+		{"incompressible stays plain", random, formatBound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,7 +103,7 @@ func TestSealDeflatesWhenItHelpsAndOpensEveryFormat(t *testing.T) {
 			if got := sealed[len(sealMagic)-1]; got != tt.format {
 				t.Fatalf("format %d, want %d", got, tt.format)
 			}
-			if tt.format == formatDeflated && len(sealed) >= len(tt.pt) {
+			if tt.format == formatBoundZ && len(sealed) >= len(tt.pt) {
 				t.Errorf("deflated record is %d bytes for %d of plaintext", len(sealed), len(tt.pt))
 			}
 			pt, err := kr.open(aad, sealed)
@@ -116,16 +116,19 @@ func TestSealDeflatesWhenItHelpsAndOpensEveryFormat(t *testing.T) {
 		})
 	}
 	// The conversation and outbox, rewritten every step, are never deflated.
-	if sealed := kr.seal(aad, profile, compactRecord(recConv)); sealed[len(sealMagic)-1] != formatPlain {
+	if sealed := kr.seal(aad, profile, compactRecord(recConv)); sealed[len(sealMagic)-1] != formatBound {
 		t.Error("a conversation record was deflated")
 	}
-	// Records written before deflating existed (format 1, however large) still open.
-	k := kr.keys[0]
-	nonce := make([]byte, nonceLen)
-	old := append(append(append([]byte(nil), sealMagic...), k.id[:]...), nonce...)
-	old = k.aead.Seal(old, nonce, profile, []byte(aad))
-	if pt, err := kr.open(aad, old); err != nil || !bytes.Equal(pt, profile) {
+	// Records written before deflating existed (format 1, however large),
+	// and before values were bound to their slot (formats 1 and 2), still open.
+	if pt, err := kr.open(aad, legacySeal(kr, aad, profile, formatPlain)); err != nil || !bytes.Equal(pt, profile) {
 		t.Fatalf("a format-1 profile: %v", err)
+	}
+	if pt, err := kr.open(aad, legacySeal(kr, aad, profile, formatDeflated)); err != nil || !bytes.Equal(pt, profile) {
+		t.Fatalf("a format-2 profile: %v", err)
+	}
+	if kr.current(legacySeal(kr, aad, profile, formatPlain)) {
+		t.Error("a format-1 value counts as current: steady rekey would leave it unbound")
 	}
 	t.Logf("profile: %d bytes of JSON, sealed %d bytes deflated", len(profile), len(kr.seal(aad, profile, true)))
 }
@@ -135,7 +138,7 @@ func TestSealDeflatesWhenItHelpsAndOpensEveryFormat(t *testing.T) {
 func BenchmarkSealOpenProfile(b *testing.B) {
 	kr := testKeyring(b)
 	pt := profileJSON(b)
-	aad := aadFor("alex", recProfile)
+	aad := slot{client: "alex", record: recProfile}
 	b.SetBytes(int64(len(pt)))
 	for b.Loop() {
 		if _, err := kr.open(aad, kr.seal(aad, pt, true)); err != nil {
@@ -148,11 +151,59 @@ func BenchmarkSealOpenProfile(b *testing.B) {
 // pays to read the client's profile.
 func BenchmarkOpenProfile(b *testing.B) {
 	kr := testKeyring(b)
-	aad := aadFor("alex", recProfile)
+	aad := slot{client: "alex", record: recProfile}
 	sealed := kr.seal(aad, profileJSON(b), true)
 	for b.Loop() {
 		if _, err := kr.open(aad, sealed); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// legacySeal seals as earlier versions did (formats 1 and 2, bound to the
+// client and record only).
+func legacySeal(kr *Keyring, sl slot, pt []byte, format byte) []byte {
+	k := kr.keys[0]
+	if format == formatDeflated {
+		pt = deflate(pt)
+	}
+	nonce := make([]byte, nonceLen)
+	rand.Read(nonce)
+	out := append(append(append([]byte(nil), sealMagic[0], sealMagic[1], format), k.id[:]...), nonce...)
+	return k.aead.Seal(out, nonce, pt, sl.legacyAAD())
+}
+
+// A sealed value opens only in its own slot: another client's, another
+// record's, another field's or another write's is refused, and so is a
+// header byte changed on the way.
+func TestSealedValueOpensOnlyInItsSlot(t *testing.T) {
+	kr := testKeyring(t)
+	home := slot{client: "alex", record: recIncidents, field: "i7", version: ""}
+	sealed := kr.seal(home, []byte(`{"rule":"crisis"}`), true)
+	if _, err := kr.open(home, sealed); err != nil {
+		t.Fatalf("own slot: %v", err)
+	}
+	for _, tc := range []struct {
+		name string
+		sl   slot
+	}{
+		{"another client", slot{client: "bea", record: recIncidents, field: "i7"}},
+		{"another record", slot{client: "alex", record: recCheckIns, field: "i7"}},
+		{"another field (incident swapped into another's slot)", slot{client: "alex", record: recIncidents, field: "i8"}},
+		{"another write (an older copy put back)", slot{client: "alex", record: recIncidents, field: "i7", version: "w2"}},
+		{"parts that spell the same bytes", slot{client: "alex\x00incidents", record: "", field: "i7"}},
+	} {
+		if _, err := kr.open(tc.sl, sealed); !errors.Is(err, ErrUnsealable) {
+			t.Errorf("%s: err = %v, want ErrUnsealable", tc.name, err)
+		}
+	}
+	// The header is bound too: turning a bound value into a legacy one (so it
+	// would be checked against the weaker binding) fails.
+	for i, f := range []byte{formatPlain, formatDeflated, formatBoundZ} {
+		b := append([]byte(nil), sealed...)
+		b[2] = f
+		if _, err := kr.open(home, b); !errors.Is(err, ErrUnsealable) {
+			t.Errorf("header byte changed (%d): err = %v", i, err)
 		}
 	}
 }

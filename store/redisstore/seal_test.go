@@ -178,6 +178,9 @@ func TestRotationKeepsOldDataReadable(t *testing.T) {
 		t.Fatalf("sleep after rotation = %+v, %v", nights, err)
 	}
 	// New writes use the new key: a store holding only the new key reads them.
+	if err := after.Enrol(ctx, client("bea")); err != nil {
+		t.Fatal(err)
+	}
 	b := after.Batch("bea")
 	b.PutSleep(store.SleepEntry{Night: "2026-11-23", AsleepMin: 400})
 	if _, err := b.Commit(ctx, -1); err != nil {
@@ -198,9 +201,9 @@ func TestRotationKeepsOldDataReadable(t *testing.T) {
 		t.Fatal(err)
 	}
 	// alex: profile, conversation, one night, one incident, one outbox item,
-	// one check-in, one debrief; bea's night is already current.
-	if rep.Values != 8 || rep.Resealed != 7 {
-		t.Fatalf("reseal = %+v, want 8 values, 7 resealed", rep)
+	// one check-in, one debrief; bea's profile and night are already current.
+	if rep.Values != 9 || rep.Resealed != 7 {
+		t.Fatalf("reseal = %+v, want 9 values, 7 resealed", rep)
 	}
 	st, err = onlyNew.Load(ctx, "alex")
 	if err != nil || st.Client.Plan.PauseScript != planText {

@@ -24,6 +24,8 @@ type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
 	keys   *Keyring
+	// auditKeep is how long audit entries are kept (WithAuditRetention).
+	auditKeep time.Duration
 }
 
 // Option configures a Store.
@@ -34,6 +36,16 @@ type Option func(*Store)
 // never for a service whose data must survive a restart.
 func WithKeys(kr *Keyring) Option { return func(s *Store) { s.keys = kr } }
 
+// DefaultAuditRetention is how long audit entries are kept without
+// WithAuditRetention: two years, as a discharged client's records.
+const DefaultAuditRetention = 2 * 365 * 24 * time.Hour
+
+// WithAuditRetention sets how long audit entries are kept: each append trims
+// its stream of entries older than this (by Redis's clock, approximately, a
+// stream node at a time). Services pass their record retention period, so
+// an audit trail lives as long as the records it explains.
+func WithAuditRetention(d time.Duration) Option { return func(s *Store) { s.auditKeep = d } }
+
 // New returns a Store whose keys all start with prefix (e.g. "steady").
 func New(rdb redis.UniversalClient, prefix string, opts ...Option) *Store {
 	s := &Store{rdb: rdb, prefix: prefix}
@@ -43,15 +55,19 @@ func New(rdb redis.UniversalClient, prefix string, opts ...Option) *Store {
 	if s.keys == nil {
 		s.keys = EphemeralKeyring()
 	}
+	if s.auditKeep <= 0 {
+		s.auditKeep = DefaultAuditRetention
+	}
 	return s
 }
 
 // Keys returns the keyring protecting records at rest.
 func (s *Store) Keys() *Keyring { return s.keys }
 
-// decode opens one of a client's sealed records into v.
-func (s *Store) decode(clientID, record string, raw []byte, v any) error {
-	return s.openJSON(clientID, record, raw, v)
+// decode opens one of a client's sealed records into v: the value sealed
+// for that client, record and field (see Batch.encode).
+func (s *Store) decode(clientID, record, field string, raw []byte, v any) error {
+	return s.openJSON(slot{client: clientID, record: record, field: field}, raw, v)
 }
 
 // Redis returns the underlying client, for packages that share the connection.
@@ -60,9 +76,10 @@ func (s *Store) Redis() redis.UniversalClient { return s.rdb }
 // Prefix returns the key prefix.
 func (s *Store) Prefix() string { return s.prefix }
 
-// PutWorker creates or replaces a worker.
+// PutWorker creates or replaces a worker. Staff names are sealed like
+// client records (bound to the worker id); only the id is in the clear.
 func (s *Store) PutWorker(ctx context.Context, w store.Worker) error {
-	b, err := json.Marshal(w)
+	b, err := s.sealJSON(slot{record: svcWorkers, field: w.ID}, w)
 	if err != nil {
 		return fmt.Errorf("store: encode worker: %w", err)
 	}
@@ -70,6 +87,24 @@ func (s *Store) PutWorker(ctx context.Context, w store.Worker) error {
 		return fmt.Errorf("store: save worker %s: %w", w.ID, err)
 	}
 	return nil
+}
+
+// AddWorker creates a worker unless one with the id exists, and returns
+// the worker as stored: an existing record (lead flag, zone, hours) is never
+// overwritten by someone else's enrolment naming them.
+func (s *Store) AddWorker(ctx context.Context, w store.Worker) (store.Worker, error) {
+	b, err := s.sealJSON(slot{record: svcWorkers, field: w.ID}, w)
+	if err != nil {
+		return w, fmt.Errorf("store: encode worker: %w", err)
+	}
+	added, err := s.rdb.HSetNX(ctx, s.workersKey(), w.ID, b).Result()
+	if err != nil {
+		return w, fmt.Errorf("store: add worker %s: %w", w.ID, err)
+	}
+	if added {
+		return w, nil
+	}
+	return s.Worker(ctx, w.ID)
 }
 
 // Worker loads one worker.
@@ -82,10 +117,22 @@ func (s *Store) Worker(ctx context.Context, id string) (store.Worker, error) {
 	if err != nil {
 		return w, fmt.Errorf("store: load worker %s: %w", id, err)
 	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return w, fmt.Errorf("store: decode worker %s: %w", id, err)
+	return w, s.decodeWorker(id, b, &w)
+}
+
+// decodeWorker opens a sealed worker, or reads one an earlier version
+// stored as plain JSON (steady rekey seals those).
+func (s *Store) decodeWorker(id string, raw []byte, w *store.Worker) error {
+	var err error
+	if isSealed(raw) {
+		err = s.openJSON(slot{record: svcWorkers, field: id}, raw, w)
+	} else {
+		err = json.Unmarshal(raw, w)
 	}
-	return w, nil
+	if err != nil {
+		return fmt.Errorf("store: decode worker %s: %w", id, err)
+	}
+	return nil
 }
 
 // Workers lists every worker.
@@ -97,65 +144,94 @@ func (s *Store) Workers(ctx context.Context) ([]store.Worker, error) {
 	out := make([]store.Worker, 0, len(m))
 	for id, b := range m {
 		var w store.Worker
-		if err := json.Unmarshal([]byte(b), &w); err != nil {
-			return nil, fmt.Errorf("store: decode worker %s: %w", id, err)
+		if err := s.decodeWorker(id, []byte(b), &w); err != nil {
+			return nil, err
 		}
 		out = append(out, w)
 	}
 	return out, nil
 }
 
-// Enrol stores a new client's profile and indexes their Discord user. It
-// refuses a Discord user already enrolled as a different client.
+// claimUserScript gives a Discord user to a client, atomically: when the
+// user is free, already this client's, or held by a client whose profile is
+// gone (an enrolment or erasure that stopped half-way). The profile check is
+// made by the caller (another Cluster slot); the script only replaces the
+// holder the caller saw, so two enrolments cannot both win.
+//
+// KEYS[1] the users hash; ARGV[1] Discord user, ARGV[2] client, ARGV[3]
+// the stale holder the caller may replace ("" for none).
+// Returns "" when the user is now the client's, else the holder's id.
+var claimUserScript = redis.NewScript(`
+local held = redis.call('HGET', KEYS[1], ARGV[1])
+if not held or held == ARGV[2] or held == ARGV[3] then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  return ''
+end
+return held
+`)
+
+// ErrUserTaken means the Discord user is enrolled as another client.
+var ErrUserTaken = errors.New("store: Discord user already enrolled as another client")
+
+// Enrol stores a new client's profile and indexes their Discord user. The
+// check that the Discord user is nobody else's and the claim on it are one
+// atomic step, so two enrolments of one Discord user cannot both succeed;
+// it returns ErrUserTaken for a user enrolled as another client.
 func (s *Store) Enrol(ctx context.Context, c store.Client) error {
 	if c.ID == "" || c.DiscordID == "" {
 		return errors.New("store: enrol: client id and Discord id are required")
 	}
-	prev, err := s.rdb.HGet(ctx, s.usersKey(), c.DiscordID).Result()
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return fmt.Errorf("store: enrol %s: %w", c.ID, err)
+	stale := ""
+	for attempt := 0; ; attempt++ {
+		held, err := claimUserScript.Run(ctx, s.rdb, []string{s.usersKey()}, c.DiscordID, c.ID, stale).Text()
+		if err != nil {
+			return fmt.Errorf("store: enrol %s: %w", c.ID, err)
+		}
+		if held == "" {
+			break
+		}
+		exists, err := s.rdb.Exists(ctx, s.clientKey(held, recProfile)).Result()
+		if err != nil {
+			return fmt.Errorf("store: enrol %s: %w", c.ID, err)
+		}
+		if exists == 1 || attempt > 0 && held == stale {
+			return fmt.Errorf("enrol %s: %w", c.ID, ErrUserTaken)
+		}
+		stale = held
 	}
-	if prev != "" && prev != c.ID {
-		return fmt.Errorf("store: enrol %s: Discord user already enrolled as another client", c.ID)
-	}
-	// The profile goes first: an index entry must never point at a missing profile.
-	if err := s.PutClient(ctx, c); err != nil {
+	b := s.Batch(c.ID)
+	b.creating = true
+	b.PutClient(c)
+	if _, err := b.Commit(ctx, -1); err != nil {
+		// Give the user back, so a retry (or another client) can have them.
+		s.rdb.HDel(context.WithoutCancel(ctx), s.usersKey(), c.DiscordID)
 		return err
 	}
-	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, s.usersKey(), c.DiscordID, c.ID)
-		p.SAdd(ctx, s.clientsKey(), c.ID)
-		return nil
-	})
-	if err != nil {
+	if err := s.rdb.SAdd(ctx, s.clientsKey(), c.ID).Err(); err != nil {
 		return fmt.Errorf("store: index client %s: %w", c.ID, err)
 	}
 	return nil
 }
 
-// PutClient replaces a client's profile.
-func (s *Store) PutClient(ctx context.Context, c store.Client) error {
-	b, err := s.sealJSON(c.ID, recProfile, c)
-	if err != nil {
-		return fmt.Errorf("store: encode client %s: %w", c.ID, err)
-	}
-	if err := s.rdb.Set(ctx, s.clientKey(c.ID, recProfile), b, 0).Err(); err != nil {
-		return fmt.Errorf("store: save client %s: %w", c.ID, err)
-	}
-	return nil
-}
-
-// Client loads a client's profile.
+// Client loads a client's profile. A client being erased is not found.
 func (s *Store) Client(ctx context.Context, id string) (store.Client, error) {
 	var c store.Client
-	b, err := s.rdb.Get(ctx, s.clientKey(id, recProfile)).Bytes()
-	if errors.Is(err, redis.Nil) {
+	var prof *redis.StringCmd
+	var pw *redis.StringCmd
+	var erasing *redis.IntCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		prof = p.Get(ctx, s.clientKey(id, recProfile))
+		pw = p.HGet(ctx, s.clientKey(id, recConv), records[recProfile].writeID)
+		erasing = p.Exists(ctx, s.clientKey(id, recErasing))
+		return nil
+	})
+	if errors.Is(prof.Err(), redis.Nil) || erasing.Val() == 1 {
 		return c, fmt.Errorf("store: client %s: %w", id, store.ErrNotFound)
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, redis.Nil) {
 		return c, fmt.Errorf("store: load client %s: %w", id, err)
 	}
-	if err := s.decode(id, recProfile, b, &c); err != nil {
+	if err := s.openJSON(slot{client: id, record: recProfile, version: pw.Val()}, []byte(prof.Val()), &c); err != nil {
 		return c, fmt.Errorf("store: decode client %s: %w", id, err)
 	}
 	return c, nil
@@ -203,8 +279,10 @@ type State struct {
 type Snapshot struct {
 	clientID string
 	profile  string
+	profW    string // the profile's write id
 	convV    int64
 	convData string
+	convW    string            // the conversation's write id
 	adj      map[string]string // never modified once read
 	digest   string            // stateDigest(profile, adj)
 }
@@ -212,25 +290,28 @@ type Snapshot struct {
 // Snapshot returns the stored form of the state, for keeping between steps.
 func (st State) Snapshot() Snapshot { return st.snap }
 
-// Load reads a client's profile, conversation and adjustments in one round trip.
+// Load reads a client's profile, conversation and adjustments in one round
+// trip. A client being erased is not found.
 func (s *Store) Load(ctx context.Context, clientID string) (State, error) {
 	var prof *redis.StringCmd
 	var conv *redis.SliceCmd
 	var adj *redis.MapStringStringCmd
+	var erasing *redis.IntCmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		prof = p.Get(ctx, s.clientKey(clientID, recProfile))
-		conv = p.HMGet(ctx, s.clientKey(clientID, recConv), "v", "data")
+		conv = p.HMGet(ctx, s.clientKey(clientID, recConv), "v", "data", records[recConv].writeID, records[recProfile].writeID)
 		adj = p.HGetAll(ctx, s.clientKey(clientID, recAdjust))
+		erasing = p.Exists(ctx, s.clientKey(clientID, recErasing))
 		return nil
 	})
-	if errors.Is(prof.Err(), redis.Nil) {
+	if errors.Is(prof.Err(), redis.Nil) || erasing.Val() == 1 {
 		return State{}, fmt.Errorf("store: client %s: %w", clientID, store.ErrNotFound)
 	}
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return State{}, fmt.Errorf("store: load client %s: %w", clientID, err)
 	}
 	snap := Snapshot{clientID: clientID, profile: prof.Val(), adj: adj.Val()}
-	if vals := conv.Val(); len(vals) == 2 {
+	if vals := conv.Val(); len(vals) == 4 {
 		if v, ok := vals[0].(string); ok {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {
@@ -239,6 +320,8 @@ func (s *Store) Load(ctx context.Context, clientID string) (State, error) {
 			snap.convV = n
 		}
 		snap.convData, _ = vals[1].(string)
+		snap.convW, _ = vals[2].(string)
+		snap.profW, _ = vals[3].(string)
 	}
 	snap.digest = stateDigest(snap.profile, snap.adj)
 	return s.Open(snap)
@@ -248,11 +331,11 @@ func (s *Store) Load(ctx context.Context, clientID string) (State, error) {
 func (s *Store) Open(snap Snapshot) (State, error) {
 	st := State{snap: snap}
 	id := snap.clientID
-	if err := s.decode(id, recProfile, []byte(snap.profile), &st.Client); err != nil {
+	if err := s.openJSON(slot{client: id, record: recProfile, version: snap.profW}, []byte(snap.profile), &st.Client); err != nil {
 		return st, fmt.Errorf("store: decode client %s: %w", id, err)
 	}
 	if snap.convData != "" {
-		if err := s.decode(id, recConv, []byte(snap.convData), &st.Conversation); err != nil {
+		if err := s.openJSON(slot{client: id, record: recConv, version: snap.convW}, []byte(snap.convData), &st.Conversation); err != nil {
 			return st, fmt.Errorf("store: client %s: decode conversation: %w", id, err)
 		}
 	}
@@ -286,22 +369,26 @@ func (s *Store) SleepEntries(ctx context.Context, clientID, since string) ([]sto
 	if err != nil {
 		return nil, fmt.Errorf("store: sleep entries since %q: %w", since, err)
 	}
-	vals, err := s.rdb.ZRangeByScore(ctx, s.clientKey(clientID, recSleep), &redis.ZRangeBy{
+	vals, err := s.rdb.ZRangeByScoreWithScores(ctx, s.clientKey(clientID, recSleep), &redis.ZRangeBy{
 		Min: strconv.FormatInt(day, 10), Max: "+inf",
 	}).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: load sleep entries of %s: %w", clientID, err)
 	}
 	out := make([]store.SleepEntry, 0, len(vals))
-	for _, v := range vals {
+	for _, z := range vals {
 		var e store.SleepEntry
-		if err := s.decode(clientID, recSleep, []byte(v), &e); err != nil {
+		raw, _ := z.Member.(string)
+		if err := s.decode(clientID, recSleep, scoreField(z.Score), []byte(raw), &e); err != nil {
 			return nil, fmt.Errorf("store: decode sleep entry of %s: %w", clientID, err)
 		}
 		out = append(out, e)
 	}
 	return out, nil
 }
+
+// scoreField is the field a sorted-set member is bound to: its score (a day number).
+func scoreField(score float64) string { return strconv.FormatInt(int64(score), 10) }
 
 // Incidents returns all of a client's incidents.
 func (s *Store) Incidents(ctx context.Context, clientID string) ([]store.Incident, error) {
@@ -312,7 +399,7 @@ func (s *Store) Incidents(ctx context.Context, clientID string) ([]store.Inciden
 	out := make([]store.Incident, 0, len(m))
 	for id, v := range m {
 		var in store.Incident
-		if err := s.decode(clientID, recIncidents, []byte(v), &in); err != nil {
+		if err := s.decode(clientID, recIncidents, id, []byte(v), &in); err != nil {
 			return nil, fmt.Errorf("store: decode incident %s: %w", id, err)
 		}
 		out = append(out, in)
@@ -330,79 +417,40 @@ func (s *Store) Incident(ctx context.Context, clientID, id string) (store.Incide
 	if err != nil {
 		return in, fmt.Errorf("store: load incident %s: %w", id, err)
 	}
-	if err := s.decode(clientID, recIncidents, v, &in); err != nil {
+	if err := s.decode(clientID, recIncidents, id, v, &in); err != nil {
 		return in, fmt.Errorf("store: decode incident %s: %w", id, err)
 	}
 	return in, nil
 }
 
-// OpenIncident returns the client's open incident for a rule, if any.
+// OpenIncident returns the client's open incident for a rule, if any. It
+// reads the client's incidents: an index by rule would name rules in the
+// clear.
 func (s *Store) OpenIncident(ctx context.Context, clientID, rule string) (store.Incident, bool, error) {
-	id, err := s.rdb.HGet(ctx, s.clientKey(clientID, recOpen), rule).Result()
-	if errors.Is(err, redis.Nil) {
-		return store.Incident{}, false, nil
-	}
+	all, err := s.Incidents(ctx, clientID)
 	if err != nil {
-		return store.Incident{}, false, fmt.Errorf("store: open incident of %s: %w", clientID, err)
+		return store.Incident{}, false, err
 	}
-	in, err := s.Incident(ctx, clientID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return store.Incident{}, false, nil
-	}
-	return in, err == nil, err
-}
-
-// Audit returns a client's audit events after the stream id after ("" or "0": from the start).
-func (s *Store) Audit(ctx context.Context, clientID, after string) ([]store.AuditEvent, error) {
-	return s.readAudit(ctx, s.clientKey(clientID, recAudit), after)
-}
-
-// ServiceAudit returns service-wide audit events after a stream id.
-func (s *Store) ServiceAudit(ctx context.Context, after string) ([]store.AuditEvent, error) {
-	return s.readAudit(ctx, s.auditKey(), after)
-}
-
-func (s *Store) readAudit(ctx context.Context, key, after string) ([]store.AuditEvent, error) {
-	start := "-"
-	if after != "" && after != "0" {
-		start = "(" + after
-	}
-	msgs, err := s.rdb.XRange(ctx, key, start, "+").Result()
-	if err != nil {
-		return nil, fmt.Errorf("store: read audit log: %w", err)
-	}
-	out := make([]store.AuditEvent, 0, len(msgs))
-	for _, m := range msgs {
-		out = append(out, auditFromFields(m.ID, m.Values))
-	}
-	return out, nil
-}
-
-// AppendServiceAudit records a service-wide decision (no client's slot involved).
-func (s *Store) AppendServiceAudit(ctx context.Context, e store.AuditEvent) error {
-	if err := s.rdb.XAdd(ctx, &redis.XAddArgs{Stream: s.auditKey(), Values: auditFields(e)}).Err(); err != nil {
-		return fmt.Errorf("store: append audit event: %w", err)
-	}
-	return nil
-}
-
-func auditFields(e store.AuditEvent) []any {
-	f := []any{"at", e.At.UTC().Format(time.RFC3339Nano), "actor", e.Actor, "action", e.Action}
-	for _, kv := range [][2]string{{"client", e.ClientID}, {"incident", e.Incident}, {"rule", e.Rule}, {"reason", e.Reason}} {
-		if kv[1] != "" {
-			f = append(f, kv[0], kv[1])
+	for _, in := range all {
+		if in.Rule == rule && !in.Closed() {
+			return in, true, nil
 		}
 	}
-	return f
+	return store.Incident{}, false, nil
 }
 
-func auditFromFields(id string, v map[string]any) store.AuditEvent {
-	str := func(k string) string { s, _ := v[k].(string); return s }
-	at, _ := time.Parse(time.RFC3339Nano, str("at"))
-	return store.AuditEvent{
-		ID: id, At: at, ClientID: str("client"), Actor: str("actor"), Action: str("action"),
-		Incident: str("incident"), Rule: str("rule"), Reason: str("reason"),
+// ClientOfIncident returns the client an incident id belongs to: incident
+// ids are opaque, so the service keeps an index from id to client
+// (Batch.PutIncident writes it). store.ErrNotFound: no such incident.
+func (s *Store) ClientOfIncident(ctx context.Context, incidentID string) (string, error) {
+	id, err := s.rdb.HGet(ctx, s.incidentsKey(), incidentID).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", store.ErrNotFound
 	}
+	if err != nil {
+		return "", fmt.Errorf("store: look up incident: %w", err)
+	}
+	return id, nil
 }
 
 var epochDay = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -431,7 +479,7 @@ func (s *Store) Outbox(ctx context.Context, clientID string, n int) ([]OutboxIte
 	}
 	out := make([]OutboxItem, len(vals))
 	for i, v := range vals {
-		item, err := s.keys.open(aadFor(clientID, recOutbox), []byte(v))
+		item, err := s.keys.open(slot{client: clientID, record: recOutbox}, []byte(v))
 		if err != nil {
 			return nil, fmt.Errorf("store: open outbox item of %s: %w", clientID, err)
 		}

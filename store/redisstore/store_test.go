@@ -18,10 +18,16 @@ type bundle struct {
 	store *redisstore.Store
 }
 
+// setup returns a store with alex enrolled: a batch commits only for a
+// client who exists.
 func setup(t *testing.T) bundle {
 	t.Helper()
 	rdb, prefix := redistest.New(t)
-	return bundle{ctx: context.Background(), store: redisstore.New(rdb, prefix)}
+	b := bundle{ctx: context.Background(), store: redisstore.New(rdb, prefix)}
+	if err := b.store.Enrol(b.ctx, client("alex")); err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 var t0 = time.Date(2026, 11, 23, 7, 30, 0, 0, time.UTC)
