@@ -2,12 +2,9 @@ package bot
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"steady/flows"
@@ -112,8 +109,8 @@ func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing,
 	id := ""
 	if in.Existing != nil {
 		id = in.Existing.ID
-	} else if in.NewID, err = newIncidentID(); err != nil {
-		return nil, nil, err
+	} else {
+		in.NewID = redisstore.NewIncidentID()
 	}
 	in.PeerToday = peerNudgedToday(fc, incidents, id)
 	staff, err := e.staffFor(ctx, fc.Client)
@@ -132,17 +129,6 @@ func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing,
 		}
 	}
 	return raised, nil, nil
-}
-
-// newIncidentID returns a random, opaque incident id: it reaches Redis keys,
-// scheduler entries and Discord buttons, so it must say nothing about the
-// client, the rule or the date (the incidents index maps it to the client).
-func newIncidentID() (string, error) {
-	var b [12]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("bot: incident id: %w", err)
-	}
-	return "i" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])), nil
 }
 
 // withDecided overlays incidents saved earlier in the same step on the stored ones.

@@ -303,10 +303,11 @@ func (e *Engine) Enrol(ctx context.Context, p Profile, by string) error {
 		if w.TimeZone == "" {
 			w.TimeZone = p.Client.TimeZone
 		}
-		if err := e.store.PutWorker(ctx, w); err != nil {
+		// A member of staff already known keeps their record (lead flag,
+		// zone, hours): enrolling a client is not the place to change it.
+		if _, err := e.store.AddWorker(ctx, w); err != nil {
 			return err
 		}
-		e.workerNames.drop(w.ID)
 	}
 	c := store.Client{
 		ID: p.Client.ID, DisplayName: p.Client.Name, DiscordID: p.Client.DiscordID, TimeZone: p.Client.TimeZone,
@@ -343,7 +344,12 @@ func (e *Engine) Enrol(ctx context.Context, p Profile, by string) error {
 	if err != nil {
 		return err
 	}
-	if err := e.store.Enrol(ctx, c); err != nil {
+	switch err := e.store.Enrol(ctx, c); {
+	case errors.Is(err, redisstore.ErrClientExists):
+		return ErrAlreadyEnrolled
+	case errors.Is(err, redisstore.ErrUserTaken):
+		return errors.New("profile: that Discord user is already enrolled as another client")
+	case err != nil:
 		return err
 	}
 	b := e.store.Batch(c.ID)

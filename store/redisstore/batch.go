@@ -35,7 +35,8 @@ import (
 //
 // ARGV[6]  index into KEYS of the profile, which must exist (0: no check, for
 //
-//	the service's own logs and for the enrolment that creates it)
+//	the service's own logs; negative: it must not exist, for the enrolment
+//	that creates it, which otherwise returns {-1, 0})
 //
 // ARGV[7]  index into KEYS of the adjustments hash (0 when ARGV[5] is "")
 // ARGV[8]  index into KEYS of the client's erasure mark: nothing is written
@@ -65,8 +66,12 @@ local allowed = {SET=true, DEL=true, HSET=true, HDEL=true, ZADD=true, ZREM=true,
 if tonumber(ARGV[8]) > 0 and redis.call('EXISTS', KEYS[tonumber(ARGV[8])]) == 1 then
   return {-2, 0}
 end
-if tonumber(ARGV[6]) > 0 and redis.call('EXISTS', KEYS[tonumber(ARGV[6])]) == 0 then
+local p = tonumber(ARGV[6])
+if p > 0 and redis.call('EXISTS', KEYS[p]) == 0 then
   return {-2, 0}
+end
+if p < 0 and redis.call('EXISTS', KEYS[-p]) == 1 then
+  return {-1, 0}
 end
 local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if ARGV[1] ~= '-' and tonumber(ARGV[1]) ~= v then
@@ -335,7 +340,10 @@ func (b *Batch) Commit(ctx context.Context, expectVersion int64) (int64, error) 
 		outbox = b.keyIndex[b.s.clientKey(b.clientID, recOutbox)]
 	}
 	profile, adjustments, erasing := 0, 0, 0
-	if !b.service && !b.creating || b.guard != "" {
+	switch {
+	case b.creating:
+		profile = -b.key(recProfile)
+	case !b.service || b.guard != "":
 		profile = b.key(recProfile)
 	}
 	if b.guard != "" {

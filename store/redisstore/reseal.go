@@ -72,6 +72,16 @@ end
 return 1
 `)
 
+// renameIncidentScript moves an incident to a new id if it is still as read.
+// KEYS[1] the incidents hash; ARGV[1] old id, ARGV[2] its value as read,
+// ARGV[3] new id, ARGV[4] new value. Returns 1 if moved.
+var renameIncidentScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
+return 1
+`)
+
 // ResealReport says what Reseal did.
 type ResealReport struct {
 	Values   int // sealed values found
@@ -79,6 +89,10 @@ type ResealReport struct {
 	Sealed   int // values earlier versions kept in the clear (audit details, staff names), now sealed
 	Skipped  int // changed by the service while being re-sealed (run it again)
 	Dropped  int // keys only earlier versions wrote (an index naming rules), deleted
+	// Renamed closed incidents had ids naming client, rule and date (earlier
+	// versions); they now have opaque ones. Open ones keep theirs (their
+	// buttons and timers name them) until closed: LegacyOpen, for a later run.
+	Renamed, LegacyOpen int
 }
 
 // Reseal re-encrypts every value still sealed under an older key, or in an
@@ -122,7 +136,7 @@ type resealed struct {
 	sl      slot
 }
 
-func (s *Store) resealKey(ctx context.Context, key, clientID, record string, rep *ResealReport) error {
+func (s *Store) resealKey(ctx context.Context, key, clientID, record string, rep *ResealReport) (err error) {
 	spec, known := recordOf(record)
 	if !known {
 		return nil // not Steady's, or a newer version's: left alone
@@ -202,6 +216,13 @@ func (s *Store) resealKey(ctx context.Context, key, clientID, record string, rep
 	default:
 		return nil
 	}
+	if record == recIncidents {
+		defer func() {
+			if err == nil {
+				err = s.renameLegacyIncidents(ctx, key, clientID, rep)
+			}
+		}()
+	}
 	for _, it := range items {
 		raw := []byte(it.val)
 		if !isSealed(raw) {
@@ -227,6 +248,47 @@ func (s *Store) resealKey(ctx context.Context, key, clientID, record string, rep
 		if n == 1 {
 			rep.Resealed++
 		} else {
+			rep.Skipped++
+		}
+	}
+	return nil
+}
+
+// renameLegacyIncidents gives closed incidents opaque ids in place of the
+// readable ones earlier versions made, indexing them for their client.
+func (s *Store) renameLegacyIncidents(ctx context.Context, key, clientID string, rep *ResealReport) error {
+	m, err := s.rdb.HGetAll(ctx, key).Result()
+	if err != nil {
+		return fmt.Errorf("store: rename incidents of %s: %w", clientID, err)
+	}
+	for old, raw := range m {
+		if !legacyIncidentID(old) {
+			continue
+		}
+		var in store.Incident
+		if err := s.decode(clientID, recIncidents, old, []byte(raw), &in); err != nil {
+			return fmt.Errorf("store: rename incident of %s: %w", clientID, err)
+		}
+		if !in.Closed() {
+			rep.LegacyOpen++
+			continue
+		}
+		in.ID = NewIncidentID()
+		sealed, err := s.sealJSON(slot{client: clientID, record: recIncidents, field: in.ID}, in)
+		if err != nil {
+			return fmt.Errorf("store: rename incident of %s: %w", clientID, err)
+		}
+		if err := s.rdb.HSet(ctx, s.incidentsKey(), in.ID, clientID).Err(); err != nil {
+			return fmt.Errorf("store: rename incident of %s: %w", clientID, err)
+		}
+		n, err := renameIncidentScript.Run(ctx, s.rdb, []string{key}, old, raw, in.ID, sealed).Int()
+		if err != nil {
+			return fmt.Errorf("store: rename incident of %s: %w", clientID, err)
+		}
+		if n == 1 {
+			rep.Renamed++
+		} else {
+			s.rdb.HDel(ctx, s.incidentsKey(), in.ID)
 			rep.Skipped++
 		}
 	}

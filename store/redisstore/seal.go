@@ -7,6 +7,7 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -294,6 +295,21 @@ func isSealed(b []byte) bool {
 	f := b[len(sealMagic)-1]
 	return f >= formatPlain && f <= formatBoundZ
 }
+
+// NewIncidentID returns a random, opaque incident id: it reaches Redis
+// keys, scheduler entries and Discord buttons, so it must say nothing about
+// the client, the rule or the date (the incidents index maps it to the client).
+func NewIncidentID() string {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // see EphemeralKeyring
+	}
+	return "i" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+}
+
+// legacyIncidentID reports whether an incident id is in the readable form
+// earlier versions used: "<client>.<rule>.<episode>".
+func legacyIncidentID(id string) bool { return strings.Count(id, ".") >= 2 }
 
 // newWriteID returns a fresh write id for a record rewritten in place.
 func newWriteID() string {

@@ -154,9 +154,10 @@ func (s *Store) Workers(ctx context.Context) ([]store.Worker, error) {
 
 // claimUserScript gives a Discord user to a client, atomically: when the
 // user is free, already this client's, or held by a client whose profile is
-// gone (an enrolment or erasure that stopped half-way). The profile check is
-// made by the caller (another Cluster slot); the script only replaces the
-// holder the caller saw, so two enrolments cannot both win.
+// gone (an enrolment or erasure that stopped half-way, as a claim is only
+// ever made once its client's profile exists). The profile check is made by
+// the caller (another Cluster slot); the script only replaces the holder the
+// caller saw, so two enrolments cannot both win.
 //
 // KEYS[1] the users hash; ARGV[1] Discord user, ARGV[2] client, ARGV[3]
 // the stale holder the caller may replace ("" for none).
@@ -173,39 +174,45 @@ return held
 // ErrUserTaken means the Discord user is enrolled as another client.
 var ErrUserTaken = errors.New("store: Discord user already enrolled as another client")
 
+// ErrClientExists means a client with the id is enrolled already.
+var ErrClientExists = errors.New("store: a client with that id is enrolled already")
+
 // Enrol stores a new client's profile and indexes their Discord user. The
-// check that the Discord user is nobody else's and the claim on it are one
-// atomic step, so two enrolments of one Discord user cannot both succeed;
-// it returns ErrUserTaken for a user enrolled as another client.
+// profile is written only if the id is free, and the Discord user is then
+// claimed only if nobody else holds it — each one atomic step, so two
+// enrolments of one id, or of one Discord user, cannot both succeed (the
+// loser's profile is taken back). It returns ErrClientExists or ErrUserTaken.
 func (s *Store) Enrol(ctx context.Context, c store.Client) error {
 	if c.ID == "" || c.DiscordID == "" {
 		return errors.New("store: enrol: client id and Discord id are required")
-	}
-	stale := ""
-	for attempt := 0; ; attempt++ {
-		held, err := claimUserScript.Run(ctx, s.rdb, []string{s.usersKey()}, c.DiscordID, c.ID, stale).Text()
-		if err != nil {
-			return fmt.Errorf("store: enrol %s: %w", c.ID, err)
-		}
-		if held == "" {
-			break
-		}
-		exists, err := s.rdb.Exists(ctx, s.clientKey(held, recProfile)).Result()
-		if err != nil {
-			return fmt.Errorf("store: enrol %s: %w", c.ID, err)
-		}
-		if exists == 1 || attempt > 0 && held == stale {
-			return fmt.Errorf("enrol %s: %w", c.ID, ErrUserTaken)
-		}
-		stale = held
 	}
 	b := s.Batch(c.ID)
 	b.creating = true
 	b.PutClient(c)
 	if _, err := b.Commit(ctx, -1); err != nil {
-		// Give the user back, so a retry (or another client) can have them.
-		s.rdb.HDel(context.WithoutCancel(ctx), s.usersKey(), c.DiscordID)
+		if errors.Is(err, ErrConflict) {
+			return fmt.Errorf("enrol %s: %w", c.ID, ErrClientExists)
+		}
 		return err
+	}
+	stale := ""
+	for attempt := 0; ; attempt++ {
+		held, err := claimUserScript.Run(ctx, s.rdb, []string{s.usersKey()}, c.DiscordID, c.ID, stale).Text()
+		if err == nil && held == "" {
+			break
+		}
+		if err == nil {
+			var exists int64
+			if exists, err = s.rdb.Exists(ctx, s.clientKey(held, recProfile)).Result(); err == nil && (exists == 1 || attempt >= 3) {
+				err = fmt.Errorf("enrol %s: %w", c.ID, ErrUserTaken)
+			}
+			stale = held
+		}
+		if err != nil {
+			// Take the profile back: nothing points at it yet.
+			s.rdb.Del(context.WithoutCancel(ctx), s.clientKey(c.ID, recProfile), s.clientKey(c.ID, recConv))
+			return err
+		}
 	}
 	if err := s.rdb.SAdd(ctx, s.clientsKey(), c.ID).Err(); err != nil {
 		return fmt.Errorf("store: index client %s: %w", c.ID, err)

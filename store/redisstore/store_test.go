@@ -37,10 +37,7 @@ func client(id string) store.Client {
 }
 
 func TestEnrolIndexesDiscordUser(t *testing.T) {
-	b := setup(t)
-	if err := b.store.Enrol(b.ctx, client("alex")); err != nil {
-		t.Fatal(err)
-	}
+	b := setup(t) // alex, Discord user d-alex
 	id, err := b.store.ClientIDByDiscord(b.ctx, "d-alex")
 	if err != nil || id != "alex" {
 		t.Fatalf("ClientIDByDiscord = %q, %v", id, err)
@@ -57,9 +54,6 @@ func TestEnrolIndexesDiscordUser(t *testing.T) {
 
 func TestCommitIsAtomicAndVersioned(t *testing.T) {
 	b := setup(t)
-	if err := b.store.Enrol(b.ctx, client("alex")); err != nil {
-		t.Fatal(err)
-	}
 	st, err := b.store.Load(b.ctx, "alex")
 	if err != nil {
 		t.Fatal(err)
