@@ -66,8 +66,27 @@ var configNames = []string{
 	"STEADY_MODERATORS", "STEADY_SERVICE_ZONE", "STEADY_HUDDLE_AT", "STEADY_CRISIS_CONTACTS",
 }
 
-// readConfigFile parses NAME=value lines (# comments, blank lines, optional quotes).
-func readConfigFile(path string) (map[string]string, error) {
+// readConfigFile parses NAME=value lines (# comments, blank lines, optional
+// quotes). The file holds the bot token and the encryption keys, and says
+// where REST calls go (STEADY_DISCORD_API_URL): one that others can write
+// could hand the token to anyone, so it is refused; one that others can read
+// is used, with a warning.
+func readConfigFile(path string) (map[string]string, []string, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("config file: %w", err)
+	}
+	var warnings []string
+	if perm := fi.Mode().Perm(); perm&0o022 != 0 {
+		return nil, nil, fmt.Errorf("config file %s can be changed by other users (mode %04o): anyone who can write it can take the bot token; run chmod 600 %s", path, perm, path)
+	} else if perm&0o004 != 0 {
+		warnings = append(warnings, fmt.Sprintf("config file %s can be read by every user on this machine (mode %04o), and it holds the bot token and the encryption keys: chmod 600 %s", path, perm, path))
+	}
+	out, err := parseConfig(path)
+	return out, warnings, err
+}
+
+func parseConfig(path string) (map[string]string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config file: %w", err)
@@ -252,17 +271,35 @@ func loadConfig(getenv func(string) string, file map[string]string) (serveConfig
 	}
 	c.FlushEvery = duration("STEADY_FLUSH_INTERVAL", 30*time.Second)
 	c.ShutdownGrace = duration("STEADY_SHUTDOWN_TIMEOUT", 25*time.Second)
-	c.Retention = bot.DefaultRetention
-	if v := get("STEADY_RETENTION_DAYS"); v != "" {
-		days, err := strconv.Atoi(v)
-		if err != nil || days < 1 {
-			bad("STEADY_RETENTION_DAYS %q: how many days a discharged client's records are kept, e.g. 730", v)
-		} else {
-			c.Retention = time.Duration(days) * 24 * time.Hour
-		}
+	if r, err := retentionSetting(get); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.Retention = r
 	}
 	return c, errors.Join(errs...)
 }
+
+// retentionSetting reads STEADY_RETENTION_DAYS: how long a discharged
+// client's records (and every audit trail) are kept.
+func retentionSetting(get func(string) string) (time.Duration, error) {
+	v := get("STEADY_RETENTION_DAYS")
+	if v == "" {
+		return bot.DefaultRetention, nil
+	}
+	days, err := strconv.Atoi(v)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange) || err == nil && days < 1:
+		return 0, fmt.Errorf("STEADY_RETENTION_DAYS %q: how many days a discharged client's records are kept, e.g. 730", v)
+	case err != nil || days > maxRetentionDays:
+		return 0, fmt.Errorf("STEADY_RETENTION_DAYS %q: at most %d (100 years); records are kept no longer than that", v, maxRetentionDays)
+	}
+	return time.Duration(days) * 24 * time.Hour, nil
+}
+
+// maxRetentionDays caps STEADY_RETENTION_DAYS: 100 years is longer than any
+// record needs keeping, and far below where days as a time.Duration
+// overflow (106,752) into a negative period that would erase at once.
+const maxRetentionDays = 36_500
 
 func isSnowflake(s string) bool {
 	if s == "" || len(s) > 20 {

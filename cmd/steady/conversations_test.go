@@ -394,7 +394,7 @@ func TestTryMessagesFileRewordsWithoutCodeChanges(t *testing.T) {
 // starts again at the same question, with the answers before it kept.
 func TestTryResumesEveryFlowAfterKill(t *testing.T) {
 	srv := redistest.Shared(t)
-	env := []string{"REDIS_URL=redis://" + srv.Addr + "/0"}
+	env := []string{tryRedisEnv + "=redis://" + srv.Addr + "/0"}
 	for _, tt := range []struct {
 		name, script, waitingOn, finish, done string
 		args                                  []string

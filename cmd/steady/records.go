@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"steady/bot"
+	"steady/bot/discord"
 	"steady/flows/report"
 	"steady/scheduler"
 	"steady/store"
@@ -22,11 +23,12 @@ import (
 
 // The records commands work on a service's Redis directly, for staff acting
 // on a client's request or a commissioner's: they read REDIS_URL and
-// STEADY_ENCRYPTION_KEYS like steady serve, and every use is audited under
-// the member of staff named by --by.
+// STEADY_ENCRYPTION_KEYS like steady serve (the environment, or --config
+// FILE), and every use is audited under the member of staff named by --by.
 
 const connectionHelp = `Reads REDIS_URL (e.g. redis://localhost:6379/0) and STEADY_ENCRYPTION_KEYS
-(the keys steady serve uses) from the environment.`
+(the keys steady serve uses) from the environment, or from --config FILE (the
+file steady serve reads; the environment wins).`
 
 const reportHelp = `usage: steady report KIND --from DATE --to DATE --by STAFF [flags]
 
@@ -76,10 +78,17 @@ flags:`
 const eraseHelp = `usage: steady erase CLIENT --by STAFF [--yes]
 
 Permanently deletes everything Steady holds about a client, on their
-request: their records, schedules and index entries. One tombstone stays in
-the service audit log saying when, by whom and why, with nothing of the
-content. Export first if the client wants a copy. Without --yes it asks you
-to type the client id to confirm. --by is their worker or a lead.
+request: their records, schedules and index entries, and the messages Steady
+posted on Discord about them (their DMs, staff pings about them). One
+tombstone stays in the service audit log saying when, by whom and why, with
+nothing of the content. Export first if the client wants a copy. Without
+--yes it asks you to type the client id to confirm. --by is their worker or
+a lead.
+
+It deletes the Discord messages with the bot's token (STEADY_DISCORD_TOKEN,
+and STEADY_DISCORD_API_URL if serve uses a proxy). When Discord cannot be
+reached, or no token is set, the erasure still completes in Redis and the
+deletions wait on a list that steady serve works through.
 
 ` + connectionHelp + `
 
@@ -101,14 +110,35 @@ flags:`
 // recordsConn is what the records commands share.
 type recordsConn struct {
 	prefix string
+	config string
+	// discord: erase deletes what Steady posted about the client.
+	discord bool
 }
 
 func (c *recordsConn) flags(fs *flag.FlagSet) {
-	prefix := os.Getenv("STEADY_REDIS_PREFIX")
-	if prefix == "" {
-		prefix = "steady"
+	fs.StringVar(&c.prefix, "prefix", "", "Redis key `PREFIX` of the service (default: STEADY_REDIS_PREFIX, else steady)")
+	fs.StringVar(&c.config, "config", "", "read settings from `FILE` (NAME=value lines, as steady serve --config)")
+}
+
+// setting reads a service setting: the environment, then --config.
+func (c *recordsConn) settings() (func(string) string, error) {
+	file := map[string]string{}
+	if c.config != "" {
+		var warnings []string
+		var err error
+		if file, warnings, err = readConfigFile(c.config); err != nil {
+			return nil, err
+		}
+		for _, w := range warnings {
+			fmt.Fprintln(os.Stderr, "warning:", w)
+		}
 	}
-	fs.StringVar(&c.prefix, "prefix", prefix, "Redis key `PREFIX` of the service (default: STEADY_REDIS_PREFIX, else steady)")
+	return func(k string) string {
+		if v := strings.TrimSpace(os.Getenv(k)); v != "" {
+			return v
+		}
+		return file[k]
+	}, nil
 }
 
 // offline is the Messenger of the records commands: they never message
@@ -129,9 +159,16 @@ func (offline) OpenThread(context.Context, string, string) (string, error) { ret
 func (offline) Delete(context.Context, bot.MessageRef) error               { return errOffline }
 
 // open connects to the service's Redis with its keys. Both are required: a
-// records command without the keys could read nothing.
+// records command without the keys could read nothing. With c.discord the
+// engine's messenger is the Discord adapter over REST (no gateway), for
+// erasure to delete what Steady posted; without a token it only queues the
+// deletions for steady serve.
 func (c *recordsConn) open() (*bot.Engine, *redisstore.Store, func(), error) {
-	url := os.Getenv("REDIS_URL")
+	get, err := c.settings()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	url := get("REDIS_URL")
 	if url == "" {
 		return nil, nil, nil, errors.New("REDIS_URL is not set: point it at the service's Redis")
 	}
@@ -139,18 +176,39 @@ func (c *recordsConn) open() (*bot.Engine, *redisstore.Store, func(), error) {
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	keys, ok, err := redisstore.KeysFromEnv(os.Getenv)
+	keys, ok, err := redisstore.KeysFromEnv(get)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	if !ok {
 		return nil, nil, nil, errors.New("STEADY_ENCRYPTION_KEYS is not set: records cannot be read without the keys the service uses")
 	}
+	if c.prefix == "" {
+		c.prefix = get("STEADY_REDIS_PREFIX")
+	}
+	if c.prefix == "" {
+		c.prefix = "steady"
+	}
+	retention, err := retentionSetting(get)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	rdb := redis.NewClient(opt)
 	clock := scheduler.SystemClock{}
-	st := redisstore.New(rdb, c.prefix, redisstore.WithKeys(keys))
+	st := redisstore.New(rdb, c.prefix, redisstore.WithKeys(keys), redisstore.WithAuditRetention(retention))
 	sched := scheduler.New(rdb, clock, scheduler.Options{Prefix: c.prefix})
-	e := bot.New(bot.Deps{Store: st, Scheduler: sched, Messenger: offline{}, Clock: clock})
+	var msg bot.Messenger = offline{}
+	if c.discord {
+		token := get("STEADY_DISCORD_TOKEN")
+		dc, err := discord.New(discord.Options{Token: token, Offline: token == "", APIURL: get("STEADY_DISCORD_API_URL"),
+			Redis: rdb, Prefix: c.prefix, Records: st, MaxRetries: 2})
+		if err != nil {
+			rdb.Close()
+			return nil, nil, nil, err
+		}
+		msg = dc
+	}
+	e := bot.New(bot.Deps{Store: st, Scheduler: sched, Messenger: msg, Clock: clock, Config: bot.Config{Retention: retention}})
 	return e, st, func() { rdb.Close() }, nil
 }
 
@@ -317,6 +375,7 @@ func runErase(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	var yes bool
 	fs := newFlagSet("erase", eraseHelp, stderr)
 	c.flags(fs)
+	c.discord = true
 	fs.StringVar(&by, "by", "", "your staff `ID` (recorded on the tombstone)")
 	fs.BoolVar(&yes, "yes", false, "do not ask for confirmation")
 	pos, err := parseFlags(fs, args)

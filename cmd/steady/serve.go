@@ -48,10 +48,14 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	var fromFile map[string]string
 	if *file != "" {
+		var warnings []string
 		var err error
-		if fromFile, err = readConfigFile(*file); err != nil {
+		if fromFile, warnings, err = readConfigFile(*file); err != nil {
 			printLines(stderr, err)
 			return 2
+		}
+		for _, w := range warnings {
+			fmt.Fprintln(stderr, "steady serve: warning:", w)
 		}
 	}
 	cfg, err := loadConfig(os.Getenv, fromFile)

@@ -85,13 +85,13 @@ func TestServeConfigFileAndEnvironment(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "steady.env")
 	os.WriteFile(file, []byte("# comment\nSTEADY_DISCORD_TOKEN=from-file\nSTEADY_GUILD_ID=\"9\"\nSTEADY_TYPO=1\n"), 0o600)
-	if _, err := readConfigFile(file); err == nil || !strings.Contains(err.Error(), "unknown setting STEADY_TYPO") {
+	if _, _, err := readConfigFile(file); err == nil || !strings.Contains(err.Error(), "unknown setting STEADY_TYPO") {
 		t.Fatalf("a typo in the file: %v", err)
 	}
 	os.WriteFile(file, []byte("STEADY_DISCORD_TOKEN=from-file\nSTEADY_GUILD_ID=\"9\"\n"), 0o600)
-	f, err := readConfigFile(file)
-	if err != nil {
-		t.Fatal(err)
+	f, warnings, err := readConfigFile(file)
+	if err != nil || len(warnings) != 0 {
+		t.Fatalf("a private config file: %v, warnings %q", err, warnings)
 	}
 	env := map[string]string{"STEADY_DISCORD_TOKEN": "from-env", "REDIS_URL": "redis://localhost:6379/0", "STEADY_STAFF_ROLE_ID": "2",
 		"STEADY_STAFF_CHANNEL_ID": "3", "STEADY_ENCRYPTION_KEYS": testKey}
@@ -123,7 +123,80 @@ func TestServeSettingsDocumented(t *testing.T) {
 			t.Errorf("docs/examples/steady.env does not list %s", name)
 		}
 	}
-	if _, err := readConfigFile("../../docs/examples/steady.env"); err != nil {
+	if _, err := parseConfig("../../docs/examples/steady.env"); err != nil {
 		t.Errorf("the example env file: %v", err)
+	}
+}
+
+// The --config file holds the token and the keys, and says where REST calls
+// go: one others could change is refused, one others can read is warned of.
+func TestServeConfigFilePermissions(t *testing.T) {
+	for _, tc := range []struct {
+		mode    os.FileMode
+		refused bool
+		warned  bool
+	}{
+		{0o600, false, false},
+		{0o400, false, false},
+		{0o640, false, false},
+		{0o644, false, true},
+		{0o660, true, false},
+		{0o602, true, false},
+		{0o666, true, false},
+	} {
+		t.Run(tc.mode.String(), func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "steady.env")
+			if err := os.WriteFile(file, []byte("STEADY_DISCORD_TOKEN=secret\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(file, tc.mode); err != nil {
+				t.Fatal(err)
+			}
+			_, warnings, err := readConfigFile(file)
+			if refused := err != nil; refused != tc.refused || tc.refused && !strings.Contains(err.Error(), "chmod 600") {
+				t.Fatalf("mode %04o: err = %v, want refused %v", tc.mode, err, tc.refused)
+			}
+			if warned := len(warnings) > 0; warned != tc.warned {
+				t.Fatalf("mode %04o: warnings %q, want warned %v", tc.mode, warnings, tc.warned)
+			}
+		})
+	}
+	// serve itself stops on a writable file, before reading anything else.
+	file := filepath.Join(t.TempDir(), "steady.env")
+	os.WriteFile(file, []byte("STEADY_DISCORD_API_URL=http://attacker.example\n"), 0o600)
+	os.Chmod(file, 0o666)
+	code, lines := serveWith(t, goodEnv(t, ""), "--config", file)
+	if code != 2 || len(lines) != 1 || !strings.Contains(lines[0], "can be changed by other users") {
+		t.Fatalf("serve with a world-writable config: exit %d, %q", code, lines)
+	}
+}
+
+// STEADY_RETENTION_DAYS is capped: from 106,752 days a time.Duration
+// overflows into a negative period, which would erase discharged clients at
+// once.
+func TestRetentionDaysAreCapped(t *testing.T) {
+	for _, tc := range []struct {
+		days string
+		want string // "" accepted
+	}{
+		{"730", ""},
+		{"36500", ""},
+		{"36501", "at most 36500"},
+		{"106752", "at most 36500"},
+		{"9223372036854775807", "at most 36500"},
+		{"99999999999999999999", "at most 36500"},
+		{"0", "e.g. 730"},
+		{"-5", "e.g. 730"},
+		{"two years", "e.g. 730"},
+	} {
+		env := map[string]string{"STEADY_DISCORD_TOKEN": "t", "REDIS_URL": "redis://localhost:6379/0", "STEADY_GUILD_ID": "1",
+			"STEADY_STAFF_ROLE_ID": "2", "STEADY_STAFF_CHANNEL_ID": "3", "STEADY_ENCRYPTION_KEYS": testKey, "STEADY_RETENTION_DAYS": tc.days}
+		c, err := loadConfig(func(k string) string { return env[k] }, nil)
+		switch {
+		case tc.want == "" && (err != nil || c.Retention <= 0):
+			t.Errorf("%s days: %v, retention %s", tc.days, err, c.Retention)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s days: err = %v, want it to say %q", tc.days, err, tc.want)
+		}
 	}
 }

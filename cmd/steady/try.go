@@ -24,23 +24,30 @@ import (
 //go:embed sample-client.yaml
 var sampleProfile []byte
 
-const tryHelp = `usage: steady try [--profile FILE] [--start TIME] [--reset]
+const tryHelp = `usage: steady try [--profile FILE] [--start TIME] [--redis URL [--reset]]
 
 Runs Steady for one client on a simulated clock: you type as the client, and
 every line shows who would receive it ([client], [worker], [lead], [peer],
 [audit]). Lines starting with ":" are simulator commands (:help lists them).
 Reads a script from a pipe as well as a person at a terminal.
 
-Without REDIS_URL it uses an in-process Redis that lives as long as the
-command. With REDIS_URL (e.g. redis://localhost:6379/0) state survives a
-restart: run it again and it resumes at the same question and time.
+By default it uses an in-process Redis that lives as long as the command.
+With --redis URL (or ` + tryRedisEnv + `; e.g. redis://localhost:6379/0) state
+survives a restart: run it again and it resumes at the same question and
+time. It never reads the service's REDIS_URL or STEADY_ENCRYPTION_KEYS, and
+refuses a --prefix that holds a service's data.
 
 flags:`
+
+// tryRedisEnv names try's own Redis setting: a practice run must never
+// pick up a live service's REDIS_URL (or keys) from the shell by accident.
+const tryRedisEnv = "STEADY_TRY_REDIS_URL"
 
 type tryOptions struct {
 	profile  string
 	start    string
 	prefix   string
+	redis    string
 	messages string
 	reset    bool
 	onboard  bool
@@ -56,7 +63,8 @@ func runTry(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	fs.StringVar(&o.profile, "profile", "", "client profile `FILE` (YAML, see docs/examples/client.yaml); default: the sample client")
 	fs.StringVar(&o.start, "start", "", "simulated start `TIME` in the client's zone: \"2026-11-23 06:00\" (default: today 06:00)")
 	fs.StringVar(&o.prefix, "prefix", "steady-try", "Redis key `PREFIX`, so a try never touches a service's keys")
-	fs.BoolVar(&o.reset, "reset", false, "with REDIS_URL: forget earlier runs and start afresh")
+	fs.StringVar(&o.redis, "redis", os.Getenv(tryRedisEnv), "practise against this Redis `URL`, so a second run resumes (default $"+tryRedisEnv+"; none: in-process)")
+	fs.BoolVar(&o.reset, "reset", false, "with --redis: forget earlier runs under --prefix and start afresh")
 	fs.BoolVar(&o.peerApproval, "peer-approval", false, "hold every peer nudge until a moderator approves it (:approve / :decline)")
 	fs.BoolVar(&o.onboard, "onboard", false, "the client gives their consents in chat first, instead of the profile's")
 	fs.StringVar(&o.messages, "messages", "", "message `FILE` rewording any of Steady's sentences (default: $"+messagesEnv+")")
@@ -98,11 +106,17 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 		return err
 	}
 
-	rdb, closeRedis, err := tryRedis()
+	if os.Getenv("REDIS_URL") != "" && o.redis == "" {
+		fmt.Fprintf(stderr, "steady try: REDIS_URL is set, and ignored: a practice run uses its own in-process Redis (--redis URL to keep one)\n")
+	}
+	rdb, closeRedis, err := tryRedis(o.redis)
 	if err != nil {
 		return err
 	}
 	defer closeRedis()
+	if err := refuseServicePrefix(ctx, rdb, o.prefix); err != nil {
+		return err
+	}
 	if o.reset {
 		if err := deletePrefix(ctx, rdb, o.prefix); err != nil {
 			return err
@@ -114,7 +128,7 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	keys, keyNote, err := tryKeys(ctx, rdb, o.prefix)
+	keys, keyNote, err := tryKeys(ctx, rdb, o.prefix, o.redis != "")
 	if err != nil {
 		return err
 	}
@@ -187,12 +201,12 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 	return sim.Run(ctx, stdin, stdout)
 }
 
-// tryRedis connects to REDIS_URL, or starts an in-process Redis when it is unset.
-func tryRedis() (redis.UniversalClient, func(), error) {
-	if url := os.Getenv("REDIS_URL"); url != "" {
+// tryRedis connects to url, or starts an in-process Redis when it is "".
+func tryRedis(url string) (redis.UniversalClient, func(), error) {
+	if url != "" {
 		opt, err := redis.ParseURL(url)
 		if err != nil {
-			return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+			return nil, nil, fmt.Errorf("--redis: %w", err)
 		}
 		rdb := redis.NewClient(opt)
 		return rdb, func() { rdb.Close() }, nil
@@ -205,20 +219,13 @@ func tryRedis() (redis.UniversalClient, func(), error) {
 	return rdb, func() { rdb.Close(); mr.Close() }, nil
 }
 
-// tryKeys picks the keys that encrypt the simulated client's records:
-// STEADY_ENCRYPTION_KEYS when set; otherwise, with the in-process Redis, a
-// key that dies with it (nothing outlives the run, so nothing to say); and
-// with REDIS_URL, a practice key kept beside the data so a second run can
-// resume — said out loud, because that is no protection at all.
-func tryKeys(ctx context.Context, rdb redis.UniversalClient, prefix string) (*redisstore.Keyring, string, error) {
-	kr, ok, err := redisstore.KeysFromEnv(os.Getenv)
-	if err != nil {
-		return nil, "", err
-	}
-	if ok {
-		return kr, "", nil
-	}
-	if os.Getenv("REDIS_URL") == "" {
+// tryKeys picks the keys that encrypt the simulated client's records,
+// never the service's (STEADY_ENCRYPTION_KEYS is not read): with the
+// in-process Redis, a key that dies with it (nothing outlives the run, so
+// nothing to say); with --redis, a practice key kept beside the data so a
+// second run can resume — said out loud, because that is no protection at all.
+func tryKeys(ctx context.Context, rdb redis.UniversalClient, prefix string, kept bool) (*redisstore.Keyring, string, error) {
+	if !kept {
 		return redisstore.EphemeralKeyring(), "", nil
 	}
 	fresh, err := redisstore.GenerateKey()
@@ -233,11 +240,34 @@ func tryKeys(ctx context.Context, rdb redis.UniversalClient, prefix string) (*re
 	if err != nil {
 		return nil, "", fmt.Errorf("read practice key: %w", err)
 	}
-	kr, err = redisstore.ParseKeys(saved)
+	kr, err := redisstore.ParseKeys(saved)
 	if err != nil {
 		return nil, "", fmt.Errorf("practice key under %s is unreadable; rerun with --reset", keyKey)
 	}
-	return kr, "STEADY_ENCRYPTION_KEYS is not set, so this practice run keeps its key in Redis beside the data: fine for trying Steady, never for real people's data", nil
+	return kr, "this practice run keeps its key in Redis beside the data: fine for trying Steady, never for real people's data", nil
+}
+
+// refuseServicePrefix stops a practice run (and above all --reset, which
+// deletes every key under the prefix) on a prefix holding data steady try
+// did not write: a service's, whose erasure tombstones and records it would
+// delete or mix with a sample client.
+func refuseServicePrefix(ctx context.Context, rdb redis.UniversalClient, prefix string) error {
+	marks, err := rdb.Exists(ctx, prefix+":try:clock", prefix+":try:key").Result()
+	if err != nil {
+		return fmt.Errorf("check prefix %q: %w", prefix, err)
+	}
+	if marks > 0 {
+		return nil
+	}
+	iter := rdb.Scan(ctx, 0, prefix+":*", 1000).Iterator()
+	found := iter.Next(ctx)
+	if err := iter.Err(); err != nil {
+		return fmt.Errorf("check prefix %q: %w", prefix, err)
+	}
+	if !found {
+		return nil // empty: a first run
+	}
+	return fmt.Errorf("prefix %q holds data steady try did not write (a running service's?); steady try will not use or reset it: pick another --prefix", prefix)
 }
 
 // tryStart picks the simulated start: the saved clock of an earlier run,

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"steady/store"
+	"steady/store/redisstore"
 	"steady/store/redistest"
 )
 
@@ -48,7 +50,7 @@ func trySteady(t *testing.T, script string, env []string, args ...string) transc
 	defer cancel()
 	cmd := exec.CommandContext(ctx, steadyBin, append([]string{"try"}, args...)...)
 	// Without env the in-process Redis is used, whatever the caller's shell has.
-	cmd.Env = append(append(os.Environ(), "REDIS_URL="), env...)
+	cmd.Env = append(append(os.Environ(), tryRedisEnv+"="), env...)
 	cmd.Stdin = strings.NewReader(script)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -237,7 +239,7 @@ func TestTryVersionAndHelp(t *testing.T) {
 // starts again at the same question.
 func TestTryResumesSameQuestionAfterKill(t *testing.T) {
 	srv := redistest.Shared(t)
-	env := []string{"REDIS_URL=redis://" + srv.Addr + "/0"}
+	env := []string{tryRedisEnv + "=redis://" + srv.Addr + "/0"}
 	prefix := "resume-" + strings.ReplaceAll(t.Name(), "/", "-")
 
 	cmd := exec.Command(steadyBin, "try", "--start", start, "--prefix", prefix, "--reset")
@@ -301,4 +303,55 @@ func TestTryLateAnswerToClosedPromptSaysSo(t *testing.T) {
 	if strings.Contains(tr.all, "Thanks, that's logged") {
 		t.Errorf("a late answer was recorded:\n%s", tr.all)
 	}
+}
+
+// A practice run never picks up the live service's settings from the shell,
+// and never uses — let alone resets — a prefix holding a service's data.
+func TestTryKeepsAwayFromTheService(t *testing.T) {
+	ctx := context.Background()
+	rdb, prefix := redistest.New(t)
+	url := "redis://" + redistest.Shared(t).Addr + "/0"
+	// The live service under prefix: a client, a tombstone.
+	st := redisstore.New(rdb, prefix)
+	if err := st.Enrol(ctx, store.Client{ID: "zed", DiscordID: "9", TimeZone: "Europe/London", WorkerID: "sam"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AppendServiceAudit(ctx, store.AuditEvent{At: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC), ClientID: "old", Actor: "sam", Action: redisstore.ActionErased}); err != nil {
+		t.Fatal(err)
+	}
+	before := len(redistest.Dump(ctx, t, rdb, prefix))
+
+	// REDIS_URL and the service's keys in the shell are not used: the run is
+	// in-process and says so, and the service's Redis is untouched.
+	serviceKey, _ := redisstore.GenerateKey()
+	tr := trySteady(t, ":quit\n", []string{"REDIS_URL=" + url, redisstore.EnvKeys + "=" + serviceKey}, "--prefix", prefix)
+	if !strings.Contains(tr.all, "Alex is enrolled") {
+		t.Fatalf("try with the service's REDIS_URL in the shell:\n%s", tr.all)
+	}
+	if after := len(redistest.Dump(ctx, t, rdb, prefix)); after != before {
+		t.Fatalf("try wrote to the service's Redis: %d keys, was %d", after, before)
+	}
+
+	// Pointed at the service's prefix on purpose, with or without --reset: refused.
+	for _, args := range [][]string{{"--redis", url, "--prefix", prefix, "--reset"}, {"--redis", url, "--prefix", prefix}} {
+		cmd := exec.Command(steadyBin, append([]string{"try"}, args...)...)
+		cmd.Env = append(os.Environ(), tryRedisEnv+"=", "REDIS_URL=")
+		cmd.Stdin = strings.NewReader(":quit\n")
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "did not write") {
+			t.Fatalf("try %v on a service's prefix: %v\n%s", args, err, out)
+		}
+	}
+	if _, err := st.Client(ctx, "zed"); err != nil {
+		t.Fatalf("the service's client after try: %v", err)
+	}
+	if tombs, _ := st.Tombstones(ctx); len(tombs) != 1 {
+		t.Fatalf("the service's tombstones after try: %+v", tombs)
+	}
+
+	// Its own prefix it may reset.
+	own := prefix + "-practice"
+	trySteady(t, ":quit\n", []string{tryRedisEnv + "=" + url}, "--prefix", own)
+	trySteady(t, ":quit\n", []string{tryRedisEnv + "=" + url}, "--prefix", own, "--reset")
+	t.Cleanup(func() { deletePrefix(context.Background(), rdb, own) })
 }
