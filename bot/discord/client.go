@@ -45,6 +45,9 @@ type Options struct {
 	// Records keeps what the adapter remembers about messages (required;
 	// redisstore.Store).
 	Records Records
+	// Offline is an adapter that never calls Discord (steady erase without a
+	// token): Forget queues every deletion for steady serve to make.
+	Offline bool
 
 	// Rate is the global REST rate, requests per second (default 45, under
 	// Discord's 50).
@@ -136,7 +139,7 @@ var (
 
 // New builds the adapter. Nothing connects until Open.
 func New(opt Options) (*Client, error) {
-	if opt.Token == "" {
+	if opt.Token == "" && !opt.Offline {
 		return nil, errors.New("discord: a bot token is required")
 	}
 	if opt.Redis == nil || opt.Records == nil {

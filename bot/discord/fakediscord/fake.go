@@ -58,6 +58,8 @@ type Server struct {
 	dms      map[string]string // user id → DM channel id
 	closed   map[string]bool   // users whose DMs are closed to the bot
 	messages []*Message
+	deleted  []Message // messages deleted through the API, oldest deletion first
+	holds    []*hold
 	nonces   map[string]*Message          // channel id + "/" + nonce → the message it posted
 	commands map[string][]json.RawMessage // scope ("global" or guild id) → registered commands
 	inters   map[string]*Interaction
@@ -319,6 +321,51 @@ func (s *Server) takeFailure(method, route string) int {
 	return 0
 }
 
+// hold keeps a request waiting before the fake acts on it, as a slow
+// Discord would, so a test can run something else while it is in flight.
+type hold struct {
+	method, route string
+	taken         bool
+	held          chan struct{} // closed when a request is waiting
+	release       chan struct{} // closed to let it go
+}
+
+// HoldNext makes the next request to a spec route wait, after it has been
+// checked and before the fake acts on it, until release is called. held is
+// closed once such a request is waiting.
+func (s *Server) HoldNext(method, route string) (held <-chan struct{}, release func()) {
+	h := &hold{method: method, route: route, held: make(chan struct{}), release: make(chan struct{})}
+	s.mu.Lock()
+	s.holds = append(s.holds, h)
+	s.mu.Unlock()
+	var once sync.Once
+	return h.held, func() { once.Do(func() { close(h.release) }) }
+}
+
+func (s *Server) waitIfHeld(method, route string) {
+	s.mu.Lock()
+	var h *hold
+	for _, c := range s.holds {
+		if !c.taken && c.method == method && c.route == route {
+			h, c.taken = c, true
+			break
+		}
+	}
+	s.mu.Unlock()
+	if h == nil {
+		return
+	}
+	close(h.held)
+	<-h.release
+}
+
+// Deleted returns the messages deleted through the API, oldest deletion first.
+func (s *Server) Deleted() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.deleted...)
+}
+
 // --- people and places --------------------------------------------------------
 
 // AddUser creates a user who can DM the bot and be DMed.
@@ -517,7 +564,13 @@ func (s *Server) handle(w *recorder, r *http.Request, body []byte, ex *Exchange)
 		s.writeJSON(w, ex, nil, nil, status, apiError{Code: 0, Message: http.StatusText(status)})
 		return
 	}
+	s.waitIfHeld(r.Method, route.Path)
 	obj, _ := decoded.(map[string]any)
+	for k, v := range r.URL.Query() {
+		if len(v) > 0 {
+			params["?"+k] = v[0] // query parameters, beside the path's
+		}
+	}
 	code, resp := s.dispatch(r.Method, route.Path, params, obj, decoded)
 	s.limits.headers(w.h, r.Method, route.Path, params)
 	s.writeJSON(w, ex, &specCall{specReq, route, params}, nil, code, resp)

@@ -362,3 +362,71 @@ func TestInteractionCallbackChecks(t *testing.T) {
 		t.Fatalf("over-long interaction content: %+v", re.Message)
 	}
 }
+
+// Messages can be listed (newest first, before a snowflake) and deleted, as
+// on Discord; a DM someone else wrote is not the bot's to delete.
+func TestListAndDeleteMessages(t *testing.T) {
+	fake := start(t, fakediscord.Options{})
+	s := session(t, fake)
+	user := fake.AddUser("ana")
+	dm, err := s.UserChannelCreate(user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, text := range []string{"one", "two", "three"} {
+		m, err := s.ChannelMessageSend(dm.ID, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, m.ID)
+	}
+	theirs := fake.UserPosts(user, dm.ID, "hello")
+	page, err := s.ChannelMessages(dm.ID, 2, "", "", "")
+	if err != nil || len(page) != 2 || page[0].ID != theirs || page[1].ID != ids[2] {
+		t.Fatalf("newest page = %+v, %v", page, err)
+	}
+	page, err = s.ChannelMessages(dm.ID, 100, ids[2], "", "")
+	if err != nil || len(page) != 2 || page[0].ID != ids[1] || page[1].ID != ids[0] {
+		t.Fatalf("page before %s = %+v, %v", ids[2], page, err)
+	}
+	if err := s.ChannelMessageDelete(dm.ID, ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	if got := fake.DMsTo(user); len(got) != 2 || got[0].ID != ids[0] || got[1].ID != ids[2] {
+		t.Fatalf("DMs after a deletion = %+v", got)
+	}
+	if d := fake.Deleted(); len(d) != 1 || d[0].Content != "two" {
+		t.Fatalf("deleted = %+v", d)
+	}
+	if re := restErr(t, s.ChannelMessageDelete(dm.ID, ids[1])); re.Message.Code != discordgo.ErrCodeUnknownMessage {
+		t.Fatalf("deleting twice: %+v", re.Message)
+	}
+	if re := restErr(t, s.ChannelMessageDelete(dm.ID, theirs)); re.Response.StatusCode != http.StatusForbidden {
+		t.Fatalf("deleting the user's own DM: %+v", re.Message)
+	}
+	if bad := fake.Invalid(); len(bad) > 0 {
+		t.Fatalf("invalid exchanges: %+v", bad)
+	}
+}
+
+// A held request waits, checked but not acted on, until released.
+func TestHoldNextKeepsARequestInFlight(t *testing.T) {
+	fake := start(t, fakediscord.Options{})
+	s := session(t, fake)
+	ch := fake.AddChannel("staff")
+	held, release := fake.HoldNext(http.MethodPost, "/channels/{channel_id}/messages")
+	done := make(chan error, 1)
+	go func() { _, err := s.ChannelMessageSend(ch, "slow"); done <- err }()
+	<-held
+	if n := len(fake.Messages(ch)); n != 0 {
+		t.Fatalf("%d messages while the post is held", n)
+	}
+	release()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := len(fake.Messages(ch)); n != 1 {
+		t.Fatalf("%d messages after release", n)
+	}
+}

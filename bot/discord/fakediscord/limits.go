@@ -39,10 +39,13 @@ func bucketKey(method, route string, params map[string]string) string {
 }
 
 // routeLimit is a route's allowance: posting into a channel is 5 per 5s as
-// on Discord; everything else is looser.
+// on Discord, deleting in one 5 per second; everything else is looser.
 func (l *limiter) routeLimit(method, route string) (int, time.Duration) {
-	if route == "/channels/{channel_id}/messages" && method == http.MethodPost {
+	switch {
+	case route == "/channels/{channel_id}/messages" && method == http.MethodPost:
 		return l.opt.RouteLimit, l.opt.RouteWindow
+	case route == "/channels/{channel_id}/messages/{message_id}" && method == http.MethodDelete:
+		return l.opt.RouteLimit, time.Second
 	}
 	return l.opt.GlobalLimit, time.Second
 }

@@ -3,6 +3,7 @@ package fakediscord
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -70,6 +71,21 @@ func (s *Server) dispatch(method, route string, p map[string]string, obj map[str
 		}
 		s.editMessage(m, obj)
 		return 200, s.messageJSON(m)
+	case "DELETE /channels/{channel_id}/messages/{message_id}":
+		m := s.findMessage(p["channel_id"], p["message_id"])
+		if m == nil {
+			return 404, apiError{Code: 10008, Message: "Unknown Message"}
+		}
+		if ch := s.channels[m.ChannelID]; ch != nil && ch.Type == 1 && m.AuthorID != s.BotID {
+			return 403, apiError{Code: 50003, Message: "Cannot execute action on a DM channel"}
+		}
+		s.deleteMessage(m)
+		return 204, nil
+	case "GET /channels/{channel_id}/messages":
+		if _, ok := s.channels[p["channel_id"]]; !ok {
+			return 404, apiError{Code: 10003, Message: "Unknown Channel"}
+		}
+		return 200, s.listMessages(p["channel_id"], p["?before"], p["?after"], p["?limit"])
 	case "GET /channels/{channel_id}/messages/{message_id}":
 		m := s.findMessage(p["channel_id"], p["message_id"])
 		if m == nil {
@@ -181,6 +197,42 @@ func (s *Server) editMessage(m *Message, obj map[string]any) {
 		}
 	}
 	m.Edited = true
+}
+
+// deleteMessage removes a message, remembering it was there. Call with mu held.
+func (s *Server) deleteMessage(m *Message) {
+	for i, x := range s.messages {
+		if x == m {
+			s.messages = append(s.messages[:i], s.messages[i+1:]...)
+			break
+		}
+	}
+	s.deleted = append(s.deleted, *m)
+}
+
+// listMessages answers GET channel messages: newest first, at most limit
+// (default 50, as Discord), before or after a snowflake.
+func (s *Server) listMessages(channelID, before, after, limit string) []any {
+	n := 50
+	if limit != "" {
+		n = num(limit)
+	}
+	lo, hi := int64(0), int64(1<<63-1)
+	if before != "" {
+		hi, _ = strconv.ParseInt(before, 10, 64)
+	}
+	if after != "" {
+		lo, _ = strconv.ParseInt(after, 10, 64)
+	}
+	out := []any{}
+	for i := len(s.messages) - 1; i >= 0 && len(out) < n; i-- {
+		m := s.messages[i]
+		id, _ := strconv.ParseInt(m.ID, 10, 64)
+		if m.ChannelID == channelID && id < hi && id > lo {
+			out = append(out, s.messageJSON(m))
+		}
+	}
+	return out
 }
 
 func (s *Server) findMessage(channelID, id string) *Message {
