@@ -126,8 +126,9 @@ func (e *Engine) openPrompt(ctx context.Context, o scheduler.Occurrence, flowNam
 				"quiet hours until "+end.In(fc.Loc).Format("15:04"))}}, nil
 		}
 		if conv.Hold == store.HoldSafety {
-			// "Are you safe?" is waiting: never push it aside.
-			handBack = scheduler.Later(fc.Now.Add(busyRetry), "a safety check was waiting on the client")
+			// "Are you safe?" is waiting: never push it aside. (The note is kept
+			// in the clear by the scheduler, so it does not say which question.)
+			handBack = scheduler.Later(fc.Now.Add(busyRetry), "another question was waiting on the client")
 			return decision{}, nil
 		}
 		var effects []flows.Effect
