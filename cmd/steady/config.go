@@ -63,7 +63,7 @@ var configNames = []string{
 	"STEADY_MESSAGES_FILE", "STEADY_LOG_LEVEL", "STEADY_FLUSH_INTERVAL", "STEADY_SHUTDOWN_TIMEOUT",
 	"STEADY_RETENTION_DAYS", "STEADY_WORKING_HOURS", "STEADY_RENOTIFY_AFTER", "STEADY_ESCALATE_AFTER",
 	"STEADY_URGENT_RENOTIFY_AFTER", "STEADY_ESCALATED_RENOTIFY_AFTER", "STEADY_STALE_AFTER", "STEADY_PEER_APPROVAL", "STEADY_MODERATOR_CHANNEL_ID",
-	"STEADY_MODERATORS", "STEADY_SERVICE_ZONE", "STEADY_HUDDLE_AT", "STEADY_CRISIS_CONTACTS",
+	"STEADY_MODERATORS", "STEADY_SERVICE_ZONE", "STEADY_HUDDLE_AT", "STEADY_CRISIS_CONTACTS", "REDIS_PASSWORD",
 }
 
 // readConfigFile parses NAME=value lines (# comments, blank lines, optional
@@ -150,9 +150,9 @@ func loadConfig(getenv func(string) string, file map[string]string) (serveConfig
 	case c.RedisURL == "":
 		bad("REDIS_URL is required, e.g. redis://localhost:6379/0")
 	default:
-		opt, err := redis.ParseURL(c.RedisURL)
+		opt, err := redisOptions(c.RedisURL, get("REDIS_PASSWORD"))
 		if err != nil {
-			bad("REDIS_URL %q is not a Redis URL (%v); use redis://host:port/db", redactURL(c.RedisURL), err)
+			bad("%v", err)
 		}
 		c.RedisOptions = opt
 	}
@@ -300,6 +300,19 @@ func retentionSetting(get func(string) string) (time.Duration, error) {
 // record needs keeping, and far below where days as a time.Duration
 // overflow (106,752) into a negative period that would erase at once.
 const maxRetentionDays = 36_500
+
+// redisOptions reads REDIS_URL, with REDIS_PASSWORD as the password when
+// the URL carries none (docker compose's Redis requires one, from .env).
+func redisOptions(url, password string) (*redis.Options, error) {
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL %q is not a Redis URL (%v); use redis://host:port/db", redactURL(url), err)
+	}
+	if opt.Password == "" {
+		opt.Password = password
+	}
+	return opt, nil
+}
 
 func isSnowflake(s string) bool {
 	if s == "" || len(s) > 20 {

@@ -172,9 +172,9 @@ func (c *recordsConn) open() (*bot.Engine, *redisstore.Store, func(), error) {
 	if url == "" {
 		return nil, nil, nil, errors.New("REDIS_URL is not set: point it at the service's Redis")
 	}
-	opt, err := redis.ParseURL(url)
+	opt, err := redisOptions(url, get("REDIS_PASSWORD"))
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+		return nil, nil, nil, err
 	}
 	keys, ok, err := redisstore.KeysFromEnv(get)
 	if err != nil {
