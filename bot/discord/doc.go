@@ -5,9 +5,13 @@
 // outbox every call goes through (one queue under a global rate, per-route
 // buckets, 429 and 5xx handling, idempotent sends).
 //
-// It owns its own Redis keys under "<prefix>:discord:" (DM channel ids, sent
-// message keys, long prompt ids); it never touches client records, which
-// belong to store/redisstore.
+// What it remembers about messages (delivery keys, long prompt ids, a
+// client's DM channel, the staff messages posted about a client) it keeps
+// through redisstore's markers (Records), sealed and, for a client, with
+// the client's records, so erasing the client erases them. It owns a few
+// keys of its own under "<prefix>:discord:" (staff and strangers' DM
+// channels, the durable list of deletions erasures left for later). On
+// erasure it deletes what Steady posted about the client (purge.go).
 //
 // It may import bot, flows, scheduler, store and discordgo. flows and
 // scheduler must never import it.

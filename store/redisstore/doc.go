@@ -9,15 +9,21 @@
 // client's slot and are written separately, after the client's own commit.
 //
 // Every value of a client's records (profile and plan, conversation answers,
-// sleep entries, incidents and their notes, outbox messages, and each record
-// added since) is sealed with AES-256-GCM before it reaches Redis (seal.go):
-// keys come from STEADY_ENCRYPTION_KEYS, newest first, each ciphertext names
-// its key, and the client id and record name are bound in as additional data.
-// A Batch method seals with b.encode(recX, v); its reader opens with
-// s.decode(clientID, recX, raw, &v) using the same record name, which must be
-// the key's record suffix so Reseal can re-encrypt it after a rotation. Lua
-// scripts therefore never parse record values. The audit stream stays
-// readable: it holds reasons, never words or answers.
+// sleep entries, incidents and their notes, outbox messages, the details of
+// each audit entry, a Messenger's markers, and each record added since) and
+// every staff record is sealed with AES-256-GCM before it reaches Redis
+// (seal.go): keys come from STEADY_ENCRYPTION_KEYS, newest first, each
+// ciphertext names its key, and the value's whole slot — header, client,
+// record, field, and for records rewritten in place a write id — is bound in
+// as additional data. Audit entries keep only when, who and what in the
+// clear (audit.go); incident ids are random. Lua scripts never parse values.
+//
+// A new kind of client data gets a record name and a line in the registry
+// in keys.go (layout, sealed, exported, …), is written through a Batch
+// (b.op with b.encode(recX, field, v)) and read with s.decode(clientID, recX,
+// field, raw, &v): erasure, export and steady rekey then follow it.
+// Anything about a client kept outside their key space is recorded as a
+// Trace, which erasure removes. docs/security.md lists every key.
 //
 // It must not import bot, flows, scheduler or discordgo.
 package redisstore
