@@ -158,7 +158,7 @@ func TestForgetWhenDiscordIsDownLeavesTheDeletionsForServe(t *testing.T) {
 func TestADeliveryRacingTheErasureIsTakenBack(t *testing.T) {
 	e := newErasureSetup(t, Options{})
 	e.dm(t, "alex", e.alex, "a1", "How did you sleep, Alex?") // the DM channel is known
-	held, release := e.fake.HoldNext(http.MethodPost, "/channels/{channel_id}/messages")
+	held, release := e.fake.HoldNext(http.MethodPost, "/channels/{channel_id}/messages", e.fake.DMsTo(e.alex)[0].ChannelID)
 	done := make(chan error, 1)
 	go func() {
 		_, err := e.c.SendDM(e.ctx, e.alex, bot.Outgoing{Audience: flows.ToClient, Client: "alex", Key: "a2", Text: "Reminder, Alex",

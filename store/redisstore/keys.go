@@ -1,6 +1,10 @@
 package redisstore
 
-import "strings"
+import (
+	"context"
+	"fmt"
+	"strings"
+)
 
 // Record names inside a client's hash-tagged key space.
 const (
@@ -127,3 +131,22 @@ const (
 	svcWorkers = "workers"
 	svcAudit   = "audit"
 )
+
+// UnregisteredKeys lists keys in clients' key spaces whose record is not in
+// the registry (records): data export and steady rekey would not know how to
+// read it. Tests assert it is empty after a realistic run.
+func (s *Store) UnregisteredKeys(ctx context.Context) ([]string, error) {
+	var out []string
+	iter := s.rdb.Scan(ctx, 0, escapeGlob(s.prefix)+":{c:*}:*", 1000).Iterator()
+	for iter.Next(ctx) {
+		if _, record, ok := s.splitClientKey(iter.Val()); ok {
+			if _, known := recordOf(record); !known {
+				out = append(out, iter.Val())
+			}
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return nil, fmt.Errorf("store: scan client keys: %w", err)
+	}
+	return out, nil
+}

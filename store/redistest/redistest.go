@@ -203,6 +203,8 @@ func Dump(ctx context.Context, t testing.TB, rdb redis.UniversalClient, prefix s
 		}
 		var vals []string
 		switch typ {
+		case "none":
+			continue // gone since the scan (expired, or deleted by a process still running)
 		case "string":
 			v, err := rdb.Get(ctx, key).Result()
 			if err == nil {

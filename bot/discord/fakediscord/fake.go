@@ -325,16 +325,18 @@ func (s *Server) takeFailure(method, route string) int {
 // Discord would, so a test can run something else while it is in flight.
 type hold struct {
 	method, route string
+	channel       string // "" for any
 	taken         bool
 	held          chan struct{} // closed when a request is waiting
 	release       chan struct{} // closed to let it go
 }
 
-// HoldNext makes the next request to a spec route wait, after it has been
-// checked and before the fake acts on it, until release is called. held is
-// closed once such a request is waiting.
-func (s *Server) HoldNext(method, route string) (held <-chan struct{}, release func()) {
-	h := &hold{method: method, route: route, held: make(chan struct{}), release: make(chan struct{})}
+// HoldNext makes the next request to a spec route (in a channel, unless
+// channelID is "") wait, after it has been checked and before the fake acts
+// on it, until release is called. held is closed once such a request is
+// waiting.
+func (s *Server) HoldNext(method, route, channelID string) (held <-chan struct{}, release func()) {
+	h := &hold{method: method, route: route, channel: channelID, held: make(chan struct{}), release: make(chan struct{})}
 	s.mu.Lock()
 	s.holds = append(s.holds, h)
 	s.mu.Unlock()
@@ -342,11 +344,11 @@ func (s *Server) HoldNext(method, route string) (held <-chan struct{}, release f
 	return h.held, func() { once.Do(func() { close(h.release) }) }
 }
 
-func (s *Server) waitIfHeld(method, route string) {
+func (s *Server) waitIfHeld(method, route, channelID string) {
 	s.mu.Lock()
 	var h *hold
 	for _, c := range s.holds {
-		if !c.taken && c.method == method && c.route == route {
+		if !c.taken && c.method == method && c.route == route && (c.channel == "" || c.channel == channelID) {
 			h, c.taken = c, true
 			break
 		}
@@ -564,7 +566,7 @@ func (s *Server) handle(w *recorder, r *http.Request, body []byte, ex *Exchange)
 		s.writeJSON(w, ex, nil, nil, status, apiError{Code: 0, Message: http.StatusText(status)})
 		return
 	}
-	s.waitIfHeld(r.Method, route.Path)
+	s.waitIfHeld(r.Method, route.Path, params["channel_id"])
 	obj, _ := decoded.(map[string]any)
 	for k, v := range r.URL.Query() {
 		if len(v) > 0 {

@@ -415,7 +415,7 @@ func TestHoldNextKeepsARequestInFlight(t *testing.T) {
 	fake := start(t, fakediscord.Options{})
 	s := session(t, fake)
 	ch := fake.AddChannel("staff")
-	held, release := fake.HoldNext(http.MethodPost, "/channels/{channel_id}/messages")
+	held, release := fake.HoldNext(http.MethodPost, "/channels/{channel_id}/messages", "")
 	done := make(chan error, 1)
 	go func() { _, err := s.ChannelMessageSend(ch, "slow"); done <- err }()
 	<-held
