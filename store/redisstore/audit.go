@@ -2,7 +2,6 @@ package redisstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -132,10 +131,4 @@ func (s *Store) AppendServiceAudit(ctx context.Context, e store.AuditEvent) erro
 		return fmt.Errorf("store: append audit event: %w", err)
 	}
 	return nil
-}
-
-// auditJSON is an audit entry as an export shows it.
-func auditJSON(e store.AuditEvent) json.RawMessage {
-	b, _ := json.Marshal(e) // plain strings and a time: cannot fail
-	return b
 }
