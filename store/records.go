@@ -32,6 +32,10 @@ type Conversation struct {
 	// HoldSafety ("are you safe right now?"), HoldSnooze or HoldPause (for how long?).
 	// It can be set with no flow open.
 	Hold string `json:"hold,omitempty"`
+	// SafetyKind is the kind of concern an "are you safe?" aside asked about
+	// (flows.KindDanger gets the danger contacts, and a "not safe" answer
+	// raises the danger rule).
+	SafetyKind string `json:"safety_kind,omitempty"`
 	// SnoozedUntil is when a snoozed prompt is asked again (zero: not snoozed).
 	SnoozedUntil time.Time `json:"snoozed_until,omitzero"`
 	// Seen holds the keys of recent inputs so a redelivered one changes nothing.

@@ -116,7 +116,11 @@ type Batch struct {
 	head     bool // after Commit: queued was all of the outbox
 	guard    string
 	stateful bool // an operation writes the profile or the adjustments
-	err      error
+	// recentSet says the batch replaces the recent messages with recentRaw
+	// (as stored; "" deletes them).
+	recentSet bool
+	recentRaw string
+	err       error
 }
 
 // Batch starts a set of writes to one client's records.
@@ -245,6 +249,9 @@ func (b *Batch) Next(st State, version int64) (Snapshot, bool) {
 	next.convV = version
 	if b.convMode == "set" {
 		next.convData = b.convData
+	}
+	if b.recentSet {
+		next.recent = b.recentRaw
 	}
 	return next, true
 }

@@ -19,6 +19,8 @@ const (
 	recDebrDays  = "debriefs:days" // sorted set: score = shift date as days since 1970-01-01, member = debrief id
 	recMissed    = "missed"        // hash: prompt id → sealed JSON store.MissedPrompt
 	recMissDays  = "missed:days"   // sorted set: score = local date due as days since 1970-01-01, member = prompt id
+	recRecent    = "recent"        // string: sealed JSON []store.RecentMessage, the last few minutes of typed messages; expires
+	recToRead    = "toread"        // hash: item id → sealed JSON store.ReadItem, the worker's "to read" list
 )
 
 func (s *Store) clientKey(clientID, record string) string {
