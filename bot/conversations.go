@@ -86,33 +86,44 @@ func (e *Engine) workerName(ctx context.Context, fc *flows.Context) error {
 var errOtherUser = errors.New("bot: client is no longer this Discord user")
 
 // HandleMessage handles a client's input: the crisis interceptor, controls
-// and the open flow, all decided by flows.Handle. A stranger gets a polite
+// and the open flow, all decided by flows.Handle. A typed message is read
+// together with the client's messages of the last few minutes, and kept
+// (sealed, expiring) for reading the next one. A stranger gets a polite
 // explanation, with crisis numbers if their words call for them, and nothing
 // of theirs is stored.
 func (e *Engine) HandleMessage(ctx context.Context, in Inbound) error {
-	clientID, remembered := e.users.get(in.UserID)
+	return e.asClient(ctx, in.UserID, func(clientID string) error {
+		return e.handleClientMessage(ctx, clientID, in)
+	}, func() error { return e.answerStranger(ctx, in) })
+}
+
+// asClient runs step for the client a Discord user is enrolled as, or
+// stranger when they are not (or no longer) enrolled. A remembered lookup
+// that has gone stale is asked of Redis again.
+func (e *Engine) asClient(ctx context.Context, userID string, step func(clientID string) error, stranger func() error) error {
+	clientID, remembered := e.users.get(userID)
 	for {
 		if !remembered {
-			id, err := e.store.ClientIDByDiscord(ctx, in.UserID)
+			id, err := e.store.ClientIDByDiscord(ctx, userID)
 			if errors.Is(err, store.ErrNotFound) {
-				return e.answerStranger(ctx, in)
+				return stranger()
 			}
 			if err != nil {
 				return err
 			}
 			clientID = id
-			e.users.put(in.UserID, clientID)
+			e.users.put(userID, clientID)
 		}
-		err := e.handleClientMessage(ctx, clientID, in)
+		err := step(clientID)
 		if errors.Is(err, errOtherUser) || errors.Is(err, store.ErrNotFound) {
-			e.users.drop(in.UserID)
+			e.users.drop(userID)
 			if remembered {
 				remembered = false // ask Redis who this user is now
 				continue
 			}
 			// Erased between the lookup and the step, or the profile no
 			// longer names this user: nothing of theirs is stored.
-			return e.answerStranger(ctx, in)
+			return stranger()
 		}
 		return err
 	}
@@ -132,23 +143,46 @@ func (e *Engine) handleClientMessage(ctx context.Context, clientID string, in In
 		if err := e.workerName(ctx, &fc); err != nil {
 			return decision{}, err
 		}
+		if input.Text != "" {
+			input.Recent = recentContext(st.Recent, fc.Now, in.Key)
+		}
 		next, effects := flows.Handle(fc, st.Conversation, input, flowsByName)
 		if len(effects) == 0 {
 			return decision{}, nil // a redelivery: nothing changes
 		}
-		return decision{conv: &next, effects: effects}, nil
+		d := decision{conv: &next, effects: effects}
+		if input.Text != "" {
+			d.recent, d.setRecent = rememberRecent(st.Recent, fc.Now, store.RecentMessage{At: fc.Now, Key: in.Key, Text: input.Text}, ""), true
+		}
+		return d, nil
 	})
 }
 
 func (e *Engine) answerStranger(ctx context.Context, in Inbound) error {
 	e.log.Info("message from someone not enrolled")
-	text := e.cat.T("stranger", nil)
-	if in.Text != "" && flows.DetectCrisis(in.Text).Concern != flows.NoConcern {
-		fc := flows.Context{Catalog: e.cat, CrisisContacts: e.cfg.CrisisContacts}
-		text = e.cat.T("stranger.crisis", map[string]any{"Contacts": "- " + strings.Join(flows.CrisisContacts(fc), "\n- ")})
+	text := e.strangerReply(in.Text)
+	if text == "" {
+		text = e.cat.T("stranger", nil)
 	}
 	_, err := e.msg.SendDM(ctx, in.UserID, Outgoing{Audience: flows.ToClient, UserID: in.UserID, Text: text, Key: "stranger/" + in.Key})
 	return err
+}
+
+// strangerReply is what someone not enrolled is told when their words call
+// for contacts (danger from someone else, or any other concern), or "".
+func (e *Engine) strangerReply(text string) string {
+	if text == "" {
+		return ""
+	}
+	d := e.detect(nil, text)
+	fc := flows.Context{Catalog: e.cat, CrisisContacts: e.cfg.CrisisContacts, DangerContacts: e.cfg.DangerContacts}
+	switch {
+	case d.Concern == flows.NoConcern:
+		return ""
+	case d.Kind == flows.KindDanger:
+		return e.cat.T("stranger.danger", map[string]any{"Contacts": "- " + strings.Join(flows.DangerContacts(fc), "\n- ")})
+	}
+	return e.cat.T("stranger.crisis", map[string]any{"Contacts": "- " + strings.Join(flows.CrisisContacts(fc), "\n- ")})
 }
 
 // Resume asks again the question a client's open flow waits on, e.g. after a

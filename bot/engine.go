@@ -35,6 +35,10 @@ type Config struct {
 	// CrisisContacts replace the catalogue's crisis numbers (UK defaults), one
 	// per line as a client reads them; a client's plan may add more.
 	CrisisContacts []string
+	// DangerContacts replace the catalogue's numbers for someone in danger
+	// from another person (UK defaults: 999, the National Domestic Abuse
+	// Helpline, Rape Crisis, the Men's Advice Line), one per line.
+	DangerContacts []string
 	// MaxAttempts bounds retries of a step that lost a race with another
 	// replica (default 5).
 	MaxAttempts int
@@ -79,6 +83,10 @@ type Deps struct {
 	// Observe, if set, sees every audit event once its step has committed
 	// (serve counts prompts, incidents and the like from them for /metrics).
 	Observe func(store.AuditEvent)
+	// Detect reads a message for risk with the client's recent messages
+	// (default flows.DetectInContext). Tests give phrases a meaning the
+	// detector of the day may not; nothing else should set it.
+	Detect func(recent []string, text string) flows.Detection
 }
 
 // Engine is Steady's application core.
@@ -91,6 +99,8 @@ type Engine struct {
 	log   *slog.Logger
 	cfg   Config
 	obs   func(store.AuditEvent)
+	// detect is the crisis and danger detector every reading goes through.
+	detect func(recent []string, text string) flows.Detection
 
 	policy   flows.Policy
 	handlers map[string]func(context.Context, scheduler.Occurrence) error
@@ -120,7 +130,10 @@ func New(d Deps) *Engine {
 	if d.Config.Retention <= 0 {
 		d.Config.Retention = DefaultRetention
 	}
-	e := &Engine{store: d.Store, sched: d.Scheduler, msg: d.Messenger, clock: d.Clock, cat: d.Catalog, log: d.Log, cfg: d.Config, obs: d.Observe}
+	if d.Detect == nil {
+		d.Detect = flows.DetectInContext
+	}
+	e := &Engine{store: d.Store, sched: d.Scheduler, msg: d.Messenger, clock: d.Clock, cat: d.Catalog, log: d.Log, cfg: d.Config, obs: d.Observe, detect: d.Detect}
 	e.states.limit = maxRememberedStates
 	e.policy = e.cfg.Escalation.policy(e.log)
 	e.handlers = e.kinds()
@@ -147,6 +160,9 @@ var flowsByName = flows.Registry{
 type decision struct {
 	conv    *store.Conversation
 	effects []flows.Effect
+	// recent, when setRecent, replaces the client's recent typed messages.
+	recent    []store.RecentMessage
+	setRecent bool
 }
 
 // run is the shape of every state change: load the client, decide (pure),
@@ -178,10 +194,13 @@ func (e *Engine) run(ctx context.Context, clientID string, decide func(st rediss
 			fc.CrisisContacts, fc.Adjustments = e.cfg.CrisisContacts, st.Adjustments
 			d, err = decide(st, fc)
 		}
-		nothing := err == nil && d.conv == nil && len(d.effects) == 0
+		nothing := err == nil && d.conv == nil && len(d.effects) == 0 && !d.setRecent
 		if err == nil && !nothing {
 			if d, err = e.expand(ctx, fc, d); err == nil {
 				err = e.armTimers(ctx, fc, d.effects)
+			}
+			if err == nil {
+				err = e.armReadDigests(ctx, fc, d.effects)
 			}
 		}
 		if remembered && (err != nil || nothing) {
@@ -235,7 +254,8 @@ func (e *Engine) flowContext(c store.Client) (flows.Context, error) {
 	if err != nil {
 		return flows.Context{}, err
 	}
-	return flows.Context{Now: e.clock.Now(), Loc: loc, Client: c, Catalog: e.cat, ServiceRules: e.cfg.Rules, Policy: e.policy}, nil
+	return flows.Context{Now: e.clock.Now(), Loc: loc, Client: c, Catalog: e.cat, ServiceRules: e.cfg.Rules, Policy: e.policy,
+		DangerContacts: e.cfg.DangerContacts, Detect: e.detect}, nil
 }
 
 // expand carries out the reads that some effects need before they can be
@@ -310,6 +330,9 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 			b.CloseConversation()
 		}
 	}
+	if d.setRecent {
+		b.SetRecent(d.recent, recentTTL)
+	}
 	var staff *staffAddresses
 	var audited []store.AuditEvent
 	for _, ef := range d.effects {
@@ -361,6 +384,10 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 			b.AddJobEvent(ef.Event)
 		case flows.SaveMissed:
 			b.PutMissed(ef.Missed)
+		case flows.SaveReadItem:
+			b.PutReadItem(ef.Item)
+		case flows.DropReadItem:
+			b.DropReadItem(ef.ID)
 		case flows.Timer, flows.CancelTimer:
 			// Carried out around the commit (armTimers, disarmTimers).
 		default:
@@ -591,6 +618,9 @@ func (e *Engine) kinds() map[string]func(context.Context, scheduler.Occurrence) 
 		KindHuddle:                 e.fireHuddle,
 		KindRetention:              e.fireRetention,
 		KindRetentionSweep:         e.fireRetentionSweep,
+		KindReadDigest:             e.fireReadDigest,
+		KindReadReminder:           e.fireReadDigest,
+		KindReadLead:               e.fireReadDigest,
 	}
 	for kind, h := range e.conversationKinds() {
 		k[kind] = h

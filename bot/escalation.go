@@ -68,6 +68,10 @@ var lateStillMatters = map[string]bool{
 	flows.KindIncidentRenotify: true,
 	flows.KindIncidentEscalate: true,
 	flows.KindIncidentStale:    true,
+	// A digest nobody received leaves words nobody reads.
+	KindReadDigest:   true,
+	KindReadReminder: true,
+	KindReadLead:     true,
 }
 
 // escalate raises a fired rule: it finds any incident the rule already has in

@@ -1,6 +1,7 @@
 package bot
 
-// Inbound is something a person sent the bot: a DM or a tapped choice.
+// Inbound is something a person sent the bot: a DM, a tapped choice, or an
+// edit of an earlier DM.
 type Inbound struct {
 	UserID string // the sender's Discord user id
 	// Key identifies the delivery (message or interaction id); redeliveries share it.
@@ -10,4 +11,6 @@ type Inbound struct {
 	// Values are the items picked in a multi-select menu.
 	Values []string
 	Prompt string
+	// Edits, for an edited message, is the Key its first version came with.
+	Edits string
 }

@@ -146,27 +146,37 @@ func (e *Engine) HeldPeerNudges(ctx context.Context, moderatorID string) ([]Held
 	return out, "", nil
 }
 
-// PeerMessage is a message someone posted in the peer-support channel.
+// PeerMessage is a message someone posted in the peer-support channel, or
+// in a thread under it.
 type PeerMessage struct {
 	ChannelID string // the channel or thread it was posted in; the reply goes there
 	MessageID string
 	AuthorID  string // their Discord user id; used only to find an enrolled client, never stored
 	Text      string // read for crisis language, never stored or logged
+	// Edit names the version of an edited message (Discord's edited
+	// timestamp); "" for a new message. An edit is read again.
+	Edit string
 }
 
-// HandlePeerMessage watches the peer channel for crisis language. A clear
-// crisis gets a kind reply with support contacts in the channel and an alert
-// to the moderators; a worrying message alerts the moderators only. If the
-// author is an enrolled client, their worker and the lead get an urgent
-// incident as if they had written it to Steady. Nothing of the message is
-// kept: the audit records the kind of concern and the message id, so a
-// redelivered event is handled once.
+// HandlePeerMessage watches the peer channel and its threads for crisis
+// language and for danger from someone else. A clear crisis (or danger) gets
+// a kind reply with support contacts where it was posted and an alert to the
+// moderators; a worrying message alerts the moderators only. If the author
+// is an enrolled client, their worker and the lead get an urgent incident
+// (crisis, or danger) as if they had written it to Steady. Nothing of the
+// message is kept: the audit records the kind of concern and the message id
+// (and the edit's version), so a redelivered event is handled once.
 func (e *Engine) HandlePeerMessage(ctx context.Context, m PeerMessage) error {
-	d := flows.DetectCrisis(m.Text)
+	d := e.detect(nil, m.Text)
 	if d.Concern == flows.NoConcern {
 		return nil
 	}
 	tag := "[msg " + m.MessageID + "]"
+	key := "peerwatch/" + m.MessageID
+	if m.Edit != "" {
+		tag = "[msg " + m.MessageID + " edit " + m.Edit + "]"
+		key += "/edit/" + m.Edit
+	}
 	seen, err := e.store.Audit(ctx, ServiceID, "")
 	if err != nil {
 		return err
@@ -176,12 +186,15 @@ func (e *Engine) HandlePeerMessage(ctx context.Context, m PeerMessage) error {
 			return e.Flush(ctx, ServiceID)
 		}
 	}
-	key := "peerwatch/" + m.MessageID
+	rule, reply := flows.RuleCrisis, "peer.support_reply"
+	if d.Kind == flows.KindDanger {
+		rule, reply = flows.RuleDanger, "peer.danger_reply"
+	}
 	var outs []Outgoing
 	alert, reason := "peer.worry_alert", "worrying language; moderators alerted"
 	if d.Concern == flows.Crisis {
 		alert, reason = "peer.crisis_alert", "crisis language; support contacts posted in the channel; moderators alerted"
-		outs = append(outs, Outgoing{Audience: flows.ToPeer, ChannelID: m.ChannelID, Text: e.cat.T("peer.support_reply", nil), Key: key + "/reply"})
+		outs = append(outs, Outgoing{Audience: flows.ToPeer, ChannelID: m.ChannelID, Text: e.cat.T(reply, nil), Key: key + "/reply"})
 	}
 	mods := Outgoing{Audience: flows.ToModerator, ChannelID: e.cfg.ModeratorChannel, Key: key + "/moderators",
 		Text: e.cat.T(alert, map[string]any{"Channel": m.ChannelID, "Message": m.MessageID, "Kind": e.cat.T("concern."+d.Kind, nil)})}
@@ -193,7 +206,7 @@ func (e *Engine) HandlePeerMessage(ctx context.Context, m PeerMessage) error {
 	} else {
 		reason += " (no moderator or staff channel configured)"
 	}
-	if err := e.commitService(ctx, outs, store.AuditEvent{At: e.clock.Now(), Actor: "steady", Action: "peer.concern", Rule: flows.RuleCrisis,
+	if err := e.commitService(ctx, outs, store.AuditEvent{At: e.clock.Now(), Actor: "steady", Action: "peer.concern", Rule: rule,
 		Reason: d.Kind + ": " + reason + " " + tag}); err != nil {
 		return err
 	}
@@ -208,7 +221,8 @@ func (e *Engine) HandlePeerMessage(ctx context.Context, m PeerMessage) error {
 		return err
 	}
 	err = e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
-		return decision{effects: []flows.Effect{flows.Escalate{Firing: flows.Firing{Rule: flows.RuleCrisis, Urgent: true,
+		// One piece of evidence per post, however often it is edited.
+		return decision{effects: []flows.Effect{flows.Escalate{Firing: flows.Firing{Rule: rule, Urgent: true,
 			Evidence: []store.Evidence{{At: fc.Now, Key: "peer:" + m.MessageID, Summary: e.cat.T("evidence.peer_crisis", map[string]any{"Kind": e.cat.T("concern."+d.Kind, nil)})}}}}}}, nil
 	})
 	if errors.Is(err, store.ErrNotFound) {

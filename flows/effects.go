@@ -20,6 +20,12 @@ type Context struct {
 	// CrisisContacts are the service's crisis numbers, one per line as the
 	// client reads them; empty: the catalogue's (UK defaults).
 	CrisisContacts []string
+	// DangerContacts are the service's numbers for someone in danger from
+	// another person, one per line; empty: the catalogue's (UK defaults).
+	DangerContacts []string
+	// Detect reads a message for risk, with the client's earlier messages of
+	// the last few minutes (oldest first). Nil: DetectInContext.
+	Detect func(recent []string, text string) Detection
 	// Adjustments are the client's adjustments register, for the questions
 	// that ask about them.
 	Adjustments []store.Adjustment
@@ -44,6 +50,22 @@ type Input struct {
 	// Prompt is the prompt a tapped choice belonged to; a tap on an old prompt
 	// is answered "that check-in has closed".
 	Prompt string
+	// Recent are the client's other typed messages of the last few minutes,
+	// oldest first: the interceptor reads Text together with them.
+	Recent []string
+	// Before is what an edited message said until now (Read only; "" when
+	// unknown): an edit is acted on only for what it adds.
+	Before string
+	// Source says where typed words came from (store.From*; "" a message).
+	Source string
+}
+
+// detect reads a message with the context's detector.
+func (c Context) detect(recent []string, text string) Detection {
+	if c.Detect != nil {
+		return c.Detect(recent, text)
+	}
+	return DetectInContext(recent, text)
 }
 
 // Audience is who a message is for. The bot turns it into a DM or a channel.
@@ -122,6 +144,13 @@ type SaveMissed struct{ Missed store.MissedPrompt }
 // Audit records a decision.
 type Audit struct{ Event store.AuditEvent }
 
+// SaveReadItem puts a message on the worker's "to read" list, or updates it
+// (marked as shown in a digest).
+type SaveReadItem struct{ Item store.ReadItem }
+
+// DropReadItem takes a message off the "to read" list: a person has read it.
+type DropReadItem struct{ ID string }
+
 // Escalate says a rule has fired. The bot looks up any incident the rule
 // already has in this episode and the client's worker, then lets Raise decide.
 type Escalate struct{ Firing Firing }
@@ -157,3 +186,5 @@ func (Escalate) isEffect()        {}
 func (Timer) isEffect()           {}
 func (SaveMissed) isEffect()      {}
 func (CancelTimer) isEffect()     {}
+func (SaveReadItem) isEffect()    {}
+func (DropReadItem) isEffect()    {}

@@ -145,16 +145,24 @@ func (f Flow) ask(c Context, conv store.Conversation, lead, why string) Effect {
 // what should happen. It does no I/O. Duplicates, stale taps, the crisis
 // interceptor and controls are dealt with by Handle before a step.
 func (f Flow) Step(c Context, conv store.Conversation, in Input) (store.Conversation, []Effect) {
+	next, effects, _ := f.step(c, conv, in)
+	return next, effects
+}
+
+// step is Step, also reporting whether the input did not answer the
+// question and it was asked again.
+func (f Flow) step(c Context, conv store.Conversation, in Input) (store.Conversation, []Effect, bool) {
 	q, ok := f.question(c, conv, conv.State)
 	if !ok {
 		// A state this build does not know (an older deploy's flow): close rather than trap the client.
-		return conv.Close(), []Effect{Send{To: ToClient, Message: Message{Text: c.Catalog.T("flow.unknown", nil)}, Key: "unknown/" + in.Key}}
+		return conv.Close(), []Effect{Send{To: ToClient, Message: Message{Text: c.Catalog.T("flow.unknown", nil)}, Key: "unknown/" + in.Key}}, true
 	}
 	value, reask := q.Answer(c, in)
 	if reask != "" {
-		return conv, []Effect{f.ask(c, conv, c.Catalog.T(reask, nil), in.Key)}
+		return conv, []Effect{f.ask(c, conv, c.Catalog.T(reask, nil), in.Key)}, true
 	}
-	return f.advance(c, conv, q, value, false, in.Key)
+	next, effects := f.advance(c, conv, q, value, false, in.Key)
+	return next, effects, false
 }
 
 // accepts reports whether in answers the open question.

@@ -433,6 +433,9 @@ func addEvidence(c Context, in store.Incident, f Firing, s Staff) []Effect {
 		in.Notices++
 		in.LastNotice = c.Now
 		header := c.Catalog.T("incident.header_new_evidence", nil)
+		if in.Rule == RuleDanger {
+			header = c.Catalog.T("incident.header_new_evidence_danger", nil)
+		}
 		effects = append(effects,
 			Send{To: ToWorker, Message: WorkerPing(c, in, s.Worker, header), Key: fmt.Sprintf("%s/worker/%d", in.ID, in.Notices)},
 			auditOf(c, in, "steady", "worker.renotified", fmt.Sprintf("notice %d: new evidence on an urgent incident", in.Notices)))

@@ -144,10 +144,10 @@ func TestSleepLogReasksAndStaysOnBadInput(t *testing.T) {
 	c := testContext(t)
 	conv, _ := SleepLog.Start(c, "p1", map[string]string{AnswerNight: "2026-11-28"})
 	next, effects := Handle(c, conv, Input{Key: "k1", Text: "25:99"}, allFlows)
-	if next.State != "bedtime" || len(effects) != 1 {
+	if next.State != "bedtime" || len(sendsOf(effects)) != 1 {
 		t.Fatalf("state %q effects %d", next.State, len(effects))
 	}
-	if s := effects[0].(Send); !strings.Contains(s.Message.Text, "didn't catch a time") || len(s.Message.Choices) == 0 {
+	if s := sendsOf(effects)[0]; !strings.Contains(s.Message.Text, "didn't catch a time") || len(s.Message.Choices) == 0 {
 		t.Errorf("re-ask = %+v", s.Message)
 	}
 	// A tap on an older prompt changes nothing and says the prompt closed.

@@ -204,8 +204,10 @@ func inbound(addr string, answers, clients int, cpuProfile string) error {
 	}
 	// Each answer is a sleep-log answer that the flow re-asks or moves on
 	// from: a full step (load, decide, commit, reply queued and flushed).
-	// Taps alternate with typed answers the flow must parse.
-	inputs := []string{"23:00", "20", "1", "07:00", "4"}
+	// Taps alternate with typed answers the flow must parse. A finished log
+	// is opened again by asking for one, so every answer is routine (idle
+	// talk would go on the worker's to-read list, a different path).
+	inputs := []string{"23:00", "20", "1", "07:00", "4", "sleep log"}
 	hook := &roundTrips{}
 	rdb.AddHook(hook)
 	lat := make([]time.Duration, answers)
