@@ -78,6 +78,10 @@ type Engine interface {
 	ApprovePeer(ctx context.Context, incidentID, moderatorID string) (string, error)
 	DeclinePeer(ctx context.Context, incidentID, moderatorID string) (string, error)
 	HandlePeerMessage(ctx context.Context, m bot.PeerMessage) error
+	HandleEdit(ctx context.Context, in bot.Inbound) error
+	ReadClientWords(ctx context.Context, userID, key string, texts ...string) (reply string, acted bool, err error)
+	ReadStaffNote(ctx context.Context, staffID, clientID string, texts ...string) (string, error)
+	AcknowledgeReadFrom(ctx context.Context, discordUserID, prompt, choice string) (string, error)
 	Caseload(ctx context.Context, staffID string) (string, error)
 	ClientSummary(ctx context.Context, staffID, clientID string) (bot.Summary, error)
 	EditPlan(ctx context.Context, staffID, clientID, field, value, reason string) (string, error)
@@ -122,6 +126,11 @@ type Client struct {
 	working sync.WaitGroup
 	closing atomic.Bool
 	inbound atomic.Int64
+	// threads remembers which channels are threads under the peer channel
+	// (true) and which are not (false): Discord sends a thread's messages
+	// with the thread's own channel id. A cache of Discord's facts, so a
+	// restart loses nothing: it asks Discord again.
+	threads sync.Map // channel id → bool
 }
 
 var _ bot.Messenger = (*Client)(nil)
@@ -210,6 +219,8 @@ func (c *Client) Open(ctx context.Context, engine Engine) error {
 	c.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { c.ready.Store(true) })
 	c.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { c.ready.Store(false) })
 	c.s.AddHandler(c.onMessage)
+	c.s.AddHandler(c.onMessageUpdate)
+	c.s.AddHandler(c.onThreadCreate)
 	c.s.AddHandler(c.onInteraction)
 	if err := c.s.Open(); err != nil {
 		return fmt.Errorf("discord: open gateway: %w", err)

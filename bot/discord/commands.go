@@ -307,9 +307,45 @@ func (c *Client) runCommand(ctx context.Context, in *discordgo.Interaction) {
 				return reply{text: c.cat.T("discord.staff_only", nil)}, nil
 			}
 			inv.workerID = w
+			r, err := cmd.run(ctx, inv)
+			if err != nil {
+				return r, err
+			}
+			// What a member of staff typed about a client is read too: it
+			// raises nothing, but they are told if it reads as risk.
+			if client := inv.str("client"); client != "" {
+				note, err := c.engine.ReadStaffNote(ctx, w, client, inv.typed()...)
+				r.text = joinReplies(r.text, note)
+				return r, err
+			}
+			return r, nil
+		}
+		// A client's words in an option go through the crisis interceptor
+		// first, as a message would; if it answers them, the command waits.
+		if words := inv.typed(); len(words) > 0 {
+			text, acted, err := c.engine.ReadClientWords(ctx, inv.user.ID, inv.key, words...)
+			if err != nil || acted {
+				return reply{text: text}, err
+			}
 		}
 		return cmd.run(ctx, inv)
 	})
+}
+
+// typed returns the text a person typed into the command's options: every
+// string option but the ids that name a client.
+func (inv invocation) typed() []string {
+	var out []string
+	for name, o := range inv.opts {
+		if o.Type != optString || name == "client" || name == "id" {
+			continue
+		}
+		if v := strings.TrimSpace(o.StringValue()); v != "" {
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out) // options come as a map; the same command reads the same way every time
+	return out
 }
 
 // enrol builds a profile from the options; the invoking worker becomes the

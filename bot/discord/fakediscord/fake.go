@@ -179,9 +179,12 @@ type Message struct {
 	Flags                   int64
 	Attachments             []upload
 	Edited                  bool
-	Interaction             string // id of the interaction this answered, if any
-	Ephemeral               bool
-	AllowedUsers            []string // allowed_mentions.users
+	// EditedAt is when its author last edited it (zero: never, or an edit
+	// by the bot, stamped with the clock when shown).
+	EditedAt     time.Time
+	Interaction  string // id of the interaction this answered, if any
+	Ephemeral    bool
+	AllowedUsers []string // allowed_mentions.users
 }
 
 // Button is one button of a message, flattened for assertions.

@@ -344,7 +344,10 @@ func (s *Server) channelJSON(ch *Channel) map[string]any {
 func (s *Server) messageJSON(m *Message) map[string]any {
 	comps := numberComponents(m.Components)
 	var edited any
-	if m.Edited {
+	switch {
+	case !m.EditedAt.IsZero():
+		edited = m.EditedAt.UTC().Format(time.RFC3339Nano)
+	case m.Edited:
 		edited = s.opt.Clock.Now().UTC().Format(time.RFC3339)
 	}
 	atts := []any{}
