@@ -25,6 +25,10 @@ type Console struct {
 	offered []flows.Choice
 	prompt  string
 	client  string // the client's Discord id; DMs to anyone else are a stranger's
+
+	// The worker's last "to read" digest: its Acknowledge choices and prompt.
+	digest       []flows.Choice
+	digestPrompt string
 }
 
 // SetClient names the client being played, so a DM to anyone else (a
@@ -53,6 +57,8 @@ func (c *Console) SendDM(ctx context.Context, userID string, m bot.Outgoing) (bo
 		label = "stranger"
 	case m.Audience == flows.ToClient:
 		c.offered, c.prompt = m.Choices, m.Prompt
+	case m.Audience == flows.ToWorker && strings.HasPrefix(m.Prompt, flows.ReadPromptPrefix):
+		c.digest, c.digestPrompt = m.Choices, m.Prompt
 	}
 	c.print(label, m)
 	return bot.MessageRef{ChannelID: "dm:" + userID, MessageID: m.Key}, nil
@@ -129,6 +135,28 @@ func (c *Console) Pick(line string) (choice, prompt string, ok bool) {
 	var n int
 	if _, err := fmt.Sscanf(t, "%d", &n); err == nil && fmt.Sprint(n) == t && n >= 1 && n <= len(c.offered) {
 		return c.offered[n-1].Value, c.prompt, true
+	}
+	return "", "", false
+}
+
+// PickDigest maps ":read N" (or ":read all") to a choice of the worker's
+// last "to read" digest.
+func (c *Console) PickDigest(arg string) (choice, prompt string, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := strings.TrimSpace(strings.ToLower(arg))
+	if len(c.digest) == 0 {
+		return "", "", false
+	}
+	if t == "" || t == flows.ChoiceReadAll {
+		if len(c.digest) == 1 {
+			return c.digest[0].Value, c.digestPrompt, true
+		}
+		return flows.ChoiceReadAll, c.digestPrompt, true
+	}
+	var n int
+	if _, err := fmt.Sscanf(t, "%d", &n); err == nil && fmt.Sprint(n) == t && n >= 1 && n <= len(c.digest) {
+		return c.digest[n-1].Value, c.digestPrompt, true
 	}
 	return "", "", false
 }

@@ -87,6 +87,7 @@ const help = `commands:
   :at TIME            let time pass until TIME: "07:30" (next time the clock shows it) or "2026-11-24 07:30"
   :shift START-END     the client works a shift today (e.g. :shift 09:00-17:00, or 22:00-06:00 overnight)
   :ack                the worker acknowledges the client's open incidents
+  :read N             the worker taps Acknowledge on item N of their last "to read" digest (:read all: every item)
   :resolve NOTE       the worker resolves them with an outcome note
   :approve / :decline a moderator approves or declines the held peer nudge
   :peer TEXT          someone posts TEXT in the peer channel
@@ -133,6 +134,17 @@ func (s *Simulator) handleLine(ctx context.Context, line string) (quit bool, err
 		if n == 0 {
 			s.Console.Note("no open incident to acknowledge")
 		}
+	case "read":
+		choice, prompt, ok := s.Console.PickDigest(arg)
+		if !ok {
+			s.Console.Note("no such item in the worker's last to-read digest; :read 1, :read 2 … or :read all")
+			return false, nil
+		}
+		reply, err := s.Engine.AcknowledgeRead(ctx, s.WorkerID, prompt, choice)
+		if err != nil {
+			return false, err
+		}
+		s.Console.Note("%s", reply)
 	case "resolve":
 		_, reply, err := s.Engine.ResolveOpen(ctx, s.ClientID, s.WorkerID, arg)
 		if err != nil {

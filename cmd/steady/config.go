@@ -40,6 +40,7 @@ type serveConfig struct {
 	Rate           float64             // STEADY_DISCORD_RATE
 	MessagesFile   string              // STEADY_MESSAGES_FILE
 	CrisisContacts []string            // STEADY_CRISIS_CONTACTS: one per contact, separated by ";"
+	DangerContacts []string            // STEADY_DANGER_CONTACTS: the same, for danger from someone else
 	LogLevel       slog.Level          // STEADY_LOG_LEVEL
 	FlushEvery     time.Duration       // STEADY_FLUSH_INTERVAL
 	ShutdownGrace  time.Duration       // STEADY_SHUTDOWN_TIMEOUT
@@ -64,6 +65,7 @@ var configNames = []string{
 	"STEADY_RETENTION_DAYS", "STEADY_WORKING_HOURS", "STEADY_RENOTIFY_AFTER", "STEADY_ESCALATE_AFTER",
 	"STEADY_URGENT_RENOTIFY_AFTER", "STEADY_ESCALATED_RENOTIFY_AFTER", "STEADY_STALE_AFTER", "STEADY_PEER_APPROVAL", "STEADY_MODERATOR_CHANNEL_ID",
 	"STEADY_MODERATORS", "STEADY_SERVICE_ZONE", "STEADY_HUDDLE_AT", "STEADY_CRISIS_CONTACTS",
+	"STEADY_DANGER_CONTACTS",
 }
 
 // readConfigFile parses NAME=value lines (# comments, blank lines, optional quotes).
@@ -121,6 +123,13 @@ func loadConfig(getenv func(string) string, file map[string]string) (serveConfig
 		if contact = strings.TrimSpace(contact); contact != "" {
 			c.CrisisContacts = append(c.CrisisContacts, contact)
 		}
+	}
+	if v := get("STEADY_DANGER_CONTACTS"); v != "" {
+		contacts, problems := parseDangerContacts(v)
+		for _, p := range problems {
+			bad("STEADY_DANGER_CONTACTS: %s", p)
+		}
+		c.DangerContacts = contacts
 	}
 	if c.Token == "" {
 		bad("STEADY_DISCORD_TOKEN is required: the bot token from the Discord developer portal")
@@ -262,6 +271,55 @@ func loadConfig(getenv func(string) string, file map[string]string) (serveConfig
 		}
 	}
 	return c, errors.Join(errs...)
+}
+
+// Limits on STEADY_DANGER_CONTACTS: a client in danger reads them on a
+// phone, perhaps in a hurry, so the list is short and every line is a way
+// to reach someone.
+const (
+	maxDangerContacts     = 8
+	maxDangerContactRunes = 200
+)
+
+// parseDangerContacts reads the ";"-separated contacts a client in danger
+// from someone else is given. Each must hold a number to call or text, and
+// the list must include an emergency number (999, or 112): someone in
+// danger right now needs that first.
+func parseDangerContacts(v string) (contacts, problems []string) {
+	emergency := false
+	for _, contact := range strings.Split(v, ";") {
+		contact = strings.TrimSpace(contact)
+		switch {
+		case contact == "":
+			continue
+		case len([]rune(contact)) > maxDangerContactRunes:
+			problems = append(problems, fmt.Sprintf("%q is longer than %d characters; keep each contact to a line", clipForError(contact), maxDangerContactRunes))
+			continue
+		case !strings.ContainsAny(contact, "0123456789"):
+			problems = append(problems, fmt.Sprintf("%q has no number to call or text", contact))
+			continue
+		}
+		for _, f := range strings.FieldsFunc(contact, func(r rune) bool { return r < '0' || r > '9' }) {
+			emergency = emergency || f == "999" || f == "112"
+		}
+		contacts = append(contacts, contact)
+	}
+	switch {
+	case len(contacts) == 0 && len(problems) == 0:
+		problems = append(problems, "no contacts; leave it unset for the UK defaults")
+	case len(contacts) > maxDangerContacts:
+		problems = append(problems, fmt.Sprintf("%d contacts; give at most %d", len(contacts), maxDangerContacts))
+	case len(contacts) > 0 && !emergency:
+		problems = append(problems, "include 999 (or 112): someone in danger right now needs the emergency number first")
+	}
+	return contacts, problems
+}
+
+func clipForError(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
 }
 
 func isSnowflake(s string) bool {

@@ -167,7 +167,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Store: st, Scheduler: sched, Messenger: dc, Clock: m.Clock, Catalog: cat, Log: log.With("part", "engine"),
 		Config: bot.Config{StaffChannel: cfg.StaffChannelID, PeerChannel: cfg.PeerChannelID, LeadID: cfg.LeadID, Retention: cfg.Retention,
 			Escalation: cfg.Escalation, ModeratorChannel: cfg.ModeratorChannelID, Moderators: cfg.Moderators,
-			ServiceZone: cfg.ServiceZone, HuddleAt: cfg.HuddleAt, CrisisContacts: cfg.CrisisContacts},
+			ServiceZone: cfg.ServiceZone, HuddleAt: cfg.HuddleAt, CrisisContacts: cfg.CrisisContacts, DangerContacts: cfg.DangerContacts},
 		Observe: metrics.observe,
 	})
 	if err := engine.ScheduleService(ctx); err != nil {

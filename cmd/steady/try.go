@@ -16,6 +16,7 @@ import (
 
 	"steady/bot"
 	"steady/bot/console"
+	"steady/flows"
 	"steady/scheduler"
 	"steady/store"
 	"steady/store/redisstore"
@@ -46,6 +47,11 @@ type tryOptions struct {
 	onboard  bool
 
 	peerApproval bool
+
+	// detect replaces the crisis detector. No flag sets it: only tests do,
+	// to give a phrase a meaning the detector of the day may not (danger
+	// from someone else) and show what Steady does with it.
+	detect func(recent []string, text string) flows.Detection
 }
 
 func runTry(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -127,7 +133,7 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 		leadID = profile.Lead.ID
 	}
 	engine := bot.New(bot.Deps{
-		Store: st, Scheduler: sched, Messenger: con, Clock: clock, Catalog: catalog,
+		Store: st, Scheduler: sched, Messenger: con, Clock: clock, Catalog: catalog, Detect: o.detect,
 		Config: bot.Config{StaffChannel: "staff", PeerChannel: "peer", LeadID: leadID,
 			Escalation: bot.EscalationConfig{PeerApproval: o.peerApproval}},
 	})
