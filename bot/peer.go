@@ -194,7 +194,9 @@ func (e *Engine) HandlePeerMessage(ctx context.Context, m PeerMessage) error {
 	alert, reason := "peer.worry_alert", "worrying language; moderators alerted"
 	if d.Concern == flows.Crisis {
 		alert, reason = "peer.crisis_alert", "crisis language; support contacts posted in the channel; moderators alerted"
-		outs = append(outs, Outgoing{Audience: flows.ToPeer, ChannelID: m.ChannelID, Text: e.cat.T(reply, nil), Key: key + "/reply"})
+		fc := flows.Context{Catalog: e.cat, DangerContacts: e.cfg.DangerContacts}
+		text := e.cat.T(reply, map[string]any{"Contacts": "- " + strings.Join(flows.DangerContacts(fc), "\n- ")})
+		outs = append(outs, Outgoing{Audience: flows.ToPeer, ChannelID: m.ChannelID, Text: text, Key: key + "/reply"})
 	}
 	mods := Outgoing{Audience: flows.ToModerator, ChannelID: e.cfg.ModeratorChannel, Key: key + "/moderators",
 		Text: e.cat.T(alert, map[string]any{"Channel": m.ChannelID, "Message": m.MessageID, "Kind": e.cat.T("concern."+d.Kind, nil)})}
