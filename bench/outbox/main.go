@@ -182,7 +182,8 @@ func inbound(addr string, answers, clients int, cpuProfile string) error {
 	ctx := context.Background()
 	rdb := redis.NewClient(&redis.Options{Addr: addr, PoolSize: 4 * runtime.GOMAXPROCS(0)})
 	defer rdb.Close()
-	clock := scheduler.NewFakeClock(time.Date(2026, 11, 23, 7, 30, 0, 0, time.UTC))
+	// Enrolled before 07:30, so the day's 07:30 sleep log is theirs to answer.
+	clock := scheduler.NewFakeClock(time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC))
 	st := redisstore.New(rdb, "bench-in")
 	sched := scheduler.New(rdb, clock, scheduler.Options{Prefix: "bench-in"})
 	rec := &recorder{}
@@ -199,6 +200,7 @@ func inbound(addr string, answers, clients int, cpuProfile string) error {
 			return err
 		}
 	}
+	clock.Set(time.Date(2026, 11, 23, 7, 30, 0, 0, time.UTC))
 	if _, err := sched.Tick(ctx, engine); err != nil {
 		return err
 	}
