@@ -44,8 +44,6 @@ const (
 	// daily, so each is stored at least a day before it is due.
 	planAhead     = 48 * time.Hour
 	planAheadRule = "daily 03:00"
-	// firstShiftChecks: a check after each of the first three shifts of a new job.
-	firstShiftChecks = 3
 	// firstMonthWeeks: weekly contact at least, for the first month.
 	firstMonthWeeks = 4
 	// refFirstMonth marks a check-in added for the first month's minimum.
@@ -129,7 +127,7 @@ func dated(c store.Client, workerZone string, from, to time.Time) ([]scheduler.O
 	if r := c.Schedules.Rota; !r.Empty() {
 		first := map[string]int{}
 		if c.JobStart != "" {
-			for i, s := range r.First(c.JobStart, firstShiftChecks) {
+			for i, s := range r.First(c.JobStart, flows.FirstShiftChecks) {
 				first[s.ID] = i + 1
 			}
 		}
@@ -274,26 +272,11 @@ func stillScheduled(c store.Client, o scheduler.Occurrence, now time.Time) bool 
 	return true
 }
 
-// fireSleep opens the morning sleep log.
-func (e *Engine) fireSleep(ctx context.Context, o scheduler.Occurrence) error {
-	return e.openPrompt(ctx, o, flows.FlowSleep, map[string]string{flows.AnswerNight: o.Local.Format(time.DateOnly)})
-}
-
-// fireCheckIn opens the weekly check-in (the series, or a first-month one).
-func (e *Engine) fireCheckIn(ctx context.Context, o scheduler.Occurrence) error {
-	return e.openPrompt(ctx, o, flows.FlowCheckIn, nil)
-}
-
-// fireDebrief opens the debrief after a rota shift (ref = shift id).
-func (e *Engine) fireDebrief(ctx context.Context, o scheduler.Occurrence) error {
-	c, err := e.store.Client(ctx, o.Client)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return e.openPrompt(ctx, o, flows.FlowDebrief, debriefAnswers(c, o.Ref))
+// firePrompt opens a scheduled prompt: the morning sleep log, the weekly
+// check-in (the series, or a first-month one), the debrief after a rota
+// shift (ref = shift id).
+func (e *Engine) firePrompt(ctx context.Context, o scheduler.Occurrence) error {
+	return e.openPrompt(ctx, o)
 }
 
 // fireReview opens the adjustment review flow for an adjustment whose
@@ -302,21 +285,7 @@ func (e *Engine) fireReview(ctx context.Context, o scheduler.Occurrence) error {
 	if err := e.remindReview(ctx, o); err != nil {
 		return err
 	}
-	return e.openPrompt(ctx, o, flows.FlowAdjustmentReview, map[string]string{flows.AnswerDue: o.Ref})
-}
-
-// debriefAnswers are what a debrief prompt for a rota shift starts with.
-func debriefAnswers(c store.Client, shiftID string) map[string]string {
-	date, _, _ := strings.Cut(shiftID, "T")
-	a := map[string]string{flows.AnswerShiftID: shiftID, flows.AnswerShiftDate: date}
-	if c.JobStart != "" {
-		for i, s := range c.Schedules.Rota.First(c.JobStart, firstShiftChecks) {
-			if s.ID == shiftID {
-				a[flows.AnswerFirstShift] = strconv.Itoa(i + 1)
-			}
-		}
-	}
-	return a
+	return e.openPrompt(ctx, o)
 }
 
 // fireWorkerReminder reminds a client's worker of what they planned for
@@ -534,7 +503,7 @@ func (e *Engine) addShift(s *store.Schedules, fc flows.Context, spec, replyKey s
 	if in, ok := s.Rota.Find(sh.ID()); ok {
 		c := fc.Client
 		c.Schedules = *s
-		if _, first := debriefAnswers(c, in.ID)[flows.AnswerFirstShift]; s.Rota.DebriefAll || first {
+		if _, first := flows.DebriefAnswers(c, in.ID)[flows.AnswerFirstShift]; s.Rota.DebriefAll || first {
 			debrief = in.End.Add(s.Rota.DebriefAfter()).Format("15:04")
 		}
 	}

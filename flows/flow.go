@@ -43,6 +43,10 @@ type Flow struct {
 	// Title is the catalogue key of the flow's name as the client reads it
 	// ("your weekly check-in").
 	Title string
+	// Intro, if set, is the catalogue key of a line that opens the flow
+	// ("Morning Alex. Time for your sleep log…"): it goes before the first
+	// question when the prompt arrives, and never again with a re-ask.
+	Intro string
 	// Required flows cannot be skipped as a whole (onboarding: Steady cannot
 	// work without the client's consents).
 	Required bool
@@ -119,7 +123,11 @@ func (f Flow) Start(c Context, promptID string, answers map[string]string) (stor
 		return conv.Close(), f.Finish(c, conv)
 	}
 	conv.State = seq[0].State
-	return conv, []Effect{f.ask(c, conv, "", "start")}
+	intro := ""
+	if f.Intro != "" {
+		intro = c.Catalog.T(f.Intro, map[string]any{"Name": c.Client.DisplayName})
+	}
+	return conv, []Effect{f.ask(c, conv, intro, "start")}
 }
 
 // Ask repeats the question the conversation waits on (after a restart, a
@@ -150,11 +158,25 @@ func (f Flow) Step(c Context, conv store.Conversation, in Input) (store.Conversa
 		// A state this build does not know (an older deploy's flow): close rather than trap the client.
 		return conv.Close(), []Effect{Send{To: ToClient, Message: Message{Text: c.Catalog.T("flow.unknown", nil)}, Key: "unknown/" + in.Key}}
 	}
-	value, reask := q.Answer(c, in)
+	value, reask := f.read(c, conv, q, in)
 	if reask != "" {
 		return conv, []Effect{f.ask(c, conv, c.Catalog.T(reask, nil), in.Key)}
 	}
 	return f.advance(c, conv, q, value, false, in.Key)
+}
+
+// read applies the question's answer reader to in. Typing the label of one
+// of a value question's buttons ("Over an hour") is tapping it, as it is
+// on a numbered question, where the readers match labels themselves.
+func (f Flow) read(c Context, conv store.Conversation, q Question, in Input) (string, string) {
+	if in.Choice == "" && in.Text != "" {
+		if m := q.Ask(c, conv); m.ValueChoices {
+			if v, ok := matchLabel(in.Text, m.Choices); ok {
+				in.Text, in.Choice = "", v
+			}
+		}
+	}
+	return q.Answer(c, in)
 }
 
 // accepts reports whether in answers the open question.
@@ -163,7 +185,7 @@ func (f Flow) accepts(c Context, conv store.Conversation, in Input) bool {
 	if !ok {
 		return false
 	}
-	_, reask := q.Answer(c, in)
+	_, reask := f.read(c, conv, q, in)
 	return reask == ""
 }
 

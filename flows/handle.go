@@ -171,8 +171,10 @@ func contactLines(c Context) string {
 func crisisStop(c Context, conv store.Conversation, in Input, d Detection, reg Registry) (store.Conversation, []Effect) {
 	during := staffTitle(c, conv)
 	effects := []Effect{
+		// "I've stopped the questions" only when some were open; the hold
+		// on routine prompts (CrisisHold) is said either way.
 		Send{To: ToClient, Message: Message{Text: c.Catalog.T("crisis.message", map[string]any{
-			"Name": c.Client.DisplayName, "Contacts": contactLines(c),
+			"Name": c.Client.DisplayName, "Contacts": contactLines(c), "Stopped": conv.Flow != "",
 		})}, Key: "crisis/" + in.Key},
 		steadyAudit(c, "crisis.detected", RuleCrisis, "kind "+d.Kind+flowNote(conv)),
 	}
