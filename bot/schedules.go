@@ -354,6 +354,9 @@ func (e *Engine) firePlanAhead(ctx context.Context, o scheduler.Occurrence) erro
 
 // SetSleepLog sets the daily sleep-log time ("07:30"); "off" or "" stops it.
 func (e *Engine) SetSleepLog(ctx context.Context, staffID, clientID, at string) (string, error) {
+	if msg := e.overLimit(limited{"the time", at, MaxSettingRunes}); msg != "" {
+		return msg, nil
+	}
 	return e.editSchedules(ctx, staffID, clientID, func(s *store.Schedules, fc flows.Context) (string, string) {
 		at = offOr(at)
 		if at != "" {
@@ -368,6 +371,9 @@ func (e *Engine) SetSleepLog(ctx context.Context, staffID, clientID, at string) 
 
 // SetWeeklyCheckIn sets the weekly check-in ("mon 10:00" or "cron MIN HOUR DOM MON DOW"); "off" stops it.
 func (e *Engine) SetWeeklyCheckIn(ctx context.Context, staffID, clientID, spec string) (string, error) {
+	if msg := e.overLimit(limited{"the check-in time", spec, MaxSettingRunes}); msg != "" {
+		return msg, nil
+	}
 	return e.editSchedules(ctx, staffID, clientID, func(s *store.Schedules, fc flows.Context) (string, string) {
 		spec = offOr(spec)
 		if spec != "" {
@@ -382,6 +388,9 @@ func (e *Engine) SetWeeklyCheckIn(ctx context.Context, staffID, clientID, spec s
 
 // SetQuietHours sets the hours prompts wait for ("21:30-07:00"); "off" clears them.
 func (e *Engine) SetQuietHours(ctx context.Context, staffID, clientID, span string) (string, error) {
+	if msg := e.overLimit(limited{"the hours", span, MaxSettingRunes}); msg != "" {
+		return msg, nil
+	}
 	return e.editSchedules(ctx, staffID, clientID, func(s *store.Schedules, fc flows.Context) (string, string) {
 		span = offOr(span)
 		q := store.QuietHours{}
@@ -433,6 +442,9 @@ func (e *Engine) SetDebriefs(ctx context.Context, staffID, clientID string, ever
 // patterned one not worked ("2026-11-28 09:00 off"). A dated shift with the
 // same start replaces the earlier entry.
 func (e *Engine) AddShift(ctx context.Context, staffID, clientID, spec string) (string, error) {
+	if msg := e.overLimit(limited{"the shift", spec, MaxSettingRunes}); msg != "" {
+		return msg, nil
+	}
 	return e.editSchedules(ctx, staffID, clientID, func(s *store.Schedules, fc flows.Context) (string, string) {
 		return e.addShift(s, fc, spec, "schedule.shift_added")
 	})
@@ -440,6 +452,9 @@ func (e *Engine) AddShift(ctx context.Context, staffID, clientID, spec string) (
 
 // RemoveShift removes a dated shift by its date and start ("2026-11-28 10:00").
 func (e *Engine) RemoveShift(ctx context.Context, staffID, clientID, dateStart string) (string, error) {
+	if msg := e.overLimit(limited{"the shift", dateStart, MaxSettingRunes}); msg != "" {
+		return msg, nil
+	}
 	return e.editSchedules(ctx, staffID, clientID, func(s *store.Schedules, fc flows.Context) (string, string) {
 		date, start, _ := strings.Cut(strings.TrimSpace(dateStart), " ")
 		id := store.ShiftID(date, strings.TrimSpace(start))
@@ -455,6 +470,9 @@ func (e *Engine) RemoveShift(ctx context.Context, staffID, clientID, dateStart s
 // AddWorkerReminder adds a reminder for the worker: when is "week 2" (two
 // weeks after the job start) or a date; note says what to do.
 func (e *Engine) AddWorkerReminder(ctx context.Context, staffID, clientID, when, note string) (string, error) {
+	if msg := e.overLimit(limited{"when", when, MaxSettingRunes}, limited{"the note", note, MaxNoteRunes}); msg != "" {
+		return msg, nil
+	}
 	return e.editSchedules(ctx, staffID, clientID, func(s *store.Schedules, fc flows.Context) (string, string) {
 		w, err := ParseReminderWhen(when)
 		if err != nil {

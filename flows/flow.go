@@ -114,6 +114,22 @@ func (f Flow) question(c Context, conv store.Conversation, state string) (Questi
 // Start opens the flow for a prompt and asks its first question. A flow
 // with nothing to ask this client finishes at once.
 func (f Flow) Start(c Context, promptID string, answers map[string]string) (store.Conversation, []Effect) {
+	return f.start(c, promptID, answers, f.Intro)
+}
+
+// StartNext is Start for a prompt that follows straight on from another the
+// client has just finished, in the same message: its opening line is the
+// Intro's "_next" form where the catalogue has one ("And your weekly
+// check-in, while you're here…"), not a fresh greeting.
+func (f Flow) StartNext(c Context, promptID string, answers map[string]string) (store.Conversation, []Effect) {
+	intro := f.Intro
+	if intro != "" && c.Catalog.Has(intro+"_next") {
+		intro += "_next"
+	}
+	return f.start(c, promptID, answers, intro)
+}
+
+func (f Flow) start(c Context, promptID string, answers map[string]string, introKey string) (store.Conversation, []Effect) {
 	conv := store.Conversation{Flow: f.Name, PromptID: promptID, Answers: map[string]string{}, OpenedAt: c.Now}
 	for k, v := range answers {
 		conv.Answers[k] = v
@@ -124,8 +140,8 @@ func (f Flow) Start(c Context, promptID string, answers map[string]string) (stor
 	}
 	conv.State = seq[0].State
 	intro := ""
-	if f.Intro != "" {
-		intro = c.Catalog.T(f.Intro, map[string]any{"Name": c.Client.DisplayName})
+	if introKey != "" {
+		intro = c.Catalog.T(introKey, map[string]any{"Name": c.Client.DisplayName})
 	}
 	return conv, []Effect{f.ask(c, conv, intro, "start")}
 }

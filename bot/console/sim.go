@@ -99,7 +99,10 @@ const help = `commands:
                       ordinary week; then what they received is counted day by day
   :help               this list
   :quit               leave
-anything else is the client's message; a number or a label picks one of the choices offered`
+anything else is the client's message. Choices, the same as in Discord:
+  [1] Harder than usual   numbered options: type the number (1) or the label to pick one
+  [11pm] [0] [1] [4+]     values (a time, a count, a rating): type the value itself; a number
+                          there is the value (1 wake, a rating of 1), never a button's position`
 
 func (s *Simulator) handleLine(ctx context.Context, line string) (quit bool, err error) {
 	t := strings.TrimSpace(line)
