@@ -44,11 +44,15 @@ func TestStaffCommandsBoundWhatIsTyped(t *testing.T) {
 	b := staffBundle(t)
 	long := func(n int) string { return strings.Repeat("x", n) }
 	for name, reply := range map[string]func() (string, error){
-		"reminder note": func() (string, error) { return b.engine.AddWorkerReminder(b.ctx, "sam", "alex", "2026-12-07", long(301)) },
-		"discharge":     func() (string, error) { return b.engine.Discharge(b.ctx, "sam", "alex", long(301)) },
-		"outcome":       func() (string, error) { return b.engine.Resolve(b.ctx, "alex.x", "sam", long(1001)) },
-		"shift":         func() (string, error) { return b.engine.AddShift(b.ctx, "sam", "alex", long(65)) },
-		"plan value":    func() (string, error) { return b.engine.EditPlan(b.ctx, "sam", "alex", "pause_script", long(4000), "agreed") },
+		"reminder note": func() (string, error) {
+			return b.engine.AddWorkerReminder(b.ctx, "sam", "alex", "2026-12-07", long(301))
+		},
+		"discharge": func() (string, error) { return b.engine.Discharge(b.ctx, "sam", "alex", long(301)) },
+		"outcome":   func() (string, error) { return b.engine.Resolve(b.ctx, "alex.x", "sam", long(1001)) },
+		"shift":     func() (string, error) { return b.engine.AddShift(b.ctx, "sam", "alex", long(65)) },
+		"plan value": func() (string, error) {
+			return b.engine.EditPlan(b.ctx, "sam", "alex", "pause_script", long(4000), "agreed")
+		},
 	} {
 		got, err := reply()
 		if err != nil || !strings.HasPrefix(got, "That's too long: please keep") {
