@@ -119,8 +119,8 @@ func (f Flow) Start(c Context, promptID string, answers map[string]string) (stor
 
 // StartNext is Start for a prompt that follows straight on from another the
 // client has just finished, in the same message: its opening line is the
-// Intro's "_next" form where the catalogue has one ("And your weekly
-// check-in, while you're here…"), not a fresh greeting.
+// Intro's "_next" form where the catalogue has one ("One more while you're
+// here: your weekly check-in…"), not a fresh greeting.
 func (f Flow) StartNext(c Context, promptID string, answers map[string]string) (store.Conversation, []Effect) {
 	intro := f.Intro
 	if intro != "" && c.Catalog.Has(intro+"_next") {

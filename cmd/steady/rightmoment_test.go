@@ -195,7 +195,7 @@ func TestTryAMonthWithARota(t *testing.T) {
 		t.Errorf("the check-in and the debrief after the Monday shift did not come together:\n%s", tr.all)
 	}
 	// At most five questions in a check-in (four: this client logs sleep daily).
-	checkins := regexp.MustCompile(`\[client\] (Time for|And) your weekly check-in`).Split(tr.all, -1)[1:]
+	checkins := regexp.MustCompile(`\[client\] (Time for|One more while you're here:) your weekly check-in`).Split(tr.all, -1)[1:]
 	if len(checkins) < 4 {
 		t.Errorf("%d weekly check-ins in a month, want at least 4", len(checkins))
 	}
