@@ -126,6 +126,9 @@ func New(d Deps) *Engine {
 	e := &Engine{store: d.Store, sched: d.Scheduler, msg: d.Messenger, clock: d.Clock, cat: d.Catalog, log: d.Log, cfg: d.Config, obs: d.Observe}
 	e.states.limit = maxRememberedStates
 	e.policy = e.cfg.Escalation.policy(e.log)
+	if e.cfg.CrisisHold > 0 {
+		e.policy.CrisisHold = e.cfg.CrisisHold
+	}
 	e.handlers = e.kinds()
 	return e
 }

@@ -171,8 +171,9 @@ func (e *Engine) openPrompt(ctx context.Context, o scheduler.Occurrence) error {
 		}
 		next, start := flow.Start(fc, o.ID, answers)
 		// A late duplicate of the last flow's answer still changes nothing,
-		// and what was done early stays done.
+		// and what was done early stays done; a crisis's hold is over.
 		next.Seen, next.Done = conv.Seen, conv.Done
+		next.Unmark(flows.HeldMark)
 		effects = append(effects, auditNow(fc, "prompt.sent", o.Kind, ""))
 		effects = append(effects, start...)
 		if next.Active() {
@@ -260,7 +261,7 @@ func (e *Engine) crisisHold(ctx context.Context, fc flows.Context) (time.Time, b
 	if err != nil {
 		return time.Time{}, false, err
 	}
-	until, held := flows.CrisisHold(incidents, fc.Now, e.cfg.CrisisHold)
+	until, held := flows.CrisisHold(incidents, fc.Now, fc.Policy.CrisisHold)
 	return until, held, nil
 }
 

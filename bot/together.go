@@ -91,6 +91,7 @@ func (e *Engine) alongside(before store.Conversation) func(context.Context, flow
 			if flow, ok := flowsByName[flowName]; ok {
 				next, start := flow.StartNext(fc, prompt.ID, answers)
 				next = conv.Carry(next)
+				next.Unmark(flows.HeldMark)
 				next.MarkDone(openedMark(prompt.ID), markUntil(fc, *prompt), fc.Now)
 				effects = append(effects, auditNow(fc, "prompt.sent", prompt.Kind, "with "+flowTitle(fc, before.Flow)+"; due "+prompt.Due.In(fc.Loc).Format("Mon 2 Jan 15:04")))
 				effects = append(effects, start...)

@@ -102,8 +102,11 @@ func Handle(c Context, conv store.Conversation, in Input, reg Registry) (store.C
 			// rather than "nothing to answer", and record nothing.
 			return conv, []Effect{say(c, "prompt.closed_late", map[string]any{"Flow": c.Catalog.T("flowname."+lapsed, nil)}, "late/"+in.Key)}
 		}
-		if c.Client.Status == store.StatusPaused {
+		switch {
+		case c.Client.Status == store.StatusPaused:
 			key = "idle.paused"
+		case conv.IsDone(HeldMark, c.Now):
+			key = "idle.held"
 		}
 		return conv, []Effect{say(c, key, map[string]any{"Until": pausedUntil(c)}, "idle/"+in.Key)}
 	}
@@ -187,7 +190,9 @@ func crisisStop(c Context, conv store.Conversation, in Input, d Detection, reg R
 			"When": c.Local().Format("Mon 2 Jan 15:04"), "Kind": c.Catalog.T("crisis.kind."+d.Kind, nil), "During": during,
 		}),
 	}}}})
-	return conv.Close(), effects
+	closed := conv.Close()
+	closed.MarkDone(HeldMark, c.Now.Add(c.Policy.WithDefaults().CrisisHold), c.Now)
+	return closed, effects
 }
 
 func flowNote(conv store.Conversation) string {

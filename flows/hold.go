@@ -14,6 +14,11 @@ import (
 // no contact at all.
 const DefaultCrisisHold = 24 * time.Hour
 
+// HeldMark is the Conversation.Done mark a crisis leaves until the next
+// prompt opens (or the hold's longest), so an idle reply meanwhile says the
+// check-ins are on hold rather than "your next check-in will come as usual".
+const HeldMark = "crisis-hold"
+
 // CrisisHold reports whether routine prompts (sleep logs, check-ins,
 // debriefs, reviews) wait because of a crisis: an urgent incident whose
 // latest crisis came after any acknowledgement, less than hold ago. It

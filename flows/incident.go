@@ -94,6 +94,9 @@ type Policy struct {
 	DefaultHours Hours
 	// PeerApproval holds every peer nudge for a moderator to approve or decline.
 	PeerApproval bool
+	// CrisisHold: after crisis language, routine prompts wait this long at
+	// most for staff to acknowledge it (DefaultCrisisHold; see CrisisHold).
+	CrisisHold time.Duration
 }
 
 // WithDefaults fills unset fields.
@@ -115,6 +118,9 @@ func (p Policy) WithDefaults() Policy {
 	}
 	if p.DefaultHours.IsZero() {
 		p.DefaultHours = Always
+	}
+	if p.CrisisHold <= 0 {
+		p.CrisisHold = DefaultCrisisHold
 	}
 	return p
 }

@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // SleepEntry is one night's log, keyed by the local date of the morning it ended.
 type SleepEntry struct {
@@ -90,6 +93,11 @@ func (c *Conversation) MarkDone(key string, until, now time.Time) {
 		}
 	}
 	c.Done = append(kept, Mark{Key: key, Until: until})
+}
+
+// Unmark forgets key.
+func (c *Conversation) Unmark(key string) {
+	c.Done = slices.DeleteFunc(slices.Clone(c.Done), func(m Mark) bool { return m.Key == key })
 }
 
 // IsDone reports whether key is marked done and still matters at now.

@@ -145,7 +145,7 @@ func TestTryOneDebriefPerShift(t *testing.T) {
 // Item 4: after a crisis no routine prompt comes until staff acknowledge it,
 // and the client is told so, kindly; after the acknowledgement they come again.
 func TestTryNoRoutinePromptAfterACrisisUntilAcknowledged(t *testing.T) {
-	tr := trySteady(t, ":at 23:05\ndebrief\nWorked the whole shift\ni want to kill myself\n:at 07:45\n:ack\n:at 07:45\n",
+	tr := trySteady(t, ":at 23:05\ndebrief\nWorked the whole shift\ni want to kill myself\n:at 07:45\nhello\n:ack\n:at 07:45\n",
 		nil, "--start", "2026-11-23 14:00", "--profile", lateShiftProfile(t))
 	inOrder(t, tr,
 		"> i want to kill myself",
@@ -155,6 +155,7 @@ func TestTryNoRoutinePromptAfterACrisisUntilAcknowledged(t *testing.T) {
 		"[audit] prompt.skipped [debrief]: the client has debriefed this shift already",
 		"--- Tue 24 Nov 2026 07:30",
 		"[audit] prompt.skipped [sleep_log]: held after a crisis until staff acknowledge it",
+		"> hello", "[client] I'm holding off on your usual check-ins until your support team has picked up what you told me.",
 		"> :ack",
 		"--- Wed 25 Nov 2026 07:30",
 		"[client] Morning Alex. Time for your sleep log",
