@@ -30,10 +30,16 @@ const groundingBefore = 30 * time.Minute
 // fireGrounding sends the client their own grounding technique before a
 // shift. It asks nothing, so it is not a prompt: it is simply not sent while
 // they have paused or stopped, in their quiet hours, or for a shift no
-// longer on their rota.
+// longer on their rota; nor again if it went out early with the end of a
+// conversation (alongside). Sent while the client is answering something,
+// it comes with the open question asked again after it, so the question
+// stays the last thing on their screen.
 func (e *Engine) fireGrounding(ctx context.Context, o scheduler.Occurrence) error {
 	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
 		c := st.Client
+		if st.Conversation.IsDone(sentMark(o.ID), fc.Now) {
+			return decision{}, nil
+		}
 		why := skipReason(c, fc.Now)
 		if _, quiet := quietUntil(c, fc); quiet && why == "" {
 			why = "quiet hours"
@@ -44,18 +50,23 @@ func (e *Engine) fireGrounding(ctx context.Context, o scheduler.Occurrence) erro
 		if why != "" || c.Plan.Grounding == "" {
 			return decision{effects: []flows.Effect{auditNow(fc, "grounding.skipped", o.Kind, why)}}, nil
 		}
-		start := o.Local.Add(groundingBefore).Format("15:04")
-		return decision{effects: []flows.Effect{
-			flows.Send{To: flows.ToClient, Message: flows.Message{Text: e.cat.T("grounding.before_shift", map[string]any{
-				"Name": c.DisplayName, "Start": start, "Grounding": c.Plan.Grounding,
-			})}, Key: o.ID},
-			auditNow(fc, "grounding.sent", o.Kind, "shift "+o.Ref),
-		}}, nil
+		effects := []flows.Effect{e.groundingNote(fc, o), auditNow(fc, "grounding.sent", o.Kind, "shift "+o.Ref)}
+		if st.Conversation.Active() {
+			effects = append(effects, flows.AskAgain(fc, st.Conversation, flowsByName, "", "grounding-"+o.Local.Format("0601021504"))...)
+		}
+		return decision{effects: effects}, nil
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
 	return err
+}
+
+// groundingNote is the grounding before the shift a grounding occurrence is for.
+func (e *Engine) groundingNote(fc flows.Context, o scheduler.Occurrence) flows.Send {
+	return flows.Send{To: flows.ToClient, Message: flows.Message{Text: e.cat.T("grounding.before_shift", map[string]any{
+		"Name": fc.Client.DisplayName, "Start": o.Local.Add(groundingBefore).Format("15:04"), "Grounding": fc.Client.Plan.Grounding,
+	})}, Key: o.ID}
 }
 
 // workerName adds the client's worker's name to a step's context, for the
@@ -150,7 +161,7 @@ func (e *Engine) handleClientMessage(ctx context.Context, clientID string, in In
 		if len(effects) == 0 {
 			return decision{}, nil // a redelivery: nothing changes
 		}
-		d := decision{conv: &next, effects: effects}
+		d := decision{conv: &next, effects: effects, after: e.alongside(st.Conversation)}
 		if input.Text != "" {
 			d.recent, d.setRecent = rememberRecent(st.Recent, fc.Now, store.RecentMessage{At: fc.Now, Key: in.Key, Text: input.Text}, ""), true
 		}
@@ -304,7 +315,7 @@ func (e *Engine) StartOnboarding(ctx context.Context, clientID string) error {
 			return decision{}, err
 		}
 		next, effects := flows.Onboarding.Start(fc, "onboarding:"+clientID, nil)
-		next.Seen, next.Version = st.Conversation.Seen, st.Conversation.Version
+		next = st.Conversation.Carry(next)
 		return decision{conv: &next, effects: append([]flows.Effect{auditNow(fc, "prompt.sent", flows.FlowOnboarding, "")}, effects...)}, nil
 	})
 }

@@ -69,6 +69,9 @@ type Config struct {
 	// SupersedeAfter is how long a conversation must have been open before a
 	// new prompt closes it (default 1h); a newer one makes the prompt wait.
 	SupersedeAfter time.Duration
+	// CrisisHold is how long routine prompts wait after crisis language for
+	// staff to acknowledge it (default flows.DefaultCrisisHold).
+	CrisisHold time.Duration
 }
 
 // Deps are what an Engine is built from.
@@ -136,6 +139,9 @@ func New(d Deps) *Engine {
 	e := &Engine{store: d.Store, sched: d.Scheduler, msg: d.Messenger, clock: d.Clock, cat: d.Catalog, log: d.Log, cfg: d.Config, obs: d.Observe, detect: d.Detect}
 	e.states.limit = maxRememberedStates
 	e.policy = e.cfg.Escalation.policy(e.log)
+	if e.cfg.CrisisHold > 0 {
+		e.policy.CrisisHold = e.cfg.CrisisHold
+	}
 	e.handlers = e.kinds()
 	return e
 }
@@ -163,6 +169,9 @@ type decision struct {
 	// recent, when setRecent, replaces the client's recent typed messages.
 	recent    []store.RecentMessage
 	setRecent bool
+	// after, if set, sees the decision once its effects are expanded (a
+	// rule's incident raised) and may add to it (alongside).
+	after func(context.Context, flows.Context, decision) (decision, error)
 }
 
 // run is the shape of every state change: load the client, decide (pure),
@@ -196,7 +205,11 @@ func (e *Engine) run(ctx context.Context, clientID string, decide func(st rediss
 		}
 		nothing := err == nil && d.conv == nil && len(d.effects) == 0 && !d.setRecent
 		if err == nil && !nothing {
-			if d, err = e.expand(ctx, fc, d); err == nil {
+			if d, err = e.expand(ctx, fc, d, st.Conversation); err == nil && d.after != nil {
+				d, err = d.after(ctx, fc, d)
+			}
+			if err == nil {
+				d.effects = oneMessage(d.effects)
 				err = e.armTimers(ctx, fc, d.effects)
 			}
 			if err == nil {
@@ -261,8 +274,9 @@ func (e *Engine) flowContext(c store.Client) (flows.Context, error) {
 // expand carries out the reads that some effects need before they can be
 // committed: a finished sleep log is assessed against the client's history
 // and the rules; a fired rule is raised against any incident it already has.
-// Effects it produces are expanded in turn.
-func (e *Engine) expand(ctx context.Context, fc flows.Context, d decision) (decision, error) {
+// Effects it produces are expanded in turn. before is the conversation the
+// step was decided on.
+func (e *Engine) expand(ctx context.Context, fc flows.Context, d decision, before store.Conversation) (decision, error) {
 	var out []flows.Effect
 	queue := append([]flows.Effect(nil), d.effects...)
 	for len(queue) > 0 {
@@ -285,7 +299,7 @@ func (e *Engine) expand(ctx context.Context, fc flows.Context, d decision) (deci
 			more, err = e.assessDebrief(ctx, fc, ef.Debrief)
 		case flows.Escalate:
 			var conv *store.Conversation
-			more, conv, err = e.escalate(ctx, fc, ef.Firing, d.conv, out)
+			more, conv, err = e.escalate(ctx, fc, ef.Firing, d.conv, before, out)
 			if conv != nil {
 				d.conv = conv
 			}
@@ -437,7 +451,8 @@ func (e *Engine) staffFor(ctx context.Context, c store.Client) (staffAddresses, 
 // consent check before anything leaves: nothing reaches the peer channel for
 // a client who has not consented, whatever a flow asked for.
 func (e *Engine) address(c store.Client, staff staffAddresses, s flows.Send) (Outgoing, bool, string) {
-	out := Outgoing{Audience: s.To, Text: s.Message.Text, Choices: s.Message.Choices, Prompt: s.Message.Prompt, Multi: s.Message.Multi, Key: s.Key}
+	out := Outgoing{Audience: s.To, Text: s.Message.Text, Choices: s.Message.Choices, Prompt: s.Message.Prompt, Multi: s.Message.Multi,
+		ValueChoices: s.Message.ValueChoices, Key: s.Key}
 	switch s.To {
 	case flows.ToClient:
 		out.UserID = c.DiscordID
@@ -604,13 +619,13 @@ func (e *Engine) FlushAll(ctx context.Context) error {
 // its kinds here, with the handler in its own file.
 func (e *Engine) kinds() map[string]func(context.Context, scheduler.Occurrence) error {
 	k := map[string]func(context.Context, scheduler.Occurrence) error{
-		KindSleepLog:               e.fireSleep,
+		KindSleepLog:               e.firePrompt,
 		KindPromptReminder:         e.fireReminder,
 		KindPromptExpiry:           e.fireExpiry,
 		KindWorkerReminder:         e.fireWorkerReminder,
 		KindPlanAhead:              e.firePlanAhead,
-		KindWeeklyCheckIn:          e.fireCheckIn,
-		KindDebrief:                e.fireDebrief,
+		KindWeeklyCheckIn:          e.firePrompt,
+		KindDebrief:                e.firePrompt,
 		KindAdjustmentReview:       e.fireReview,
 		flows.KindIncidentRenotify: e.fireIncidentTimer,
 		flows.KindIncidentEscalate: e.fireIncidentTimer,

@@ -81,8 +81,9 @@ var lateStillMatters = map[string]bool{
 // non-urgent incident opens and the client has no other flow open, the plan
 // check is left waiting for their answer. decided are the effects the same
 // step has already decided: a second firing in one step (a check-in with low
-// coping and a rights concern) sees the first one's incident.
-func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing, conv *store.Conversation, decided []flows.Effect) ([]flows.Effect, *store.Conversation, error) {
+// coping and a rights concern) sees the first one's incident. before is the
+// conversation the step was decided on, for when conv is nil.
+func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing, conv *store.Conversation, before store.Conversation, decided []flows.Effect) ([]flows.Effect, *store.Conversation, error) {
 	stored, err := e.store.Incidents(ctx, fc.Client.ID)
 	if err != nil {
 		return nil, nil, err
@@ -120,7 +121,11 @@ func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing,
 	}
 	for _, ef := range raised {
 		if s, ok := ef.(flows.SaveIncident); ok {
-			check := flows.StartPlanCheck(fc, s.Incident)
+			base := before
+			if conv != nil {
+				base = *conv
+			}
+			check := base.Carry(flows.StartPlanCheck(fc, s.Incident))
 			return raised, &check, nil
 		}
 	}

@@ -29,6 +29,9 @@ func (e *Engine) Acknowledge(ctx context.Context, incidentID, workerID string) (
 
 // Resolve closes an incident with an outcome note.
 func (e *Engine) Resolve(ctx context.Context, incidentID, workerID, outcome string) (string, error) {
+	if msg := e.overLimit(limited{"the outcome", outcome, MaxOutcomeRunes}); msg != "" {
+		return msg, nil
+	}
 	if strings.TrimSpace(outcome) == "" {
 		return "Please add a short outcome note: what was done, or why nothing was needed.", nil
 	}

@@ -18,6 +18,9 @@ type Outgoing struct {
 	// Multi asks for a multi-select menu: the client may pick several of the
 	// choices, sent back as Inbound.Values.
 	Multi bool `json:"multi,omitempty"`
+	// ValueChoices: the choices are values the client may as well type (a
+	// time, a count, a rating), shown without positions (flows.Message).
+	ValueChoices bool `json:"value_choices,omitempty"`
 	// Mention is a user to mention in a channel post (a worker in the staff channel).
 	Mention string `json:"mention,omitempty"`
 	// Key is stable across retries of the step that produced the message, so

@@ -96,6 +96,12 @@ type Message struct {
 	Prompt string `json:"prompt,omitempty"`
 	// Multi says the client may pick several choices (a multi-select menu).
 	Multi bool `json:"multi,omitempty"`
+	// ValueChoices says the choices are shortcuts for values the client may
+	// as well type (a time, a count, a rating): they are shown without
+	// positions, and a typed number is read as the value, never as "the
+	// second button". Other choices are numbered, and a typed number picks
+	// by position, in Discord and in `steady try` alike.
+	ValueChoices bool `json:"value_choices,omitempty"`
 }
 
 // Effect is something a step decided should happen. The bot carries them out

@@ -120,8 +120,11 @@ func handle(c Context, conv store.Conversation, in Input, reg Registry) (store.C
 			// rather than "nothing to answer", and record nothing.
 			return conv, []Effect{say(c, "prompt.closed_late", map[string]any{"Flow": c.Catalog.T("flowname."+lapsed, nil)}, "late/"+in.Key)}, readNote{did: store.DidClosed}
 		}
-		if c.Client.Status == store.StatusPaused {
+		switch {
+		case c.Client.Status == store.StatusPaused:
 			key = "idle.paused"
+		case conv.IsDone(HeldMark, c.Now):
+			key = "idle.held"
 		}
 		return conv, []Effect{say(c, key, map[string]any{"Until": pausedUntil(c)}, "idle/"+in.Key)}, notUnderstoodIdle(in)
 	}
@@ -330,8 +333,10 @@ func bullets(lines []string) string {
 func crisisStop(c Context, conv store.Conversation, in Input, d Detection, reg Registry) (store.Conversation, []Effect) {
 	during := staffTitle(c, conv)
 	effects := []Effect{
+		// "I've stopped the questions" only when some were open; the hold
+		// on routine prompts (CrisisHold) is said either way.
 		Send{To: ToClient, Message: Message{Text: c.Catalog.T("crisis.message", map[string]any{
-			"Name": c.Client.DisplayName, "Contacts": contactLines(c),
+			"Name": c.Client.DisplayName, "Contacts": contactLines(c), "Stopped": conv.Flow != "",
 		})}, Key: "crisis/" + in.Key},
 		steadyAudit(c, "crisis.detected", RuleCrisis, "kind "+d.Kind+flowNote(conv)),
 	}
@@ -344,7 +349,9 @@ func crisisStop(c Context, conv store.Conversation, in Input, d Detection, reg R
 			"When": c.Local().Format("Mon 2 Jan 15:04"), "Kind": c.Catalog.T("crisis.kind."+d.Kind, nil), "During": during,
 		}),
 	}}}})
-	return conv.Close(), effects
+	closed := conv.Close()
+	closed.MarkDone(HeldMark, c.Now.Add(c.Policy.WithDefaults().CrisisHold), c.Now)
+	return closed, effects
 }
 
 // dangerStop is what a message about danger from someone else does, in any
@@ -355,7 +362,7 @@ func dangerStop(c Context, conv store.Conversation, in Input) (store.Conversatio
 	during := staffTitle(c, conv)
 	effects := []Effect{
 		Send{To: ToClient, Message: Message{Text: c.Catalog.T("danger.message", map[string]any{
-			"Name": c.Client.DisplayName, "Contacts": dangerLines(c),
+			"Name": c.Client.DisplayName, "Contacts": dangerLines(c), "Stopped": conv.Flow != "",
 		})}, Key: "danger/" + in.Key},
 		steadyAudit(c, "danger.detected", RuleDanger, "danger from someone else"+flowNote(conv)),
 	}
@@ -368,7 +375,11 @@ func dangerStop(c Context, conv store.Conversation, in Input) (store.Conversatio
 			"When": c.Local().Format("Mon 2 Jan 15:04"), "During": during,
 		}),
 	}}}})
-	return conv.Close(), effects
+	// Routine prompts wait for staff after danger as after a crisis (the
+	// incident is urgent, so CrisisHold counts it): the idle reply says so.
+	closed := conv.Close()
+	closed.MarkDone(HeldMark, c.Now.Add(c.Policy.WithDefaults().CrisisHold), c.Now)
+	return closed, effects
 }
 
 func flowNote(conv store.Conversation) string {

@@ -94,6 +94,9 @@ type Policy struct {
 	DefaultHours Hours
 	// PeerApproval holds every peer nudge for a moderator to approve or decline.
 	PeerApproval bool
+	// CrisisHold: after crisis language, routine prompts wait this long at
+	// most for staff to acknowledge it (DefaultCrisisHold; see CrisisHold).
+	CrisisHold time.Duration
 }
 
 // WithDefaults fills unset fields.
@@ -115,6 +118,9 @@ func (p Policy) WithDefaults() Policy {
 	}
 	if p.DefaultHours.IsZero() {
 		p.DefaultHours = Always
+	}
+	if p.CrisisHold <= 0 {
+		p.CrisisHold = DefaultCrisisHold
 	}
 	return p
 }
@@ -195,17 +201,23 @@ func Raise(c Context, f Firing, ri RaiseInput) []Effect {
 		return append([]Effect{SaveIncident{Incident: in}}, effects...)
 	}
 
-	effects = append(effects, Send{To: ToClient, Message: clientContact(c, in), Key: in.ID + "/client"},
-		auditOf(c, in, "steady", "client.contacted", "plan options offered"))
 	hours, loc := HoursOf(c, ri.Staff.Worker)
-	if start, ok := hours.NextStart(c.Now, loc); ok && start.After(c.Now) {
+	start, later := hours.NextStart(c.Now, loc)
+	later = later && start.After(c.Now)
+	away := ""
+	if later {
+		// Said inside the contact, before its question, so the question is
+		// the last thing the client reads.
+		away = c.Catalog.T("incident.client_out_of_hours", map[string]any{
+			"Worker": ri.Staff.Worker.Name, "When": start.In(c.Loc).Format("Mon 2 Jan 15:04"), "SelfHelp": selfHelp(c),
+		})
+	}
+	effects = append(effects, Send{To: ToClient, Message: clientContact(c, in, away), Key: in.ID + "/client"},
+		auditOf(c, in, "steady", "client.contacted", "plan options offered"))
+	if later {
 		in.RenotifyAt = start.Truncate(time.Minute)
 		in.EscalateAt = in.RenotifyAt.Add(p.EscalateAfter)
-		when := start.In(c.Loc).Format("Mon 2 Jan 15:04")
 		effects = append(effects,
-			Send{To: ToClient, Message: Message{Text: c.Catalog.T("incident.client_out_of_hours", map[string]any{
-				"Worker": ri.Staff.Worker.Name, "When": when, "SelfHelp": selfHelp(c),
-			})}, Key: in.ID + "/client/out_of_hours"},
 			auditOf(c, in, "steady", "worker.notify_deferred", fmt.Sprintf("outside the worker's working hours (%s); worker told at %s", hours, start.In(loc).Format("Mon 2 Jan 15:04 MST"))),
 			Timer{Kind: KindIncidentRenotify, Ref: in.ID, Due: in.RenotifyAt},
 			Timer{Kind: KindIncidentEscalate, Ref: in.ID, Due: in.EscalateAt},
@@ -451,18 +463,25 @@ const (
 	ChoiceOK    = "ok"
 )
 
-func clientContact(c Context, in store.Incident) Message {
+// clientContact is the client's side of an incident: the rule in their
+// words, their plan's actions for it (if it has any), when their worker
+// will see it (away, when they are not at work), and the plan's options.
+func clientContact(c Context, in store.Incident, away string) Message {
 	cat := c.Catalog
 	data := map[string]any{
 		"Name": c.Client.DisplayName, "Rule": cat.T("rule."+in.Rule+".client", nil),
-		"Actions": strings.Join(PlanActions(c, in.Rule), "; "),
+		"Actions": strings.Join(PlanActions(c, in.Rule), "; "), "Away": away,
 	}
-	choices := []Choice{{cat.T("choice.talk", nil), ChoiceTalk}}
+	return Message{Text: cat.T("incident.client_contact", data), Choices: planOptions(c), Prompt: PlanCheckPrompt(in.ID)}
+}
+
+// planOptions are what the client is offered when an incident opens.
+func planOptions(c Context) []Choice {
+	choices := []Choice{{c.Catalog.T("choice.talk", nil), ChoiceTalk}}
 	if c.Client.Plan.PauseScript != "" {
-		choices = append(choices, Choice{cat.T("choice.pause_script", nil), ChoicePause})
+		choices = append(choices, Choice{c.Catalog.T("choice.pause_script", nil), ChoicePause})
 	}
-	choices = append(choices, Choice{cat.T("choice.ok", nil), ChoiceOK})
-	return Message{Text: cat.T("incident.client_contact", data), Choices: choices, Prompt: PlanCheckPrompt(in.ID)}
+	return append(choices, Choice{c.Catalog.T("choice.ok", nil), ChoiceOK})
 }
 
 // PlanCheckPrompt is the prompt id of the options offered to the client for an incident.

@@ -143,12 +143,16 @@ func TestSleepLogStepsThroughQuestionsAndIgnoresRedelivery(t *testing.T) {
 func TestSleepLogReasksAndStaysOnBadInput(t *testing.T) {
 	c := testContext(t)
 	conv, _ := SleepLog.Start(c, "p1", map[string]string{AnswerNight: "2026-11-28"})
-	next, effects := Handle(c, conv, Input{Key: "k1", Text: "25:99"}, allFlows)
+	next, effects := Handle(c, conv, Input{Key: "k1", Text: "yesterday-ish"}, allFlows)
 	if next.State != "bedtime" || len(sendsOf(effects)) != 1 {
 		t.Fatalf("state %q effects %d", next.State, len(effects))
 	}
 	if s := sendsOf(effects)[0]; !strings.Contains(s.Message.Text, "didn't catch a time") || len(s.Message.Choices) == 0 {
 		t.Errorf("re-ask = %+v", s.Message)
+	}
+	next, effects = Handle(c, next, Input{Key: "k1b", Text: "25:99"}, allFlows)
+	if s := effects[0].(Send); next.State != "bedtime" || !strings.Contains(s.Message.Text, "isn't a time on the clock") {
+		t.Errorf("off-the-clock re-ask = %+v", s.Message)
 	}
 	// A tap on an older prompt changes nothing and says the prompt closed.
 	next2, effects := Handle(c, next, Input{Key: "k2", Choice: "22:00", Prompt: "old"}, allFlows)

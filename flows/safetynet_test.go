@@ -447,3 +447,33 @@ func FuzzBackstop(f *testing.F) {
 		}
 	})
 }
+
+// After danger, as after a crisis, the client is told routine check-ins wait
+// for their support team, and "I've stopped the questions" only when some
+// were open.
+func TestDangerHoldsRoutinePromptsAndSaysStoppedOnlyMidFlow(t *testing.T) {
+	c := withDanger(richContext(t))
+	open, _ := SleepLog.Start(c, "p1", map[string]string{AnswerNight: "2026-11-28"})
+	for _, tc := range []struct {
+		name    string
+		conv    store.Conversation
+		stopped bool
+	}{
+		{"mid flow", open, true},
+		{"nothing open", store.Conversation{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			next, effects := Handle(c, tc.conv, Input{Key: "k-" + tc.name, Text: dangerPhrase}, allFlows)
+			text := sendsOf(effects)[0].Message.Text
+			if got := strings.Contains(text, "stopped the questions"); got != tc.stopped {
+				t.Errorf("says stopped = %v, want %v:\n%s", got, tc.stopped, text)
+			}
+			if !strings.Contains(text, "hold off on your usual check-ins") {
+				t.Errorf("the reply does not say check-ins wait:\n%s", text)
+			}
+			if !next.IsDone(HeldMark, c.Now) {
+				t.Errorf("no hold mark left: %+v", next.Done)
+			}
+		})
+	}
+}

@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // SleepEntry is one night's log, keyed by the local date of the morning it ended.
 type SleepEntry struct {
@@ -46,6 +49,12 @@ type Conversation struct {
 	// met with "nothing to answer". Opening or finishing any flow clears it.
 	Lapsed   string    `json:"lapsed,omitempty"`
 	LapsedAt time.Time `json:"lapsed_at,omitzero"`
+	// Done are things already seen to outside their own occurrence, so it
+	// does nothing when it comes: a prompt opened early together with
+	// another ("opened:" + occurrence id), a notice sent with it ("sent:"
+	// + id), a shift the client has debriefed ("debriefed:" + shift id).
+	// Each is kept until it can no longer matter. It outlives flows.
+	Done []Mark `json:"done,omitempty"`
 	// Version increases with every saved step; a save from a stale read is refused.
 	Version int64 `json:"version"`
 }
@@ -63,7 +72,46 @@ func (c Conversation) Active() bool { return c.Flow != "" || c.Hold != "" }
 // Close ends the flow and any aside, keeping only what must outlive them:
 // the keys of inputs already handled.
 func (c Conversation) Close() Conversation {
-	return Conversation{Seen: c.Seen, Version: c.Version}
+	return Conversation{Seen: c.Seen, Done: c.Done, Version: c.Version}
+}
+
+// Carry gives next, a conversation that replaces c, what outlives flows:
+// the inputs already handled, what is already done, and c's version.
+func (c Conversation) Carry(next Conversation) Conversation {
+	next.Seen, next.Done, next.Version = c.Seen, c.Done, c.Version
+	return next
+}
+
+// Mark is one thing already done (Conversation.Done).
+type Mark struct {
+	Key   string    `json:"key"`
+	Until time.Time `json:"until"`
+}
+
+// MarkDone records key as done until until, forgetting marks past theirs.
+func (c *Conversation) MarkDone(key string, until, now time.Time) {
+	kept := make([]Mark, 0, len(c.Done)+1)
+	for _, m := range c.Done {
+		if m.Until.After(now) && m.Key != key {
+			kept = append(kept, m)
+		}
+	}
+	c.Done = append(kept, Mark{Key: key, Until: until})
+}
+
+// Unmark forgets key.
+func (c *Conversation) Unmark(key string) {
+	c.Done = slices.DeleteFunc(slices.Clone(c.Done), func(m Mark) bool { return m.Key == key })
+}
+
+// IsDone reports whether key is marked done and still matters at now.
+func (c Conversation) IsDone(key string, now time.Time) bool {
+	for _, m := range c.Done {
+		if m.Key == key && m.Until.After(now) {
+			return true
+		}
+	}
+	return false
 }
 
 // SeenInput reports whether an input with this key was already handled.

@@ -23,12 +23,71 @@ type Console struct {
 	stamped time.Time
 
 	offered []flows.Choice
+	values  bool // the offered choices are values: no positions
+	multi   bool // the offered choices may be picked several at once
 	prompt  string
 	client  string // the client's Discord id; DMs to anyone else are a stranger's
 
 	// The worker's last "to read" digest: its Acknowledge choices and prompt.
 	digest       []flows.Choice
 	digestPrompt string
+	// replying is set while Steady answers something the client just did;
+	// a DM to the client at any other time arrives unasked.
+	replying bool
+	days     []DayCount
+}
+
+// DayCount is what the client received on one day of their own calendar.
+type DayCount struct {
+	Day string // "Mon 23 Nov"
+	// Unasked are the DMs that arrived without the client having just
+	// written to Steady: a prompt's first message, a grounding before a
+	// shift, a reminder, a welcome back. Each makes the phone buzz out of
+	// the blue; this is the count the goal of 1.5 a day is about.
+	Unasked int
+	// DMs are every DM, including each next question and the thanks,
+	// which arrive while the client is answering.
+	DMs int
+}
+
+// Days returns the client's DMs counted per day of their calendar, oldest first.
+func (c *Console) Days() []DayCount {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]DayCount(nil), c.days...)
+}
+
+// Replying marks the DMs sent until done() as replies to the client.
+func (c *Console) Replying() (done func()) {
+	c.mu.Lock()
+	c.replying = true
+	c.mu.Unlock()
+	return func() {
+		c.mu.Lock()
+		c.replying = false
+		c.mu.Unlock()
+	}
+}
+
+func (c *Console) count() {
+	day := c.now().In(c.loc).Format("Mon 2 Jan")
+	if n := len(c.days); n == 0 || c.days[n-1].Day != day {
+		c.days = append(c.days, DayCount{Day: day})
+	}
+	d := &c.days[len(c.days)-1]
+	d.DMs++
+	if !c.replying {
+		d.Unasked++
+	}
+}
+
+// Offered returns the choices last offered to the client and how they are
+// shown, while a question waits on them (nil once a message without
+// choices has followed).
+func (c *Console) Offered() (choices []flows.Choice, values, multi bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.offered, c.values, c.multi
 }
 
 // SetClient names the client being played, so a DM to anyone else (a
@@ -56,7 +115,8 @@ func (c *Console) SendDM(ctx context.Context, userID string, m bot.Outgoing) (bo
 	case m.Audience == flows.ToClient && c.client != "" && userID != c.client:
 		label = "stranger"
 	case m.Audience == flows.ToClient:
-		c.offered, c.prompt = m.Choices, m.Prompt
+		c.offered, c.values, c.multi, c.prompt = m.Choices, m.ValueChoices, m.Multi, m.Prompt
+		c.count()
 	case m.Audience == flows.ToWorker && strings.HasPrefix(m.Prompt, flows.ReadPromptPrefix):
 		c.digest, c.digestPrompt = m.Choices, m.Prompt
 	}
@@ -121,8 +181,12 @@ func (c *Console) Echo(line string) {
 	fmt.Fprintf(c.out, "> %s\n", line)
 }
 
-// Pick maps a typed line to one of the choices last offered to the client:
-// an exact label first (so "2" on a 0–4 scale means two), then a position.
+// Pick maps a typed line to one of the choices last offered to the client,
+// as a tap on its button: its exact label, or, where the choices are
+// numbered, its number. Where they are values (a time, a count, a rating)
+// they carry no numbers, and a typed number goes to Steady as typed, to be
+// read as a value, exactly as it would from Discord: "1" at "how many
+// times did you wake?" is one wake, never the first button.
 func (c *Console) Pick(line string) (choice, prompt string, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -131,6 +195,9 @@ func (c *Console) Pick(line string) (choice, prompt string, ok bool) {
 		if strings.EqualFold(ch.Label, t) {
 			return ch.Value, c.prompt, true
 		}
+	}
+	if c.values {
+		return "", "", false
 	}
 	var n int
 	if _, err := fmt.Sscanf(t, "%d", &n); err == nil && fmt.Sprint(n) == t && n >= 1 && n <= len(c.offered) {
@@ -161,12 +228,22 @@ func (c *Console) PickDigest(arg string) (choice, prompt string, ok bool) {
 	return "", "", false
 }
 
-// print writes each line of a message with its prefix, then its choices.
+// print writes each line of a message with its prefix, then its choices:
+// numbered options one a line ("[1] Talk to my worker"), values on one line
+// as the buttons they are ("[9pm] [10pm] [11pm]"), which is also what to type.
 func (c *Console) print(label string, m bot.Outgoing) {
 	c.stamp()
 	prefix := "[" + label + "] "
 	for _, line := range strings.Split(m.Text, "\n") {
 		fmt.Fprintf(c.out, "%s%s\n", prefix, line)
+	}
+	if m.ValueChoices && len(m.Choices) > 0 {
+		labels := make([]string, len(m.Choices))
+		for i, ch := range m.Choices {
+			labels[i] = "[" + ch.Label + "]"
+		}
+		fmt.Fprintf(c.out, "%s%s\n", prefix, strings.Join(labels, " "))
+		return
 	}
 	for i, ch := range m.Choices {
 		fmt.Fprintf(c.out, "%s[%d] %s\n", prefix, i+1, ch.Label)

@@ -249,9 +249,45 @@ func (c *Client) commands() map[string]command {
 	}
 	out := map[string]command{}
 	for _, cmd := range list {
+		boundOptions(cmd.def.Name, cmd.def.Options)
 		out[cmd.def.Name] = cmd
 	}
 	return out
+}
+
+// optionBounds are the longest text each option takes, by option name, or
+// by command/subcommand/option where one name means different things: the
+// bounds the engine holds what staff type to (bot.Max…), so Discord's own
+// form stops an over-long value before it is sent.
+var optionBounds = map[string]int{
+	"client": bot.MaxIDRunes, "id": bot.MaxIDRunes, "code": bot.MaxIDRunes, "worker": bot.MaxIDRunes,
+	"name": bot.MaxNameRunes, "time_zone": bot.MaxSettingRunes, "sleep_log": bot.MaxSettingRunes,
+	"weekly_checkin": bot.MaxSettingRunes, "job_start": bot.MaxSettingRunes, "field": bot.MaxSettingRunes,
+	"for": bot.MaxSettingRunes, "when": bot.MaxSettingRunes, "from": bot.MaxSettingRunes, "review": bot.MaxSettingRunes,
+	"next": bot.MaxSettingRunes, "shift": bot.MaxSettingRunes, "start": bot.MaxSettingRunes, "at": bot.MaxSettingRunes,
+	"hours": bot.MaxSettingRunes, "date": bot.MaxSettingRunes, "until": bot.MaxSettingRunes, "to": bot.MaxSettingRunes,
+	"reason": bot.MaxNoteRunes, "notes": bot.MaxNoteRunes, "note": bot.MaxNoteRunes, "value": bot.MaxNoteRunes,
+	"what": flows.MaxAdjustmentRunes, "outcome": bot.MaxOutcomeRunes,
+	"plan/edit/value":     bot.MaxPlanValueRunes,
+	"adjustment/add/when": flows.MaxAdjustmentRunes,
+}
+
+// boundOptions sets max_length on every free-text option under path.
+func boundOptions(path string, opts []*discordgo.ApplicationCommandOption) {
+	for _, o := range opts {
+		if o.Type == optSub {
+			boundOptions(path+"/"+o.Name, o.Options)
+			continue
+		}
+		if o.Type != optString || len(o.Choices) > 0 {
+			continue
+		}
+		if n, ok := optionBounds[path+"/"+o.Name]; ok {
+			o.MaxLength = n
+		} else {
+			o.MaxLength = optionBounds[o.Name]
+		}
+	}
 }
 
 func jsonFile(name string, data []byte) *discordgo.File {

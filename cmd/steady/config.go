@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"steady/bot"
+	"steady/flows"
 	"steady/scheduler"
 	"steady/store/redisstore"
 )
@@ -45,6 +46,7 @@ type serveConfig struct {
 	FlushEvery     time.Duration       // STEADY_FLUSH_INTERVAL
 	ShutdownGrace  time.Duration       // STEADY_SHUTDOWN_TIMEOUT
 	Retention      time.Duration       // STEADY_RETENTION_DAYS
+	CrisisHold     time.Duration       // STEADY_CRISIS_HOLD
 
 	// Escalation: STEADY_WORKING_HOURS, STEADY_RENOTIFY_AFTER, STEADY_ESCALATE_AFTER,
 	// STEADY_URGENT_RENOTIFY_AFTER, STEADY_ESCALATED_RENOTIFY_AFTER, STEADY_STALE_AFTER, STEADY_PEER_APPROVAL.
@@ -64,7 +66,7 @@ var configNames = []string{
 	"STEADY_MESSAGES_FILE", "STEADY_LOG_LEVEL", "STEADY_FLUSH_INTERVAL", "STEADY_SHUTDOWN_TIMEOUT",
 	"STEADY_RETENTION_DAYS", "STEADY_WORKING_HOURS", "STEADY_RENOTIFY_AFTER", "STEADY_ESCALATE_AFTER",
 	"STEADY_URGENT_RENOTIFY_AFTER", "STEADY_ESCALATED_RENOTIFY_AFTER", "STEADY_STALE_AFTER", "STEADY_PEER_APPROVAL", "STEADY_MODERATOR_CHANNEL_ID",
-	"STEADY_MODERATORS", "STEADY_SERVICE_ZONE", "STEADY_HUDDLE_AT", "STEADY_CRISIS_CONTACTS",
+	"STEADY_MODERATORS", "STEADY_SERVICE_ZONE", "STEADY_HUDDLE_AT", "STEADY_CRISIS_CONTACTS", "STEADY_CRISIS_HOLD",
 	"STEADY_DANGER_CONTACTS",
 }
 
@@ -259,6 +261,7 @@ func loadConfig(getenv func(string) string, file map[string]string) (serveConfig
 			bad("STEADY_HUDDLE_AT %q: e.g. \"weekly mon 09:30\", or off", c.HuddleAt)
 		}
 	}
+	c.CrisisHold = duration("STEADY_CRISIS_HOLD", flows.DefaultCrisisHold)
 	c.FlushEvery = duration("STEADY_FLUSH_INTERVAL", 30*time.Second)
 	c.ShutdownGrace = duration("STEADY_SHUTDOWN_TIMEOUT", 25*time.Second)
 	c.Retention = bot.DefaultRetention

@@ -166,6 +166,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	engine := bot.New(bot.Deps{
 		Store: st, Scheduler: sched, Messenger: dc, Clock: m.Clock, Catalog: cat, Log: log.With("part", "engine"),
 		Config: bot.Config{StaffChannel: cfg.StaffChannelID, PeerChannel: cfg.PeerChannelID, LeadID: cfg.LeadID, Retention: cfg.Retention,
+			CrisisHold: cfg.CrisisHold,
 			Escalation: cfg.Escalation, ModeratorChannel: cfg.ModeratorChannelID, Moderators: cfg.Moderators,
 			ServiceZone: cfg.ServiceZone, HuddleAt: cfg.HuddleAt, CrisisContacts: cfg.CrisisContacts, DangerContacts: cfg.DangerContacts},
 		Observe: metrics.observe,

@@ -158,6 +158,9 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 		sim.UserID = c.DiscordID
 		con.SetClient(c.DiscordID)
 		con.Note("resuming %s's week at %s; :help lists commands", c.DisplayName, start.In(loc).Format("Mon 2 Jan 15:04 MST"))
+		if err := sim.Upcoming(ctx); err != nil {
+			return err
+		}
 		if err := sim.SkipAudit(ctx); err != nil {
 			return err
 		}
@@ -184,9 +187,10 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 		sim.UserID = c.DiscordID
 		con.SetClient(c.DiscordID)
 		con.Note("%s is enrolled (%s), worker %s; it is %s", c.DisplayName, c.TimeZone, profile.Worker.Name, start.In(loc).Format("Mon 2 Jan 15:04 MST"))
-		if c.Schedules.SleepLog != "" {
-			con.Note("sleep log every day at %s; type :advance 1d to let a day pass, :help for all commands", c.Schedules.SleepLog)
+		if err := sim.Upcoming(ctx); err != nil {
+			return err
 		}
+		con.Note("type :advance 1d to let a day pass (:at 07:30 to go to a time), :help for all commands")
 	default:
 		return err
 	}

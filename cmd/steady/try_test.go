@@ -213,9 +213,12 @@ func TestScenario5NoConsentNoLeak(t *testing.T) {
 }
 
 func TestTryBadInputGetsSpecificReask(t *testing.T) {
-	tr := trySteady(t, ":at 07:30\n25:99\nyesterday-ish\n\n"+strings.Repeat("x", 4000)+"\n😴\n11pm\n", nil, "--start", start)
-	if n := strings.Count(tr.all, "[client] Sorry, I didn't catch a time there."); n != 5 {
-		t.Errorf("want 5 specific re-asks of the bedtime, got %d:\n%s", n, tr.all)
+	tr := trySteady(t, ":at 07:30\n25:99\n-5\nyesterday-ish\n\n"+strings.Repeat("x", 4000)+"\n😴\n11pm\n", nil, "--start", start)
+	if n := strings.Count(tr.all, "[client] Sorry, I didn't catch a time there."); n != 4 {
+		t.Errorf("want 4 re-asks of the bedtime for what is not a time, got %d:\n%s", n, tr.all)
+	}
+	if n := strings.Count(tr.all, "[client] That isn't a time on the clock."); n != 2 {
+		t.Errorf("want 2 re-asks of the bedtime for times off the clock (25:99, -5), got %d:\n%s", n, tr.all)
 	}
 	if tr.indexOf("[client] Roughly how long did it take you to fall asleep?") < 0 {
 		t.Errorf("a good answer after bad ones did not move on:\n%s", tr.all)

@@ -191,6 +191,7 @@ type Message struct {
 type Button struct {
 	Label, CustomID, URL string
 	Style                int
+	Emoji                string // the emoji's name, if the button has one
 }
 
 // components returns a message's components of one type (2 button, 3
@@ -218,6 +219,9 @@ func (m Message) Buttons() []Button {
 		b.CustomID, _ = comp["custom_id"].(string)
 		b.URL, _ = comp["url"].(string)
 		b.Style, _ = strconv.Atoi(fmt.Sprint(comp["style"]))
+		if e, ok := comp["emoji"].(map[string]any); ok {
+			b.Emoji, _ = e["name"].(string)
+		}
 		out = append(out, b)
 	}
 	return out
