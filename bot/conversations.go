@@ -89,13 +89,18 @@ var errOtherUser = errors.New("bot: client is no longer this Discord user")
 // and the open flow, all decided by flows.Handle. A stranger gets a polite
 // explanation, with crisis numbers if their words call for them, and nothing
 // of theirs is stored.
+//
+// Someone sending faster than Steady answers (InboundLimit) is told so once,
+// and then gets no answer until they slow down, except to what the crisis
+// interceptor flags: every message is still read.
 func (e *Engine) HandleMessage(ctx context.Context, in Inbound) error {
+	throttle := e.inbound.take(in.UserID, e.clock.Now())
 	clientID, remembered := e.users.get(in.UserID)
 	for {
 		if !remembered {
 			id, err := e.store.ClientIDByDiscord(ctx, in.UserID)
 			if errors.Is(err, store.ErrNotFound) {
-				return e.answerStranger(ctx, in)
+				return e.answerStranger(ctx, in, throttle)
 			}
 			if err != nil {
 				return err
@@ -103,7 +108,7 @@ func (e *Engine) HandleMessage(ctx context.Context, in Inbound) error {
 			clientID = id
 			e.users.put(in.UserID, clientID)
 		}
-		err := e.handleClientMessage(ctx, clientID, in)
+		err := e.handleClientMessage(ctx, clientID, in, throttle)
 		if errors.Is(err, errOtherUser) || errors.Is(err, store.ErrNotFound) {
 			e.users.drop(in.UserID)
 			if remembered {
@@ -112,7 +117,7 @@ func (e *Engine) HandleMessage(ctx context.Context, in Inbound) error {
 			}
 			// Erased between the lookup and the step, or the profile no
 			// longer names this user: nothing of theirs is stored.
-			return e.answerStranger(ctx, in)
+			return e.answerStranger(ctx, in, throttle)
 		}
 		return err
 	}
@@ -123,8 +128,8 @@ func (e *Engine) HandleMessage(ctx context.Context, in Inbound) error {
 // user the input came from: replies go to the profile's user, so a stale
 // Discord id → client lookup must not pass one person's words to another's
 // conversation.
-func (e *Engine) handleClientMessage(ctx context.Context, clientID string, in Inbound) error {
-	input := flows.Input{Key: in.Key, Text: in.Text, Choice: in.Choice, Values: in.Values, Prompt: in.Prompt}
+func (e *Engine) handleClientMessage(ctx context.Context, clientID string, in Inbound, throttle flows.Throttle) error {
+	input := flows.Input{Key: in.Key, Text: in.Text, Choice: in.Choice, Values: in.Values, Prompt: in.Prompt, Throttle: throttle}
 	return e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
 		if st.Client.DiscordID != in.UserID {
 			return decision{}, errOtherUser
@@ -140,14 +145,23 @@ func (e *Engine) handleClientMessage(ctx context.Context, clientID string, in In
 	})
 }
 
-func (e *Engine) answerStranger(ctx context.Context, in Inbound) error {
-	e.log.Info("message from someone not enrolled")
-	text := e.cat.T("stranger", nil)
-	if in.Text != "" && flows.DetectCrisis(in.Text).Concern != flows.NoConcern {
-		fc := flows.Context{Catalog: e.cat, CrisisContacts: e.cfg.CrisisContacts}
-		text = e.cat.T("stranger.crisis", map[string]any{"Contacts": "- " + strings.Join(flows.CrisisContacts(fc), "\n- ")})
+func (e *Engine) answerStranger(ctx context.Context, in Inbound, throttle flows.Throttle) error {
+	fc := flows.Context{Catalog: e.cat, CrisisContacts: e.cfg.CrisisContacts}
+	contacts := "- " + strings.Join(flows.CrisisContacts(fc), "\n- ")
+	var text string
+	urgent := false
+	switch {
+	case in.Text != "" && flows.DetectCrisis(in.Text).Concern != flows.NoConcern:
+		text, urgent = e.cat.T("stranger.crisis", map[string]any{"Contacts": contacts}), true
+	case throttle == flows.Throttled:
+		return nil
+	case throttle == flows.ThrottledFirst:
+		text = e.cat.T("inbound.throttled", map[string]any{"Contacts": contacts})
+	default:
+		text = e.cat.T("stranger", nil)
 	}
-	_, err := e.msg.SendDM(ctx, in.UserID, Outgoing{Audience: flows.ToClient, UserID: in.UserID, Text: text, Key: "stranger/" + in.Key})
+	e.log.Info("message from someone not enrolled")
+	_, err := e.msg.SendDM(ctx, in.UserID, Outgoing{Audience: flows.ToClient, UserID: in.UserID, Text: text, Key: "stranger/" + in.Key, Transient: true, Urgent: urgent})
 	return err
 }
 

@@ -217,7 +217,7 @@ func TestUrgentGoesEverywhereAtOnceAnyHour(t *testing.T) {
 	if n := count(b.msg.sentTo(flows.ToWorker), "Reminder"); n != 4 {
 		t.Errorf("want 4 urgent reminders in an hour (every 15 min), got %d", n)
 	}
-	if n, err := b.engine.AcknowledgeOpen(b.ctx, "alex", "sam"); err != nil || n != 1 {
+	if n, _, err := b.engine.AcknowledgeOpen(b.ctx, "alex", "sam"); err != nil || n != 1 {
 		t.Fatalf("ack open: %d %v", n, err)
 	}
 	before := len(b.msg.sentTo(flows.ToLead))

@@ -44,7 +44,25 @@ type Input struct {
 	// Prompt is the prompt a tapped choice belonged to; a tap on an old prompt
 	// is answered "that check-in has closed".
 	Prompt string
+	// Throttle says the client is sending faster than Steady answers (the
+	// bot's per-person inbound limit): the crisis interceptor still reads
+	// the input, and anything it flags, or an answer to "are you safe?", is
+	// handled as usual; the rest is not answered.
+	Throttle Throttle
 }
+
+// Throttle is what the inbound limit decided about one input.
+type Throttle int
+
+const (
+	// NotThrottled: within the limit.
+	NotThrottled Throttle = iota
+	// ThrottledFirst: the first input over the limit; the client is told,
+	// once, that Steady will answer again when they slow down.
+	ThrottledFirst
+	// Throttled: over the limit and already told.
+	Throttled
+)
 
 // Audience is who a message is for. The bot turns it into a DM or a channel.
 type Audience string
@@ -86,6 +104,13 @@ type Send struct {
 	To      Audience
 	Message Message
 	Key     string
+	// Urgent messages (a crisis reply, an urgent incident's pings) go ahead
+	// of routine ones waiting to be delivered, for any client.
+	Urgent bool
+	// Replaces, if set, is the key of a message delivered earlier that this
+	// one rewrites in place (an acknowledged ping loses its Acknowledge
+	// button everywhere it landed) instead of being sent as a new message.
+	Replaces string
 }
 
 // SaveSleep records a completed night's log.

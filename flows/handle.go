@@ -61,6 +61,17 @@ func Handle(c Context, conv store.Conversation, in Input, reg Registry) (store.C
 			return safetyCheck(c, conv, in, d, reg)
 		}
 	}
+	if in.Throttle != NotThrottled && conv.Hold != store.HoldSafety {
+		// Read, and nothing in it calls for an answer: over the limit, it
+		// gets none (the first time, a kind word on why).
+		if in.Throttle == ThrottledFirst {
+			return conv, []Effect{
+				say(c, "inbound.throttled", map[string]any{"Contacts": contactLines(c)}, "throttled/"+in.Key),
+				steadyAudit(c, "inbound.throttled", "", "messages faster than Steady answers; replies paused until they slow down (crisis language is still read)"),
+			}
+		}
+		return conv, nil
+	}
 	if in.Prompt != "" && in.Prompt != conv.PromptID && !strings.HasPrefix(in.Choice, controlChoice) {
 		// The client has been told it closed; what they type next is new talk.
 		conv.Lapsed, conv.LapsedAt = "", time.Time{}
@@ -173,7 +184,7 @@ func crisisStop(c Context, conv store.Conversation, in Input, d Detection, reg R
 	effects := []Effect{
 		Send{To: ToClient, Message: Message{Text: c.Catalog.T("crisis.message", map[string]any{
 			"Name": c.Client.DisplayName, "Contacts": contactLines(c),
-		})}, Key: "crisis/" + in.Key},
+		})}, Key: "crisis/" + in.Key, Urgent: true},
 		steadyAudit(c, "crisis.detected", RuleCrisis, "kind "+d.Kind+flowNote(conv)),
 	}
 	if conv.Flow != "" {
