@@ -130,7 +130,8 @@ func (e *Engine) HandleMessage(ctx context.Context, in Inbound) error {
 // conversation.
 func (e *Engine) handleClientMessage(ctx context.Context, clientID string, in Inbound, throttle flows.Throttle) error {
 	input := flows.Input{Key: in.Key, Text: in.Text, Choice: in.Choice, Values: in.Values, Prompt: in.Prompt, Throttle: throttle}
-	return e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
+	told := false
+	err := e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
 		if st.Client.DiscordID != in.UserID {
 			return decision{}, errOtherUser
 		}
@@ -141,8 +142,20 @@ func (e *Engine) handleClientMessage(ctx context.Context, clientID string, in In
 		if len(effects) == 0 {
 			return decision{}, nil // a redelivery: nothing changes
 		}
+		told = false
+		for _, ef := range effects {
+			if a, ok := ef.(flows.Audit); ok && a.Event.Action == flows.ActionThrottled {
+				told = true
+			}
+		}
 		return decision{conv: &next, effects: effects}, nil
 	})
+	if err == nil && told {
+		// Only once the kind word is committed: a crisis message over the
+		// limit is answered as a crisis, and the next ordinary one is told.
+		e.inbound.told(in.UserID)
+	}
+	return err
 }
 
 func (e *Engine) answerStranger(ctx context.Context, in Inbound, throttle flows.Throttle) error {
@@ -157,6 +170,7 @@ func (e *Engine) answerStranger(ctx context.Context, in Inbound, throttle flows.
 		return nil
 	case throttle == flows.ThrottledFirst:
 		text = e.cat.T("inbound.throttled", map[string]any{"Contacts": contacts})
+		e.inbound.told(in.UserID)
 	default:
 		text = e.cat.T("stranger", nil)
 	}

@@ -136,6 +136,23 @@ func TestAFloodOfDMsIsAnsweredBoundedlyButCrisisIsStillRead(t *testing.T) {
 	}
 }
 
+// The first message over the limit being a crisis does not use up the kind
+// word: the next ordinary one is told.
+func TestACrisisOverTheLimitDoesNotUseUpTheNotice(t *testing.T) {
+	b := setupWith(t, func(c *bot.Config) { c.Inbound = bot.InboundLimit{Burst: 3} })
+	enrol(t, b)
+	b.msg.sent, b.msg.dest = nil, nil
+	for i := range 3 {
+		b.say(t, fmt.Sprint("h", i), "hello?")
+	}
+	b.say(t, "c1", crisisText)
+	b.say(t, "h3", "hello?")
+	b.say(t, "h4", "hello?")
+	if n := count(b.msg.sentTo(flows.ToClient), "You've sent a lot of messages"); n != 1 {
+		t.Errorf("told %d times, want once, after the crisis: %q", n, b.msg.sentTo(flows.ToClient))
+	}
+}
+
 // A hundred "talk to my worker"s are one request: one ping, one incident.
 func TestRepeatedTalkRequestsFoldIntoOneIncident(t *testing.T) {
 	b := setupWith(t, func(c *bot.Config) { c.Inbound = bot.InboundLimit{Burst: 1000} })

@@ -56,8 +56,8 @@ func newInboundLimiter(l InboundLimit) *inboundLimiter {
 }
 
 // take spends one answer of the person's allowance at now, and says
-// whether the message is within it (NotThrottled), the first over it
-// (ThrottledFirst) or over it again (Throttled).
+// whether the message is within it (NotThrottled), over it before they have
+// been told so (ThrottledFirst; see told) or over it again (Throttled).
 func (l *inboundLimiter) take(userID string, now time.Time) flows.Throttle {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -84,8 +84,17 @@ func (l *inboundLimiter) take(userID string, now time.Time) flows.Throttle {
 	if b.told {
 		return flows.Throttled
 	}
-	b.told = true
 	return flows.ThrottledFirst
+}
+
+// told records that the person has been told they are over the limit (a
+// crisis message over it is answered as a crisis, and does not count).
+func (l *inboundLimiter) told(userID string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b := l.buckets[userID]; b != nil {
+		b.told = true
+	}
 }
 
 // forgetFull drops the buckets that have refilled (people who stopped

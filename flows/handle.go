@@ -67,7 +67,7 @@ func Handle(c Context, conv store.Conversation, in Input, reg Registry) (store.C
 		if in.Throttle == ThrottledFirst {
 			return conv, []Effect{
 				say(c, "inbound.throttled", map[string]any{"Contacts": contactLines(c)}, "throttled/"+in.Key),
-				steadyAudit(c, "inbound.throttled", "", "messages faster than Steady answers; replies paused until they slow down (crisis language is still read)"),
+				steadyAudit(c, ActionThrottled, "", "messages faster than Steady answers; replies paused until they slow down (crisis language is still read)"),
 			}
 		}
 		return conv, nil
@@ -120,6 +120,10 @@ func Handle(c Context, conv store.Conversation, in Input, reg Registry) (store.C
 	}
 	return flow.Step(c, conv, in)
 }
+
+// ActionThrottled is the audit action of telling a client they are sending
+// faster than Steady answers.
+const ActionThrottled = "inbound.throttled"
 
 // say is a client message from the catalogue.
 func say(c Context, key string, data any, outboxKey string) Effect {
