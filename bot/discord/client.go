@@ -133,6 +133,9 @@ type Client struct {
 	// for a while after Discord refused (no permission), so every ping does
 	// not pay a refused request first.
 	noRoomUntil atomic.Int64
+	// roomLocks serialise creating one person's private channel in this
+	// process (striped by user id).
+	roomLocks [32]sync.Mutex
 }
 
 var _ bot.Messenger = (*Client)(nil)

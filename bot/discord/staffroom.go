@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
@@ -87,9 +86,6 @@ func (c *Client) SendStaff(ctx context.Context, userID string, m bot.Outgoing) (
 	}
 }
 
-// roomLocks serialises creating one person's room in this process.
-var roomLocks [32]sync.Mutex
-
 // staffRoom returns the member of staff's private channel, creating it the
 // first time. Two replicas creating one at once each make a channel; the
 // one recorded first wins and the other deletes its own.
@@ -102,7 +98,7 @@ func (c *Client) staffRoom(ctx context.Context, userID, name string) (string, er
 	if c.opt.GuildID == "" || c.opt.Clock.Now().UnixNano() < c.noRoomUntil.Load() {
 		return "", errNoRoom
 	}
-	mu := &roomLocks[fnv32(userID)%uint32(len(roomLocks))]
+	mu := &c.roomLocks[fnv32(userID)%uint32(len(c.roomLocks))]
 	mu.Lock()
 	defer mu.Unlock()
 	if id, err := c.rdb.HGet(ctx, c.roomKey(), userID).Result(); err == nil && id != "" {
