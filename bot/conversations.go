@@ -94,6 +94,7 @@ var errOtherUser = errors.New("bot: client is no longer this Discord user")
 // and then gets no answer until they slow down, except to what the crisis
 // interceptor flags: every message is still read.
 func (e *Engine) HandleMessage(ctx context.Context, in Inbound) error {
+	defer e.people.lock(in.UserID)()
 	throttle := e.inbound.take(in.UserID, e.clock.Now())
 	clientID, remembered := e.users.get(in.UserID)
 	for {

@@ -100,6 +100,7 @@ type Engine struct {
 	handlers map[string]func(context.Context, scheduler.Occurrence) error
 
 	inbound     *inboundLimiter                 // Discord user id → their answer allowance (throttle.go)
+	people      personLocks                     // one person's inputs at a time (inbound.go)
 	users       remembered[string]              // Discord user id → client id (lookups.go)
 	states      remembered[redisstore.Snapshot] // client id → state after its last step (lookups.go)
 	workerNames remembered[nameAt]              // worker id → display name (lookups.go)

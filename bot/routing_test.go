@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -150,6 +151,41 @@ func TestACrisisOverTheLimitDoesNotUseUpTheNotice(t *testing.T) {
 	b.say(t, "h4", "hello?")
 	if n := count(b.msg.sentTo(flows.ToClient), "You've sent a lot of messages"); n != 1 {
 		t.Errorf("told %d times, want once, after the crisis: %q", n, b.msg.sentTo(flows.ToClient))
+	}
+}
+
+// Discord hands a burst of one person's messages over all at once: none is
+// lost to racing the others, the crisis among them escalates, and the
+// client is told once.
+func TestABurstHandledAtOnceLosesNothingAndTellsOnce(t *testing.T) {
+	b := setupWith(t, nil)
+	enrol(t, b)
+	b.msg.sent, b.msg.dest = nil, nil
+	var wg sync.WaitGroup
+	errs := make(chan error, 41)
+	for i := range 41 {
+		text := "hello?"
+		if i == 30 {
+			text = crisisText
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- b.engine.HandleMessage(b.ctx, bot.Inbound{UserID: "u-alex", Key: fmt.Sprint("m", i), Text: text})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("a message was lost: %v", err)
+		}
+	}
+	if got := b.msg.sentTo(flows.ToWorker); len(got) != 1 || !strings.Contains(got[0], "URGENT: Alex: crisis language") {
+		t.Errorf("the crisis in the burst: worker got %q", got)
+	}
+	if n := count(b.msg.sentTo(flows.ToClient), "You've sent a lot of messages"); n != 1 {
+		t.Errorf("told %d times, want once", n)
 	}
 }
 
