@@ -102,10 +102,16 @@ var errOtherUser = errors.New("bot: client is no longer this Discord user")
 // (sealed, expiring) for reading the next one. A stranger gets a polite
 // explanation, with crisis numbers if their words call for them, and nothing
 // of theirs is stored.
+//
+// Someone sending faster than Steady answers (InboundLimit) is told so once,
+// and then gets no answer until they slow down, except to what the crisis
+// interceptor flags: every message is still read.
 func (e *Engine) HandleMessage(ctx context.Context, in Inbound) error {
+	defer e.people.lock(in.UserID)()
+	throttle := e.inbound.take(in.UserID, e.clock.Now())
 	return e.asClient(ctx, in.UserID, func(clientID string) error {
-		return e.handleClientMessage(ctx, clientID, in)
-	}, func() error { return e.answerStranger(ctx, in) })
+		return e.handleClientMessage(ctx, clientID, in, throttle)
+	}, func() error { return e.answerStranger(ctx, in, throttle) })
 }
 
 // asClient runs step for the client a Discord user is enrolled as, or
@@ -145,9 +151,10 @@ func (e *Engine) asClient(ctx context.Context, userID string, step func(clientID
 // user the input came from: replies go to the profile's user, so a stale
 // Discord id → client lookup must not pass one person's words to another's
 // conversation.
-func (e *Engine) handleClientMessage(ctx context.Context, clientID string, in Inbound) error {
-	input := flows.Input{Key: in.Key, Text: in.Text, Choice: in.Choice, Values: in.Values, Prompt: in.Prompt}
-	return e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
+func (e *Engine) handleClientMessage(ctx context.Context, clientID string, in Inbound, throttle flows.Throttle) error {
+	input := flows.Input{Key: in.Key, Text: in.Text, Choice: in.Choice, Values: in.Values, Prompt: in.Prompt, Throttle: throttle}
+	told := false
+	err := e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
 		if st.Client.DiscordID != in.UserID {
 			return decision{}, errOtherUser
 		}
@@ -161,21 +168,44 @@ func (e *Engine) handleClientMessage(ctx context.Context, clientID string, in In
 		if len(effects) == 0 {
 			return decision{}, nil // a redelivery: nothing changes
 		}
+		told = false
+		for _, ef := range effects {
+			if a, ok := ef.(flows.Audit); ok && a.Event.Action == flows.ActionThrottled {
+				told = true
+			}
+		}
 		d := decision{conv: &next, effects: effects, after: e.alongside(st.Conversation)}
 		if input.Text != "" {
 			d.recent, d.setRecent = rememberRecent(st.Recent, fc.Now, store.RecentMessage{At: fc.Now, Key: in.Key, Text: input.Text}, ""), true
 		}
 		return d, nil
 	})
+	if err == nil && told {
+		// Only once the kind word is committed: a crisis message over the
+		// limit is answered as a crisis, and the next ordinary one is told.
+		e.inbound.told(in.UserID)
+	}
+	return err
 }
 
-func (e *Engine) answerStranger(ctx context.Context, in Inbound) error {
-	e.log.Info("message from someone not enrolled")
+func (e *Engine) answerStranger(ctx context.Context, in Inbound, throttle flows.Throttle) error {
+	// Words that call for contacts are answered however fast they come.
 	text := e.strangerReply(in.Text)
-	if text == "" {
-		text = e.cat.T("stranger", nil)
+	urgent := text != ""
+	if !urgent {
+		switch throttle {
+		case flows.Throttled:
+			return nil
+		case flows.ThrottledFirst:
+			fc := flows.Context{Catalog: e.cat, CrisisContacts: e.cfg.CrisisContacts}
+			text = e.cat.T("inbound.throttled", map[string]any{"Contacts": "- " + strings.Join(flows.CrisisContacts(fc), "\n- ")})
+			e.inbound.told(in.UserID)
+		default:
+			text = e.cat.T("stranger", nil)
+		}
 	}
-	_, err := e.msg.SendDM(ctx, in.UserID, Outgoing{Audience: flows.ToClient, UserID: in.UserID, Text: text, Key: "stranger/" + in.Key})
+	e.log.Info("message from someone not enrolled")
+	_, err := e.msg.SendDM(ctx, in.UserID, Outgoing{Audience: flows.ToClient, UserID: in.UserID, Text: text, Key: "stranger/" + in.Key, Transient: true, Urgent: urgent})
 	return err
 }
 

@@ -68,6 +68,7 @@ var lateStillMatters = map[string]bool{
 	flows.KindIncidentRenotify: true,
 	flows.KindIncidentEscalate: true,
 	flows.KindIncidentStale:    true,
+	flows.KindIncidentNews:     true,
 	// A digest nobody received leaves words nobody reads.
 	KindReadDigest:   true,
 	KindReadReminder: true,
@@ -89,7 +90,8 @@ func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing,
 		return nil, nil, err
 	}
 	incidents := withDecided(stored, decided)
-	if f.Episode == "" {
+	joining := f.Episode == ""
+	if joining {
 		// Joins the rule's live incident, if any; else starts an episode now.
 		f.Episode = fc.Local().Format("2006-01-02T15:04")
 		for _, in := range incidents {
@@ -105,8 +107,9 @@ func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing,
 			in.Existing = &incidents[i]
 		}
 	}
-	if in.Existing != nil && in.Existing.Closed() && f.Urgent {
-		// A crisis after its incident was resolved is a new episode, never folded into a closed one.
+	if in.Existing != nil && in.Existing.Closed() && joining {
+		// A crisis (or a request to talk) after its incident was resolved is
+		// a new episode, never folded into a closed one.
 		f.Episode = fc.Local().Format("2006-01-02T15:04:05")
 		id, in.Existing = flows.IncidentID(fc.Client.ID, f.Rule, f.Episode), nil
 	}
@@ -116,7 +119,7 @@ func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing,
 	}
 	in.Staff = flows.Staff{Worker: staff.worker, Lead: staff.lead}
 	raised := flows.Raise(fc, f, in)
-	if in.Existing != nil || f.Urgent || (conv != nil && conv.Active()) {
+	if in.Existing != nil || f.Urgent || f.Rule == flows.RuleTalk || (conv != nil && conv.Active()) {
 		return raised, nil, nil
 	}
 	for _, ef := range raised {
@@ -236,7 +239,9 @@ func (e *Engine) fireIncidentTimer(ctx context.Context, o scheduler.Occurrence) 
 		case flows.KindIncidentEscalate:
 			return decision{effects: flows.EscalateToLead(fc, in, s)}, nil
 		case flows.KindIncidentStale:
-			return decision{effects: flows.CloseStale(fc, in)}, nil
+			return decision{effects: flows.CloseStale(fc, in, s)}, nil
+		case flows.KindIncidentNews:
+			return decision{effects: flows.News(fc, in, s)}, nil
 		}
 		return decision{}, nil
 	})

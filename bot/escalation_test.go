@@ -232,7 +232,7 @@ func TestUrgentGoesEverywhereAtOnceAnyHour(t *testing.T) {
 	if n := count(b.msg.sentTo(flows.ToWorker), "Reminder"); n != 4 {
 		t.Errorf("want 4 urgent reminders in an hour (every 15 min), got %d", n)
 	}
-	if n, err := b.engine.AcknowledgeOpen(b.ctx, "alex", "sam"); err != nil || n != 1 {
+	if n, _, err := b.engine.AcknowledgeOpen(b.ctx, "alex", "sam"); err != nil || n != 1 {
 		t.Fatalf("ack open: %d %v", n, err)
 	}
 	before := len(b.msg.sentTo(flows.ToLead))
@@ -383,6 +383,29 @@ func TestRecordsFeedTheirRules(t *testing.T) {
 			t.Errorf("worker ping lacks %q", s)
 		}
 	}
+}
+
+// pingsTo lists the full texts an audience received, leaving out to-read
+// digests (which carry the client's words, not the incident).
+func (r *recorder) pingsTo(aud flows.Audience) []string {
+	return r.textsWhere(aud, false)
+}
+
+// digestsTo lists the to-read digests an audience received.
+func (r *recorder) digestsTo(aud flows.Audience) []string {
+	return r.textsWhere(aud, true)
+}
+
+func (r *recorder) textsWhere(aud flows.Audience, digests bool) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, m := range r.sent {
+		if m.Audience == aud && strings.HasPrefix(m.Prompt, flows.ReadPromptPrefix) == digests {
+			out = append(out, m.Text)
+		}
+	}
+	return out
 }
 
 // sentFull lists the full texts an audience received.

@@ -149,8 +149,10 @@ func BenchmarkHandleMessage(b *testing.B) {
 	clock := scheduler.NewFakeClock(time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC))
 	st := redisstore.New(rdb, prefix)
 	sched := scheduler.New(rdb, clock, scheduler.Options{Prefix: prefix})
+	// Every answer comes at the same simulated instant: the inbound limit
+	// would answer only the first few, and it is the answer path this measures.
 	e := bot.New(bot.Deps{Store: st, Scheduler: sched, Messenger: &recorder{}, Clock: clock,
-		Config: bot.Config{StaffChannel: "staff", PeerChannel: "peer", LeadID: "jo"}})
+		Config: bot.Config{StaffChannel: "staff", PeerChannel: "peer", LeadID: "jo", Inbound: bot.InboundLimit{Burst: 1 << 30}}})
 	ctx := context.Background()
 	p, err := bot.ParseProfile([]byte(profileYAML))
 	if err != nil {

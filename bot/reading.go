@@ -119,7 +119,7 @@ func (e *Engine) HandleEdit(ctx context.Context, in Inbound) error {
 		if e.strangerReply(in.Text) == "" {
 			return nil
 		}
-		return e.answerStranger(ctx, in)
+		return e.answerStranger(ctx, in, flows.NotThrottled)
 	})
 }
 

@@ -30,7 +30,9 @@ func (e *Engine) staffAccess(ctx context.Context, staffID string, c store.Client
 		return w, "", err
 	}
 	if c.WorkerID != w.ID && !w.Lead {
-		return w, e.cat.T("staff.not_caseload", nil), nil
+		// The same sentence as for an id nobody has: a worker learns nothing
+		// about which clients exist outside their caseload.
+		return w, e.cat.T("staff.no_client", nil), nil
 	}
 	return w, "", nil
 }

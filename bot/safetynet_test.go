@@ -427,13 +427,14 @@ func TestPeerThreadDangerGetsItsOwnReplyAndIncident(t *testing.T) {
 	}
 }
 
-// digestsTo lists the "to read" digests a member of staff was sent.
+// digestsTo lists the "to read" digests a member of staff was sent
+// (privately, where their pings go).
 func digestsTo(r *recorder, userID string) []bot.Outgoing {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []bot.Outgoing
 	for _, m := range r.sent {
-		if m.UserID == userID && strings.HasPrefix(m.Prompt, flows.ReadPromptPrefix) {
+		if m.Staff == userID && strings.HasPrefix(m.Prompt, flows.ReadPromptPrefix) {
 			out = append(out, m)
 		}
 	}

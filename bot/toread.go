@@ -188,8 +188,12 @@ func (e *Engine) fireReadDigest(ctx context.Context, o scheduler.Occurrence) err
 	escalated := o.Kind == KindReadLead
 	var show []unreadItem
 	earlier, urgent := 0, false
+	var lastDigest time.Time // when this reader was last sent a digest of new items
 	for _, u := range all {
 		it := u.item
+		if u.reader == staff.ID && it.Digested.After(lastDigest) {
+			lastDigest = it.Digested
+		}
 		switch {
 		case escalated:
 			// The lead: someone else's items nobody has read for a day,
@@ -211,6 +215,13 @@ func (e *Engine) fireReadDigest(ctx context.Context, o scheduler.Occurrence) err
 	}
 	if len(show) == 0 {
 		return nil
+	}
+	if urgent && !escalated && o.Kind == KindReadDigest {
+		// A flood of crisis messages is gathered as a crisis incident's news
+		// is (Policy.NewsEvery): at once, unless a digest went moments ago.
+		if next := lastDigest.Add(fc.Policy.WithDefaults().NewsEvery); fc.Now.Before(next) {
+			return scheduler.MoveTo(next, "a digest went to this reader moments ago")
+		}
 	}
 	hours, loc := flows.HoursOf(fc, staff)
 	if !urgent && !hours.In(fc.Now, loc) {
@@ -258,7 +269,10 @@ func (e *Engine) fireReadDigest(ctx context.Context, o scheduler.Occurrence) err
 		return e.commitService(ctx, nil, store.AuditEvent{At: fc.Now, Actor: "steady", Action: "read_digest.undeliverable",
 			Reason: fmt.Sprintf("%d items for %s, who has no Discord account [%s]", len(show), staff.ID, o.ID)})
 	}
-	out := Outgoing{Audience: aud, UserID: staff.DiscordID, Text: m.Text, Choices: m.Choices, Prompt: m.Prompt, Key: "readdigest/" + o.ID}
+	// Like a ping, a digest carries a client's words: it goes privately,
+	// where their pings go (Messenger.SendStaff), never a shared channel.
+	out := Outgoing{Audience: aud, Staff: staff.DiscordID, StaffName: staff.Name, Text: m.Text, Choices: m.Choices, Prompt: m.Prompt,
+		Key: "readdigest/" + o.ID, Urgent: urgent}
 	if err := e.commitService(ctx, []Outgoing{out}, store.AuditEvent{At: fc.Now, Actor: "steady", Action: "read_digest.sent",
 		Reason: fmt.Sprintf("%s: %d items to %s [%s]", o.Kind, len(show), staff.ID, o.ID)}); err != nil {
 		return err

@@ -238,7 +238,7 @@ func Control(c Context, conv store.Conversation, cmd Command, key string, reg Re
 	case CtlTalk:
 		effects := []Effect{
 			audit(c, "client.asked_for_worker", conv.Flow, ""),
-			Send{To: ToWorker, Message: Message{Text: c.Catalog.T("plan.worker_talk", map[string]any{"Name": c.Client.DisplayName})}, Key: "talk/" + key + "/worker"},
+			TalkRequest(c, key, staffTitle(c, conv)),
 		}
 		if inFlow {
 			return conv, append(effects, flow.Ask(c, conv, c.Catalog.T("control.talk_ack_in_flow", nil), key)...)

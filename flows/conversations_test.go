@@ -545,8 +545,14 @@ func TestControlsWorkInEveryState(t *testing.T) {
 			}
 		}},
 		{"talk to my worker keeps the question", "talk to my worker", func(t *testing.T, s *session) {
-			if !strings.Contains(s.texts(ToWorker), "would like to talk") || s.conv.State != qSleep {
-				t.Errorf("worker %q, state %q", s.texts(ToWorker), s.conv.State)
+			// The request is a firing of the talk rule (one incident, however
+			// often they ask); the bot raises it and pings the worker.
+			esc, ok := find[Escalate](s.last)
+			if !ok || esc.Firing.Rule != RuleTalk || len(esc.Firing.Evidence) != 1 || s.conv.State != qSleep {
+				t.Errorf("escalation %+v, state %q", esc, s.conv.State)
+			}
+			if !strings.Contains(esc.Firing.Evidence[0].Summary, "asked to talk to you, during the weekly check-in") {
+				t.Errorf("evidence %q", esc.Firing.Evidence[0].Summary)
 			}
 		}},
 	} {

@@ -58,6 +58,11 @@ type Input struct {
 	Before string
 	// Source says where typed words came from (store.From*; "" a message).
 	Source string
+	// Throttle says the client is sending faster than Steady answers (the
+	// bot's per-person inbound limit): the crisis interceptor still reads
+	// the input, and anything it flags, or an answer to "are you safe?", is
+	// handled as usual; the rest is not answered.
+	Throttle Throttle
 }
 
 // detect reads a message with the context's detector.
@@ -67,6 +72,19 @@ func (c Context) detect(recent []string, text string) Detection {
 	}
 	return DetectInContext(recent, text)
 }
+
+// Throttle is what the inbound limit decided about one input.
+type Throttle int
+
+const (
+	// NotThrottled: within the limit.
+	NotThrottled Throttle = iota
+	// ThrottledFirst: the first input over the limit; the client is told,
+	// once, that Steady will answer again when they slow down.
+	ThrottledFirst
+	// Throttled: over the limit and already told.
+	Throttled
+)
 
 // Audience is who a message is for. The bot turns it into a DM or a channel.
 type Audience string
@@ -114,6 +132,13 @@ type Send struct {
 	To      Audience
 	Message Message
 	Key     string
+	// Urgent messages (a crisis reply, an urgent incident's pings) go ahead
+	// of routine ones waiting to be delivered, for any client.
+	Urgent bool
+	// Replaces, if set, is the key of a message delivered earlier that this
+	// one rewrites in place (an acknowledged ping loses its Acknowledge
+	// button everywhere it landed) instead of being sent as a new message.
+	Replaces string
 }
 
 // SaveSleep records a completed night's log.

@@ -73,6 +73,19 @@ func handle(c Context, conv store.Conversation, in Input, reg Registry) (store.C
 			return next, effects, note
 		}
 	}
+	if in.Throttle != NotThrottled && conv.Hold != store.HoldSafety {
+		// Read, and nothing in it calls for an answer: over the limit, it
+		// gets none (the first time, a kind word on why).
+		if in.Throttle == ThrottledFirst {
+			return conv, []Effect{
+				say(c, "inbound.throttled", map[string]any{"Contacts": contactLines(c)}, "throttled/"+in.Key),
+				steadyAudit(c, ActionThrottled, "", "messages faster than Steady answers; replies paused until they slow down (crisis language is still read)"),
+			}, readNote{did: store.DidNothing}
+		}
+		// Unanswered, it still reaches the worker's to-read list if it holds
+		// words of distress (withReadItem).
+		return conv, nil, readNote{did: store.DidNothing}
+	}
 	if in.Prompt != "" && in.Prompt != conv.PromptID && !strings.HasPrefix(in.Choice, controlChoice) {
 		// The client has been told it closed; what they type next is new talk.
 		conv.Lapsed, conv.LapsedAt = "", time.Time{}
@@ -241,6 +254,10 @@ func ReadItemID(inputKey string) string {
 	return fmt.Sprintf("r%016x", h.Sum64())
 }
 
+// ActionThrottled is the audit action of telling a client they are sending
+// faster than Steady answers.
+const ActionThrottled = "inbound.throttled"
+
 // say is a client message from the catalogue.
 func say(c Context, key string, data any, outboxKey string) Effect {
 	return Send{To: ToClient, Message: Message{Text: c.Catalog.T(key, data)}, Key: outboxKey}
@@ -337,7 +354,7 @@ func crisisStop(c Context, conv store.Conversation, in Input, d Detection, reg R
 		// on routine prompts (CrisisHold) is said either way.
 		Send{To: ToClient, Message: Message{Text: c.Catalog.T("crisis.message", map[string]any{
 			"Name": c.Client.DisplayName, "Contacts": contactLines(c), "Stopped": conv.Flow != "",
-		})}, Key: "crisis/" + in.Key},
+		})}, Key: "crisis/" + in.Key, Urgent: true},
 		steadyAudit(c, "crisis.detected", RuleCrisis, "kind "+d.Kind+flowNote(conv)),
 	}
 	if conv.Flow != "" {
@@ -363,7 +380,7 @@ func dangerStop(c Context, conv store.Conversation, in Input) (store.Conversatio
 	effects := []Effect{
 		Send{To: ToClient, Message: Message{Text: c.Catalog.T("danger.message", map[string]any{
 			"Name": c.Client.DisplayName, "Contacts": dangerLines(c), "Stopped": conv.Flow != "",
-		})}, Key: "danger/" + in.Key},
+		})}, Key: "danger/" + in.Key, Urgent: true},
 		steadyAudit(c, "danger.detected", RuleDanger, "danger from someone else"+flowNote(conv)),
 	}
 	if conv.Flow != "" {

@@ -225,18 +225,18 @@ func TestRaiseOnExistingIncidentOnlyAddsNewEvidence(t *testing.T) {
 func TestAcknowledgeOnlyOnce(t *testing.T) {
 	c := testContext(t)
 	in := store.Incident{ID: "alex.x", Rule: RuleTwoDisruptedNights, State: store.IncidentWorkerNotified}
-	acked, effects, ok := Acknowledge(c, in, store.Worker{ID: "sam", Name: "Sam"})
+	acked, effects, ok := Acknowledge(c, in, store.Worker{ID: "sam", Name: "Sam"}, Staff{})
 	if !ok || acked.State != store.IncidentAcknowledged || acked.AckBy != "sam" || len(effects) == 0 {
 		t.Fatalf("first ack: %+v %v", acked, ok)
 	}
-	if _, _, ok := Acknowledge(c, acked, store.Worker{ID: "jo"}); ok {
+	if _, _, ok := Acknowledge(c, acked, store.Worker{ID: "jo"}, Staff{}); ok {
 		t.Error("acknowledged twice")
 	}
-	resolved, _, ok := Resolve(c, acked, store.Worker{ID: "sam"}, "spoke to Alex")
+	resolved, _, ok := Resolve(c, acked, store.Worker{ID: "sam"}, "spoke to Alex", Staff{})
 	if !ok || resolved.State != store.IncidentResolved || !resolved.Closed() {
 		t.Fatalf("resolve: %+v %v", resolved, ok)
 	}
-	if _, _, ok := Resolve(c, resolved, store.Worker{ID: "sam"}, "again"); ok {
+	if _, _, ok := Resolve(c, resolved, store.Worker{ID: "sam"}, "again", Staff{}); ok {
 		t.Error("resolved twice")
 	}
 }

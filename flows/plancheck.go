@@ -65,7 +65,7 @@ func finishPlanCheck(c Context, conv store.Conversation) []Effect {
 	switch choice {
 	case ChoiceTalk:
 		return []Effect{audit,
-			Send{To: ToWorker, Message: Message{Text: c.Catalog.T("plan.worker_talk", map[string]any{"Name": c.Client.DisplayName})}, Key: key + "/worker"},
+			TalkRequest(c, key, ""),
 			Send{To: ToClient, Message: Message{Text: c.Catalog.T("plan.talk_ack", nil)}, Key: key},
 		}
 	case ChoicePause:

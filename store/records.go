@@ -165,8 +165,16 @@ type Incident struct {
 	NotifiedAt time.Time `json:"notified_at,omitzero"`
 	Notices    int       `json:"notices,omitempty"` // how many times staff were pinged
 	LastNotice time.Time `json:"last_notice,omitzero"`
-	// Escalated is set once the lead / on-call has been brought in.
+	// Escalated is set once the lead / on-call has been brought in;
+	// LeadSince is the notice that first reached them (every later notice
+	// reaches them too), so a ping's copies can all be found again.
 	Escalated bool `json:"escalated,omitempty"`
+	LeadSince int  `json:"lead_since,omitempty"`
+	// Told is how many of the evidence items staff have been shown; a news
+	// ping carries only the ones after it. NewsAt is when evidence held back
+	// (staff were pinged moments ago) goes out (zero: nothing held).
+	Told   int       `json:"told,omitempty"`
+	NewsAt time.Time `json:"news_at,omitzero"`
 	// The incident's pending timers (zero: none). A timer that fires for a
 	// time other than these is stale and does nothing.
 	RenotifyAt time.Time `json:"renotify_at,omitzero"`

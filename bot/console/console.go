@@ -117,11 +117,22 @@ func (c *Console) SendDM(ctx context.Context, userID string, m bot.Outgoing) (bo
 	case m.Audience == flows.ToClient:
 		c.offered, c.values, c.multi, c.prompt = m.Choices, m.ValueChoices, m.Multi, m.Prompt
 		c.count()
-	case m.Audience == flows.ToWorker && strings.HasPrefix(m.Prompt, flows.ReadPromptPrefix):
-		c.digest, c.digestPrompt = m.Choices, m.Prompt
 	}
 	c.print(label, m)
 	return bot.MessageRef{ChannelID: "dm:" + userID, MessageID: m.Key}, nil
+}
+
+// SendStaff prints a message for one member of staff, labelled [worker] or
+// [lead]: in a terminal everyone reads everything, but the label says who
+// alone would see it in Discord.
+func (c *Console) SendStaff(ctx context.Context, userID string, m bot.Outgoing) (bot.MessageRef, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if m.Audience == flows.ToWorker && strings.HasPrefix(m.Prompt, flows.ReadPromptPrefix) {
+		c.digest, c.digestPrompt = m.Choices, m.Prompt // for :read
+	}
+	c.print(string(m.Audience), m)
+	return bot.MessageRef{ChannelID: "staff:" + userID, MessageID: m.Key}, nil
 }
 
 // Post prints a channel post, labelled by who it is for.
@@ -138,6 +149,20 @@ func (c *Console) Update(ctx context.Context, ref bot.MessageRef, m bot.Outgoing
 	defer c.mu.Unlock()
 	m.Text = "(updated) " + m.Text
 	c.print(string(m.Audience), m)
+	return nil
+}
+
+// UpdateSent prints the first line of a rewritten message (an acknowledged
+// ping): the rest is what was printed before.
+func (c *Console) UpdateSent(ctx context.Context, key string, m bot.Outgoing) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stamp()
+	which := "an earlier message"
+	if i := strings.LastIndex(key, "/"); i >= 0 {
+		which = "notice " + key[i+1:] // a ping's key ends in its notice number
+	}
+	fmt.Fprintf(c.out, "[%s] (%s updated) %s\n", m.Audience, which, strings.SplitN(m.Text, "\n", 2)[0])
 	return nil
 }
 

@@ -132,11 +132,13 @@ func (s *Simulator) handleLine(ctx context.Context, line string) (quit bool, err
 		}
 		return false, s.AdvanceTo(ctx, target)
 	case "ack":
-		n, err := s.Engine.AcknowledgeOpen(ctx, s.ClientID, s.WorkerID)
-		if err != nil {
+		n, deny, err := s.Engine.AcknowledgeOpen(ctx, s.ClientID, s.WorkerID)
+		switch {
+		case err != nil:
 			return false, err
-		}
-		if n == 0 {
+		case deny != "":
+			s.Console.Note("%s", deny)
+		case n == 0:
 			s.Console.Note("no open incident to acknowledge")
 		}
 	case "read":
@@ -151,11 +153,15 @@ func (s *Simulator) handleLine(ctx context.Context, line string) (quit bool, err
 		}
 		s.Console.Note("%s", reply)
 	case "resolve":
-		_, reply, err := s.Engine.ResolveOpen(ctx, s.ClientID, s.WorkerID, arg)
-		if err != nil {
+		n, deny, err := s.Engine.ResolveOpen(ctx, s.ClientID, s.WorkerID, arg)
+		switch {
+		case err != nil:
 			return false, err
+		case deny != "":
+			s.Console.Note("%s", deny)
+		default:
+			s.Console.Note("resolved %d open incident(s)", n)
 		}
-		s.Console.Note("%s", reply)
 	case "approve", "decline":
 		held, reply, err := s.Engine.HeldPeerNudges(ctx, s.WorkerID)
 		if err != nil {

@@ -39,6 +39,9 @@ type Options struct {
 	// PeerChannelID is the peer-support channel Steady watches for crisis
 	// language (it then needs the Message Content intent). Empty: no watch.
 	PeerChannelID string
+	// StaffChannelID is the shared staff channel; each member of staff's
+	// private Steady channel is created in the same category.
+	StaffChannelID string
 
 	Redis  redis.UniversalClient
 	Prefix string // Redis key prefix (e.g. "steady")
@@ -59,6 +62,10 @@ type Options struct {
 	// SentTTL is how long a delivered message's key is remembered (default
 	// 45 days: longer than any occurrence can be retried).
 	SentTTL time.Duration
+	// TransientTTL is how long a reply to a stranger is remembered, so a
+	// redelivered message is not answered twice (default 1 hour); their DM
+	// channel is not remembered at all.
+	TransientTTL time.Duration
 
 	Catalog *flows.Catalog
 	Log     *slog.Logger
@@ -72,7 +79,7 @@ type Engine interface {
 	HandleMessage(ctx context.Context, in bot.Inbound) error
 	Acknowledge(ctx context.Context, incidentID, workerID string) (string, error)
 	Resolve(ctx context.Context, incidentID, workerID, outcome string) (string, error)
-	AcknowledgeOpen(ctx context.Context, clientID, workerID string) (int, error)
+	AcknowledgeOpen(ctx context.Context, clientID, workerID string) (int, string, error)
 	Enrol(ctx context.Context, p bot.Profile, by string) error
 	StaffMember(ctx context.Context, discordID, name string, lead bool) (store.Worker, error)
 	ApprovePeer(ctx context.Context, incidentID, moderatorID string) (string, error)
@@ -131,6 +138,13 @@ type Client struct {
 	// with the thread's own channel id. A cache of Discord's facts, so a
 	// restart loses nothing: it asks Discord again.
 	threads sync.Map // channel id → bool
+	// noRoomUntil (Unix ns) skips trying to create private staff channels
+	// for a while after Discord refused (no permission), so every ping does
+	// not pay a refused request first.
+	noRoomUntil atomic.Int64
+	// roomLocks serialise creating one person's private channel in this
+	// process (striped by user id).
+	roomLocks [32]sync.Mutex
 }
 
 var _ bot.Messenger = (*Client)(nil)
@@ -160,6 +174,9 @@ func New(opt Options) (*Client, error) {
 	}
 	if opt.SentTTL == 0 {
 		opt.SentTTL = 45 * 24 * time.Hour
+	}
+	if opt.TransientTTL == 0 {
+		opt.TransientTTL = time.Hour
 	}
 	if opt.Catalog == nil {
 		opt.Catalog = flows.DefaultCatalog()
@@ -261,6 +278,7 @@ func (c *Client) promptKey(h string) string { return c.opt.Prefix + ":discord:pr
 // SendDM sends a direct message, with its choices as buttons or a menu.
 // A message whose key was delivered before is not sent again.
 func (c *Client) SendDM(ctx context.Context, userID string, m bot.Outgoing) (bot.MessageRef, error) {
+	ctx = withUrgency(ctx, m.Urgent)
 	var sent, channel *redis.StringCmd
 	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		if m.Key != "" {
@@ -290,8 +308,10 @@ func (c *Client) SendDM(ctx context.Context, userID string, m bot.Outgoing) (bot
 			return bot.MessageRef{}, fmt.Errorf("discord: decode DM channel: %v", err)
 		}
 		chID = ch.ID
-		if err := c.rdb.HSet(ctx, c.dmKey(), userID, chID).Err(); err != nil {
-			c.log.Warn("could not cache DM channel", "err", err)
+		if !m.Transient {
+			if err := c.rdb.HSet(ctx, c.dmKey(), userID, chID).Err(); err != nil {
+				c.log.Warn("could not cache DM channel", "err", err)
+			}
 		}
 	}
 	return c.deliver(ctx, chID, m)
@@ -299,6 +319,7 @@ func (c *Client) SendDM(ctx context.Context, userID string, m bot.Outgoing) (bot
 
 // Post posts in a channel or thread, mentioning m.Mention if set.
 func (c *Client) Post(ctx context.Context, channelID string, m bot.Outgoing) (bot.MessageRef, error) {
+	ctx = withUrgency(ctx, m.Urgent)
 	if m.Key != "" {
 		sent := c.rdb.Get(ctx, c.sentKey(m.Key))
 		if ref, ok := parseRef(sent); ok {
@@ -331,6 +352,7 @@ type messageCreate struct {
 // deliver posts a message (split at Discord's 2,000-character limit, the
 // choices on the last part) and remembers its key.
 func (c *Client) deliver(ctx context.Context, channelID string, m bot.Outgoing) (bot.MessageRef, error) {
+	ctx = withUrgency(ctx, m.Urgent)
 	parts, err := c.render(ctx, m)
 	if err != nil {
 		return bot.MessageRef{}, err
@@ -357,7 +379,11 @@ func (c *Client) deliver(ctx context.Context, channelID string, m bot.Outgoing) 
 		ref = bot.MessageRef{ChannelID: channelID, MessageID: msg.ID}
 	}
 	if m.Key != "" {
-		if err := c.rdb.Set(ctx, c.sentKey(m.Key), ref.ChannelID+"/"+ref.MessageID, c.opt.SentTTL).Err(); err != nil {
+		ttl := c.opt.SentTTL
+		if m.Transient {
+			ttl = c.opt.TransientTTL
+		}
+		if err := c.rdb.Set(ctx, c.sentKey(m.Key), ref.ChannelID+"/"+ref.MessageID, ttl).Err(); err != nil {
 			// Delivered all the same; Discord's nonce still guards a quick retry.
 			c.log.Warn("could not record delivery", "err", err)
 		}
@@ -373,11 +399,16 @@ func nonce(key string) string {
 
 // Update replaces a delivered message's text and choices.
 func (c *Client) Update(ctx context.Context, ref bot.MessageRef, m bot.Outgoing) error {
+	ctx = withUrgency(ctx, m.Urgent)
 	parts, err := c.render(ctx, m)
 	if err != nil {
 		return err
 	}
 	last := parts[len(parts)-1]
+	if last.Components == nil {
+		// An empty list takes the buttons away; a missing one would keep them.
+		last.Components = []discordgo.MessageComponent{}
+	}
 	content := last.Content
 	edit := &discordgo.MessageEdit{ID: ref.MessageID, Channel: ref.ChannelID, Content: &content,
 		Components: &last.Components, AllowedMentions: last.AllowedMentions}
@@ -413,9 +444,22 @@ func classify(err error, what string) error {
 		case discordgo.ErrCodeUnknownUser, 50033: // 50033: invalid recipient
 			return bot.ErrUnreachable{Reason: "no such Discord user"}
 		}
-		return fmt.Errorf("discord: %s: %d %s (code %d)", what, re.Response.StatusCode, re.Message.Message, re.Message.Code)
+		return restFailure{what: what, err: re}
 	}
 	return fmt.Errorf("discord: %s: %w", what, err)
 }
+
+// restFailure is Discord's refusal of a call, said in one line without the
+// response body; it unwraps to discordgo's error so its code can be read.
+type restFailure struct {
+	what string
+	err  *discordgo.RESTError
+}
+
+func (f restFailure) Error() string {
+	return fmt.Sprintf("discord: %s: %d %s (code %d)", f.what, f.err.Response.StatusCode, f.err.Message.Message, f.err.Message.Code)
+}
+
+func (f restFailure) Unwrap() error { return f.err }
 
 var _ Engine = (*bot.Engine)(nil)

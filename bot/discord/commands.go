@@ -52,6 +52,14 @@ func (inv invocation) boolean(name string) bool {
 var (
 	guildOnly = &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
 	anywhere  = &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
+	// guildInstall: client commands come with Steady's bot in the server,
+	// not as an app a user installs on their own account.
+	guildInstall = &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+	// staffOnly hides staff commands from everyone but the server's
+	// administrators until they allow the staff role to use them (Server
+	// Settings → Integrations → Steady). Steady checks the role on every
+	// use whatever Discord shows.
+	staffOnly = new(int64)
 )
 
 const (
@@ -294,8 +302,11 @@ func jsonFile(name string, data []byte) *discordgo.File {
 	return &discordgo.File{Name: name, ContentType: "application/json", Reader: bytes.NewReader(data)}
 }
 
-// registerCommands replaces the guild's commands with Steady's (bulk
-// overwrite: a removed command disappears, a changed one updates).
+// registerCommands replaces Steady's commands (bulk overwrite: a removed
+// command disappears, a changed one updates). Client commands are global,
+// because Discord honours a command's contexts only for global commands:
+// registered in the server, /mydata and /erase would not exist in a
+// client's DMs with Steady. Staff commands are the server's own.
 func (c *Client) registerCommands(ctx context.Context) error {
 	if c.opt.GuildID == "" {
 		return nil
@@ -309,12 +320,24 @@ func (c *Client) registerCommands(ctx context.Context) error {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	defs := make([]*discordgo.ApplicationCommand, 0, len(names))
+	global := []*discordgo.ApplicationCommand{}
+	guild := []*discordgo.ApplicationCommand{}
 	for _, n := range names {
-		defs = append(defs, c.cmds[n].def)
+		cmd := c.cmds[n]
+		def := *cmd.def
+		if cmd.staff {
+			def.DefaultMemberPermissions = staffOnly
+			guild = append(guild, &def)
+			continue
+		}
+		def.IntegrationTypes = guildInstall
+		global = append(global, &def)
 	}
-	if _, err := c.s.ApplicationCommandBulkOverwrite(app.ID, c.opt.GuildID, defs, discordgo.WithContext(ctx)); err != nil {
-		return classify(err, "register slash commands")
+	if _, err := c.s.ApplicationCommandBulkOverwrite(app.ID, "", global, discordgo.WithContext(ctx)); err != nil {
+		return classify(err, "register client commands")
+	}
+	if _, err := c.s.ApplicationCommandBulkOverwrite(app.ID, c.opt.GuildID, guild, discordgo.WithContext(ctx)); err != nil {
+		return classify(err, "register staff commands")
 	}
 	return nil
 }
@@ -497,9 +520,9 @@ func (c *Client) incident(ctx context.Context, inv invocation) (reply, error) {
 		}
 		return reply{text: c.cat.T("discord.resolved_open", map[string]any{"N": n, "ID": client})}, nil
 	}
-	n, err := c.engine.AcknowledgeOpen(ctx, client, inv.workerID)
-	if err != nil {
-		return reply{}, err
+	n, deny, err := c.engine.AcknowledgeOpen(ctx, client, inv.workerID)
+	if err != nil || deny != "" {
+		return reply{text: deny}, err
 	}
 	return reply{text: c.cat.T("discord.acknowledged_open", map[string]any{"N": n, "ID": client})}, nil
 }

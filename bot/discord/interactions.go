@@ -155,6 +155,15 @@ func (c *Client) onComponent(ctx context.Context, in *discordgo.Interaction) {
 		c.respond(ctx, in, ephemeral(c.cat.T("prompt.closed", nil)))
 		return
 	}
+	staffPrompt := strings.HasPrefix(id.prompt, flows.PeerPrompt("")) || strings.HasPrefix(id.prompt, flows.IncidentPrompt("")) ||
+		strings.HasPrefix(id.prompt, flows.ReadPromptPrefix)
+	if !staffPrompt && in.GuildID != "" {
+		// A client's answer is only ever taken from their DMs: the same
+		// custom_id pressed in a server channel (copied onto a staff ping,
+		// say) must not answer for them, nor edit the message it is on.
+		c.respond(ctx, in, ephemeral(c.cat.T("discord.client_only_in_dm", nil)))
+		return
+	}
 	if id.kind == idType {
 		c.respond(ctx, in, c.answerModal(ctx, id.prompt))
 		return
@@ -178,8 +187,8 @@ func (c *Client) onComponent(ctx context.Context, in *discordgo.Interaction) {
 		return
 	}
 	if strings.HasPrefix(id.prompt, flows.ReadPromptPrefix) {
-		// A digest's Acknowledge: it comes by DM, where Discord says who
-		// tapped but not their roles; the engine finds them as staff.
+		// A digest's Acknowledge, in the reader's private channel or, without
+		// one, their DMs: the engine finds who tapped as staff by their id.
 		c.answer(ctx, in, true, func(ctx context.Context) (string, error) {
 			return c.engine.AcknowledgeReadFrom(ctx, user.ID, id.prompt, choice)
 		})
@@ -314,6 +323,10 @@ func (c *Client) onModal(ctx context.Context, in *discordgo.Interaction) {
 	values := modalValues(data)
 	switch id.kind {
 	case idAnswer:
+		if in.GuildID != "" {
+			c.respond(ctx, in, ephemeral(c.cat.T("discord.client_only_in_dm", nil)))
+			return
+		}
 		content := ""
 		if in.Message != nil {
 			content = in.Message.Content
@@ -366,24 +379,45 @@ func modalValues(data discordgo.ModalSubmitInteractionData) map[string]string {
 }
 
 // staffMember checks the staff role and returns the member's worker id,
-// creating or updating their worker record (name, lead role) as needed.
+// creating or updating their worker record (name, lead role) as needed. A
+// press in a DM (a ping sent there because Steady may not create staff
+// channels) is checked against the person's roles in the server now.
 func (c *Client) staffMember(ctx context.Context, in *discordgo.Interaction) (string, bool) {
-	if in.Member == nil || in.Member.User == nil || in.GuildID == "" {
+	member := in.Member
+	switch {
+	case in.GuildID != "" && c.opt.GuildID != "" && in.GuildID != c.opt.GuildID:
+		return "", false // another server's roles mean nothing here
+	case in.GuildID == "" && in.User != nil && c.opt.GuildID != "":
+		m, err := c.s.GuildMember(c.opt.GuildID, in.User.ID, discordgo.WithContext(ctx))
+		if err != nil {
+			if !isCode(err, discordgo.ErrCodeUnknownMember) {
+				c.log.Error("could not read a member's roles", "err", classify(err, "read guild member"))
+			}
+			return "", false
+		}
+		if m.User == nil {
+			m.User = in.User
+		}
+		member = m
+	case in.GuildID == "":
+		return "", false
+	}
+	if member == nil || member.User == nil {
 		return "", false
 	}
 	staff, lead := false, false
-	for _, r := range in.Member.Roles {
+	for _, r := range member.Roles {
 		staff = staff || r == c.opt.StaffRoleID || (c.opt.LeadRoleID != "" && r == c.opt.LeadRoleID)
 		lead = lead || (c.opt.LeadRoleID != "" && r == c.opt.LeadRoleID)
 	}
 	if !staff {
 		return "", false
 	}
-	name := in.Member.Nick
+	name := member.Nick
 	if name == "" {
-		name = displayName(in.Member.User)
+		name = displayName(member.User)
 	}
-	w, err := c.engine.StaffMember(ctx, in.Member.User.ID, name, lead)
+	w, err := c.engine.StaffMember(ctx, member.User.ID, name, lead)
 	if err != nil {
 		c.log.Error("could not load staff member", "err", err)
 		return "", false

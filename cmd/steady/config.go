@@ -24,6 +24,10 @@ import (
 // environment variable (README.md and docs/examples/steady.env list them);
 // --config FILE reads the same NAME=value lines from a file, and the
 // environment wins over the file.
+// DefaultHTTPAddr is where /healthz, /readyz and /metrics listen unless
+// STEADY_HTTP_ADDR says otherwise: this host only.
+const DefaultHTTPAddr = "127.0.0.1:8080"
+
 type serveConfig struct {
 	Token          string // STEADY_DISCORD_TOKEN
 	RedisURL       string // REDIS_URL
@@ -36,7 +40,7 @@ type serveConfig struct {
 	PeerChannelID  string              // STEADY_PEER_CHANNEL_ID
 	LeadID         string              // STEADY_LEAD_ID
 	Keys           *redisstore.Keyring // STEADY_ENCRYPTION_KEYS
-	HTTPAddr       string              // STEADY_HTTP_ADDR
+	HTTPAddr       string              // STEADY_HTTP_ADDR (default DefaultHTTPAddr)
 	APIURL         string              // STEADY_DISCORD_API_URL
 	Rate           float64             // STEADY_DISCORD_RATE
 	MessagesFile   string              // STEADY_MESSAGES_FILE
@@ -164,7 +168,7 @@ func loadConfig(getenv func(string) string, file map[string]string) (serveConfig
 		bad("STEADY_STAFF_ROLE_ID is required: without it nobody could use the staff commands")
 	}
 	if c.StaffChannelID == "" {
-		bad("STEADY_STAFF_CHANNEL_ID is required: worker pings go there")
+		bad("STEADY_STAFF_CHANNEL_ID is required: urgent-incident notices (with no client details) go there, and each worker's private channel beside it")
 	}
 	if v := get(redisstore.EnvKeys); v == "" {
 		bad("%s is required: base64 of a 32-byte key that encrypts client records at rest (head -c32 /dev/urandom | base64)", redisstore.EnvKeys)
@@ -174,7 +178,9 @@ func loadConfig(getenv func(string) string, file map[string]string) (serveConfig
 		c.Keys = kr
 	}
 	if c.HTTPAddr == "" {
-		c.HTTPAddr = ":8080"
+		// Metrics and health are for the operator on this host: reachable
+		// from elsewhere only when asked for (":8080" in a container).
+		c.HTTPAddr = DefaultHTTPAddr
 	}
 	if c.APIURL != "" {
 		if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

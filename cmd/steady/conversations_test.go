@@ -184,7 +184,7 @@ func TestTryControlsInEveryState(t *testing.T) {
 		"> snooze", "[client] When shall I ask again?",
 		"> 1h", "[client] OK, I'll ask again Mon 23 Nov 07:00.",
 		"--- Mon 23 Nov 2026 07:00", "[client] Here's your weekly check-in you snoozed:", "[client] How has work been this week?",
-		"> talk to my worker", "[worker] Alex would like to talk to you.", "[client] I've asked your worker to get in touch. Carry on",
+		"> talk to my worker", "[worker] Alex: asked to talk to you.", "[client] I've asked your worker to get in touch. Carry on",
 		"> stop", "[client] Stopped. You won't get any more check-ins.", "[worker] Alex has stopped Steady's check-ins.",
 		"> hello", "[client] You've stopped Steady",
 		"> start", "[client] Welcome back.", "[worker] Alex has started Steady again.",

@@ -30,7 +30,7 @@ func TestScenario1EscalationIsResentUntilAcknowledged(t *testing.T) {
 	if ack < 0 {
 		t.Fatalf("no :ack in transcript:\n%s", tr.all)
 	}
-	before, after := transcript{lines: tr.lines[:ack]}, transcript{lines: tr.lines[ack:]}
+	before, after := transcript{lines: tr.lines[:ack]}.withoutHuddle(), transcript{lines: tr.lines[ack:]}.withoutHuddle()
 	if n := countLines(before.with("[worker]"), `^\[worker\] Reminder \(notice \d\)`); n != 4 {
 		t.Errorf("want 4 reminders by 2h05 (30, 60, 90 min and with the escalation at 2 h), got %d:\n%s", n, tr.all)
 	}

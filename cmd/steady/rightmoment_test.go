@@ -69,7 +69,7 @@ func TestTryPlanQuestionIsLastAndTakesNumbers(t *testing.T) {
 		"[client] [1] Talk to my worker",
 		"[client] [3] I'm OK for now",
 		"> 1",
-		"[worker] Alex would like to talk to you.",
+		"[worker] Alex: asked to talk to you.",
 		"[client] I've asked your worker to get in touch.",
 	)
 	if got := tr.lastClientLineBefore("> 1"); got != "[client] [3] I'm OK for now" {

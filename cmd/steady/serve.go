@@ -157,8 +157,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	sched := scheduler.New(rdb, m.Clock, scheduler.Options{Prefix: cfg.Prefix, Log: log.With("part", "scheduler")})
 	dc, err := discord.New(discord.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, StaffRoleID: cfg.StaffRoleID, LeadRoleID: cfg.LeadRoleID,
-		PeerChannelID: cfg.PeerChannelID,
-		Redis:         rdb, Prefix: cfg.Prefix, Rate: cfg.Rate, Catalog: cat, Log: log.With("part", "discord"),
+		PeerChannelID: cfg.PeerChannelID, StaffChannelID: cfg.StaffChannelID,
+		Redis: rdb, Prefix: cfg.Prefix, Rate: cfg.Rate, Catalog: cat, Log: log.With("part", "discord"),
 	})
 	if err != nil {
 		return err

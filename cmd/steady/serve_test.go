@@ -99,7 +99,7 @@ func TestServeConfigFileAndEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Token != "from-env" || c.GuildID != "9" || c.Rate != 45 || c.HTTPAddr != ":8080" {
+	if c.Token != "from-env" || c.GuildID != "9" || c.Rate != 45 || c.HTTPAddr != "127.0.0.1:8080" {
 		t.Fatalf("config = %+v", c)
 	}
 }

@@ -135,7 +135,11 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 	engine := bot.New(bot.Deps{
 		Store: st, Scheduler: sched, Messenger: con, Clock: clock, Catalog: catalog, Detect: o.detect,
 		Config: bot.Config{StaffChannel: "staff", PeerChannel: "peer", LeadID: leadID,
-			Escalation: bot.EscalationConfig{PeerApproval: o.peerApproval}},
+			Escalation: bot.EscalationConfig{PeerApproval: o.peerApproval},
+			// The simulated clock stands still while you type, so a whole
+			// check-in, sleep log and debrief happen "at once": a person at
+			// a terminal is not the flood the inbound limit is for.
+			Inbound: bot.InboundLimit{Burst: 200}},
 	})
 	if err := engine.ScheduleService(ctx); err != nil {
 		return err

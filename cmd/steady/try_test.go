@@ -32,6 +32,29 @@ func (t transcript) with(prefix string) []string {
 	return out
 }
 
+// huddleStart is the first line of a copy of the weekly huddle.
+var huddleStart = regexp.MustCompile(`^\[(worker|lead|staff)\] (Your caseload for the huddle|Whole caseload for the huddle|Weekly caseload huddle)`)
+
+// withoutHuddle drops the weekly huddle's copies (each worker's and the
+// lead's arrive privately as [worker] and [lead] lines; the staff channel's
+// counts as [staff]), so a test about pings sees only pings.
+func (t transcript) withoutHuddle() transcript {
+	var out []string
+	prefix := ""
+	for _, l := range t.lines {
+		if huddleStart.MatchString(l) {
+			prefix = l[:strings.Index(l, "]")+1]
+			continue
+		}
+		if prefix != "" && strings.HasPrefix(l, prefix) {
+			continue
+		}
+		prefix = ""
+		out = append(out, l)
+	}
+	return transcript{all: strings.Join(out, "\n"), lines: out}
+}
+
 func (t transcript) indexOf(substr string) int {
 	for i, l := range t.lines {
 		if strings.Contains(l, substr) {
@@ -177,7 +200,7 @@ func TestNamedPeerConsentNamesWithoutFigures(t *testing.T) {
 // Scenario 1 (sleep part): nights 1–4 alternate, nothing escalates; nights 5
 // and 6 do.
 func TestScenario1NothingEscalatesBeforeTwoConsecutiveNights(t *testing.T) {
-	tr := trySteady(t, badNight+goodNight+badNight+goodNight, nil, "--start", start)
+	tr := trySteady(t, badNight+goodNight+badNight+goodNight, nil, "--start", start).withoutHuddle()
 	for _, who := range []string{"[worker]", "[lead]", "[peer]"} {
 		if got := tr.with(who); len(got) != 0 {
 			t.Errorf("alternating nights reached %s: %q", who, got)

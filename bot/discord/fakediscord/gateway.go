@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -416,6 +417,11 @@ const (
 
 func (s *Server) raise(userID, channelID string, typ int, data map[string]any, msg *Message) string {
 	s.mu.Lock()
+	if ch := s.channels[channelID]; ch != nil && ch.GuildID != "" && !s.canSee(userID, channelID) {
+		// Discord shows nobody a channel they cannot view, nor its buttons.
+		s.mu.Unlock()
+		return ""
+	}
 	in := &Interaction{ID: s.newID(), Token: "tok-" + s.newID(), UserID: userID, ChannelID: channelID, Type: typ,
 		Created: s.opt.Clock.Now()}
 	if cid, ok := data["custom_id"].(string); ok {
@@ -450,7 +456,8 @@ func (s *Server) raise(userID, channelID string, typ int, data map[string]any, m
 	return in.ID
 }
 
-// Click presses a button on a message as a user; it returns the interaction id.
+// Click presses a button on a message as a user; it returns the interaction
+// id, or "" when the user cannot see the channel the message is in.
 func (s *Server) Click(userID string, m Message, customID string) string {
 	return s.raise(userID, m.ChannelID, InteractionComponent, map[string]any{"custom_id": customID, "component_type": 2}, &m)
 }
@@ -502,19 +509,42 @@ func (s *Server) SubmitModal(userID, interactionID string, values map[string]str
 
 // Command runs a slash command as a user in a guild channel. Options are by
 // name; their types come from the registered command, as Discord's would.
+//
+// As on Discord, a command exists only where it was registered for: a
+// server's commands in that server's channels, never in a DM; a global
+// command wherever its contexts allow (0 a server, 1 a DM with the bot; all,
+// when it names none).
 func (s *Server) Command(userID, channelID, name string, options map[string]any) (string, error) {
 	s.mu.Lock()
+	ch := s.channels[channelID]
+	inDM := ch != nil && ch.Type == 1
+	context := 0
+	if inDM {
+		context = 1
+	}
 	var def map[string]any
-	for _, scope := range []string{s.GuildID, "global"} {
+	registered := false
+	for _, scope := range []string{"global", s.GuildID} {
 		for _, raw := range s.commands[scope] {
 			var c map[string]any
 			_ = json.Unmarshal(raw, &c)
-			if c["name"] == name {
-				def = c
+			if c["name"] != name {
+				continue
 			}
+			registered = true
+			if scope != "global" && inDM {
+				continue // a server's command does not exist in DMs
+			}
+			if ctxs, ok := c["contexts"].([]any); ok && scope == "global" && !slices.ContainsFunc(ctxs, func(v any) bool { return num(v) == context }) {
+				continue
+			}
+			def = c
 		}
 	}
 	s.mu.Unlock()
+	if def == nil && registered {
+		return "", fmt.Errorf("fakediscord: /%s is not available in this channel", name)
+	}
 	if def == nil {
 		return "", fmt.Errorf("fakediscord: no command /%s is registered", name)
 	}
