@@ -17,7 +17,7 @@ import (
 // It errs towards asking: a message that is worrying but not clear gets an
 // "are you OK?" check with the crisis contacts, rather than silence. A clear
 // one stops the flow, sends the contacts at once and raises an urgent
-// escalation. The labelled phrase set in testdata/crisis_phrases.tsv measures
+// escalation. The labelled phrase set in testdata/crisis/tuning/phrases.tsv measures
 // both directions; see crisis_test.go for the thresholds and why.
 //
 // The text is never logged or stored: only the Detection leaves this file.
@@ -434,7 +434,7 @@ var patterns = concat(
 		`(?:can not|do not) see ME (?:being )?(?:alive|here|around) (?:next|in|by|much|for)`,
 		`(?:will not|not going to) make it (?:to|till|until|through) (?:christmas|my birthday|next year|the weekend|tomorrow|the end of the (?:week|month|year)|next week|new year)`,
 		`feel like dying`, `can not do (?:life|living) any more`, `^end it END`,
-		// Third held-out round (flows/testdata/crisis_heldout3.tsv): plans,
+		// Third held-out round (flows/testdata/crisis/tuning/round3.tsv): plans,
 		// means and euphemisms the first two rounds did not have.
 		`do ME in`, `(?:no|not any) point (?:me|in me) (?:living|being alive|being here)`,
 		`(?:would not mind|would not care|do not care|wish) if i (?:never|did not) (?:woke|wake) up`,

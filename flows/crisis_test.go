@@ -96,7 +96,7 @@ func ratio(a, b int) float64 {
 // worker's call; at most 1% of everyday messages may escalate and at most
 // 5% may get the check, or clients learn to ignore it.
 func TestCrisisPhraseSet(t *testing.T) {
-	for _, path := range []string{"testdata/crisis_phrases.tsv", "testdata/crisis_heldout.tsv", "testdata/crisis_heldout2.tsv", "testdata/crisis_heldout3.tsv"} {
+	for _, path := range []string{"testdata/crisis/tuning/phrases.tsv", "testdata/crisis/tuning/round1.tsv", "testdata/crisis/tuning/round2.tsv", "testdata/crisis/tuning/round3.tsv"} {
 		t.Run(path, func(t *testing.T) {
 			if _, err := os.Stat(path); os.IsNotExist(err) && strings.Contains(path, "heldout") {
 				t.Skip("no held-out set")
