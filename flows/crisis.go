@@ -53,12 +53,22 @@ type Detection struct {
 	Kind    string
 }
 
-// DetectCrisis reads one message.
-func DetectCrisis(text string) Detection {
+// readRules is the rule-based reader: canonical words, everyday idioms
+// blanked, reports about others and negations lowered, then the phrase
+// patterns and the concept families.
+func readRules(text string) Detection {
 	s := canonical(text)
 	if s == "" {
 		return Detection{}
 	}
+	// A few phrases would be blanked by an idiom they contain.
+	if dangerConditional.MatchString(s) {
+		return Detection{Concern: Crisis, Kind: KindDanger}
+	}
+	if deliberateInjury.MatchString(s) {
+		return Detection{Concern: Crisis, Kind: KindSelfHarm}
+	}
+	news := newsOrDisruption.MatchString(s)
 	for _, re := range safeIdioms {
 		s = re.ReplaceAllString(s, " ~ ")
 	}
@@ -71,38 +81,60 @@ func DetectCrisis(text string) Detection {
 			s = p.re.ReplaceAllString(s, " ~ ")
 		}
 	}
-	for _, p := range patterns {
-		for _, loc := range p.re.FindAllStringIndex(s, -1) {
-			concern := p.concern
-			if p.negatable && negatedBefore(s[:loc[0]]) {
-				concern = Worry
-			}
-			if concern > best.Concern {
-				best = Detection{Concern: concern, Kind: p.kind}
-			}
-			if best.Concern == Crisis {
-				return best
+	for _, group := range [][]crisisPattern{patterns, conceptPatterns, dangerPatterns, distressConcepts} {
+		for _, p := range group {
+			for _, loc := range p.re.FindAllStringIndex(s, -1) {
+				concern := p.concern
+				if p.negatable && negatedBefore(s[:loc[0]]) {
+					concern = Worry
+				}
+				if isSelfKind(p.kind) && reportedByOther(s[:loc[0]], s[loc[0]:loc[1]]) {
+					// "someone jumped in front of a train": asked about
+					// gently, unless it is plainly news or a delay.
+					concern = Worry
+					if news {
+						concern = NoConcern
+					}
+				}
+				if concern > best.Concern {
+					best = Detection{Concern: concern, Kind: p.kind}
+				}
+				if best.Concern == Crisis {
+					return best
+				}
 			}
 		}
 	}
 	return best
 }
 
+// contextMessages is how many of the client's earlier messages are read
+// with a new one: enough for a thought typed in pieces ("i want to" / "end"
+// / "it"), few enough that the cost per message stays small.
+const contextMessages = 3
+
 // DetectInContext reads a client's newest message together with their
 // earlier messages of the last few minutes (oldest first), so that "i want
 // to" followed by "die" is read as one thought. It reports what the newest
-// message adds: a concern that an earlier message raised on its own is not
-// raised again by every message after it.
+// message adds: a concern that the earlier messages already raised, alone
+// or read together, is not raised again by every message after them ("ok"
+// after a crisis is not a new crisis). The newest message on its own is
+// always reported in full.
 func DetectInContext(recent []string, text string) Detection {
 	alone := DetectCrisis(text)
+	if len(recent) > contextMessages {
+		recent = recent[len(recent)-contextMessages:]
+	}
 	if len(recent) == 0 || alone.Concern == Crisis {
 		return alone
 	}
-	already := NoConcern
+	already := DetectCrisis(strings.Join(recent, " ")).Concern
 	for _, r := range recent {
-		if d := DetectCrisis(r); d.Concern > already {
-			already = d.Concern
+		if already == Crisis {
+			break
 		}
+		// Read alone too: joining can put a "not" before the next message.
+		already = max(already, DetectCrisis(r).Concern)
 	}
 	joined := DetectCrisis(strings.Join(append(append([]string(nil), recent...), text), " "))
 	if joined.Concern > alone.Concern && joined.Concern > already {
@@ -120,13 +152,19 @@ func negatedBefore(prefix string) bool {
 		case w == "not" || w == "never":
 			return true
 		case w == "no":
-			return i == len(words)-1 // "no suicidal thoughts", but not "no. i want to die"
+			// "no suicidal thoughts", "no thoughts of hurting myself", but
+			// not "no. i want to die".
+			return i == len(words)-1 || negatedNouns[words[i+1]]
 		case w == "." || w == "~":
 			return false
 		}
 	}
 	return false
 }
+
+// negatedNouns follow a "no" that denies what comes after them.
+var negatedNouns = map[string]bool{"thoughts": true, "thought": true, "plans": true, "plan": true, "intention": true,
+	"intentions": true, "urge": true, "urges": true, "desire": true, "wish": true, "risk": true}
 
 // contractions and slang, after apostrophes are dropped ("don't" → "dont").
 var spelling = map[string]string{
@@ -152,6 +190,11 @@ var spelling = map[string]string{
 	"suicidial": "suicidal", "suacidal": "suicidal", "sucicidal": "suicidal",
 	"selfharm": "self harm", "selfharmed": "self harmed", "selfharming": "self harming", "shd": "sh", "shing": "sh",
 	"pls": "please", "plz": "please", "cos": "because", "coz": "because", "cuz": "because", "bc": "because",
+	"ded": "dead", "til": "till", "b": "be", "ima": "i am going to", "imma": "i am going to", "iam": "i am",
+	"hed": "he would", "shed": "she would", "itll": "it will", "youll": "you will", "yall": "you all",
+	"theyre": "they are", "bout": "about", "abt": "about", "wiv": "with", "w": "with",
+	"thinkin": "thinking", "endin": "ending", "feelin": "feeling", "goin": "going", "doin": "doing", "takin": "taking",
+	"tryin": "trying", "jumpin": "jumping", "toppin": "topping", "cuttin": "cutting", "killin": "killing", "hurtin": "hurting",
 	"ppl": "people", "alot": "a lot", "offf": "off", "unalived": "unalive", "unaliving": "unalive",
 }
 
@@ -201,9 +244,13 @@ func canonical(text string) string {
 	var out []string
 	for i, w := range words {
 		w = deLeet(w)
-		if w == "ill" && i+1 < len(words) && willVerbs[words[i+1]] {
-			out = append(out, "i", "will")
-			continue
+		if i+1 < len(words) && willVerbs[words[i+1]] {
+			// "ill", "hell", "shell" are "I'll", "he'll", "she'll" once the
+			// apostrophe is gone, when a verb follows.
+			if who, ok := willContractions[w]; ok {
+				out = append(out, who, "will")
+				continue
+			}
 		}
 		if fillers[w] {
 			continue
@@ -221,9 +268,13 @@ func canonical(text string) string {
 	return strings.ReplaceAll(strings.Join(out, " "), " no more", " any more")
 }
 
+var willContractions = map[string]string{"ill": "i", "hell": "he", "shell": "she"}
+
 // willVerbs are what "ill" is followed by when it means "I'll".
 var willVerbs = map[string]bool{"kill": true, "hurt": true, "stab": true, "murder": true, "end": true, "do": true, "be": true,
-	"take": true, "jump": true, "shoot": true, "hang": true, "cut": true, "never": true, "not": true}
+	"take": true, "jump": true, "shoot": true, "hang": true, "cut": true, "never": true, "not": true,
+	"hit": true, "beat": true, "batter": true, "find": true, "come": true, "go": true, "get": true, "make": true,
+	"break": true, "regret": true, "burn": true, "strangle": true, "punch": true, "have": true, "know": true}
 
 // deLeet reads digits inside words as letters ("su1c1de", "k1ll").
 func deLeet(w string) string {
@@ -248,8 +299,12 @@ func mend(w string) string {
 	if vocabulary[w] {
 		return w
 	}
-	if v, ok := squashed[squash(w)]; ok {
-		return v
+	// Only a word with a letter repeated is mended to one without: "diiie"
+	// is "die", but "shot" is not "shoot".
+	if sq := squash(w); sq != w {
+		if v, ok := squashed[sq]; ok && len(v) < len(w) {
+			return v
+		}
 	}
 	if strings.HasSuffix(w, "in") && vocabulary[w+"g"] {
 		return w + "g"
@@ -366,7 +421,7 @@ var safeIdioms = []*regexp.Regexp{compile(
 	`die (?:my|your|her|his|their) hair`,
 	`disappear (?:under|into) (?:my|the) (?:duvet|bed|covers|blanket|sofa)`,
 	`(?:day|days|time|week) off myself`, `top (?:myself|me) up`,
-)}
+), compile(conceptIdioms...)}
 
 // shields are worries that would otherwise read as a crisis: other people's
 // words reported, or death talked about that is not the client's own.
@@ -621,7 +676,7 @@ var vocabulary, squashed = func() (map[string]bool, map[string]string) {
 			v[w] = true
 		}
 	}
-	for _, p := range concat(shields, patterns) {
+	for _, p := range concat(shields, patterns, conceptPatterns, dangerPatterns, distressConcepts) {
 		add(p.re.String())
 	}
 	for _, r := range spelling {
@@ -647,3 +702,8 @@ var vocabulary, squashed = func() (map[string]bool, map[string]string) {
 	}
 	return v, sq
 }()
+
+// DetectCrisis reads one message.
+func DetectCrisis(text string) Detection {
+	return readRules(text)
+}
