@@ -2,8 +2,11 @@ package flows
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"unicode"
+
+	"steady/flows/internal/crisismodel"
 )
 
 // The crisis interceptor reads every message a client sends, before any flow
@@ -53,40 +56,57 @@ type Detection struct {
 	Kind    string
 }
 
+// ruleReading is the rule-based reader's result.
+type ruleReading struct {
+	Detection
+	// lowered: something in the message was read as an everyday idiom, a
+	// negation, or a report about someone else. The model may then ask,
+	// but not escalate: those are what it reads worst.
+	lowered bool
+}
+
 // readRules is the rule-based reader: canonical words, everyday idioms
 // blanked, reports about others and negations lowered, then the phrase
 // patterns and the concept families.
-func readRules(text string) Detection {
+func readRules(text string) ruleReading {
 	s := canonical(text)
 	if s == "" {
-		return Detection{}
+		return ruleReading{}
 	}
 	// A few phrases would be blanked by an idiom they contain.
 	if dangerConditional.MatchString(s) {
-		return Detection{Concern: Crisis, Kind: KindDanger}
+		return ruleReading{Detection: Detection{Concern: Crisis, Kind: KindDanger}}
 	}
 	if deliberateInjury.MatchString(s) {
-		return Detection{Concern: Crisis, Kind: KindSelfHarm}
+		return ruleReading{Detection: Detection{Concern: Crisis, Kind: KindSelfHarm}}
 	}
 	news := newsOrDisruption.MatchString(s)
-	for _, re := range safeIdioms {
-		s = re.ReplaceAllString(s, " ~ ")
+	var r ruleReading
+	for _, g := range safeIdioms {
+		if g.mayMatch(s) && g.re.MatchString(s) {
+			r.lowered = true
+			s = g.re.ReplaceAllString(s, " ~ ")
+		}
 	}
-	best := Detection{}
 	// Reports about other people and negated statements are a worry, not a
 	// crisis; they are taken out so the crisis patterns do not see them.
 	for _, p := range shields {
-		if p.re.MatchString(s) {
-			best = Detection{Concern: Worry, Kind: p.kind}
+		if p.mayMatch(s) && p.re.MatchString(s) {
+			r.Detection = Detection{Concern: Worry, Kind: p.kind}
+			r.lowered = true
 			s = p.re.ReplaceAllString(s, " ~ ")
 		}
 	}
 	for _, group := range [][]crisisPattern{patterns, conceptPatterns, dangerPatterns, distressConcepts} {
 		for _, p := range group {
+			if !p.mayMatch(s) {
+				continue
+			}
 			for _, loc := range p.re.FindAllStringIndex(s, -1) {
 				concern := p.concern
 				if p.negatable && negatedBefore(s[:loc[0]]) {
 					concern = Worry
+					r.lowered = true
 				}
 				if isSelfKind(p.kind) && reportedByOther(s[:loc[0]], s[loc[0]:loc[1]]) {
 					// "someone jumped in front of a train": asked about
@@ -95,17 +115,18 @@ func readRules(text string) Detection {
 					if news {
 						concern = NoConcern
 					}
+					r.lowered = true
 				}
-				if concern > best.Concern {
-					best = Detection{Concern: concern, Kind: p.kind}
+				if concern > r.Concern {
+					r.Detection = Detection{Concern: concern, Kind: p.kind}
 				}
-				if best.Concern == Crisis {
-					return best
+				if r.Concern == Crisis {
+					return r
 				}
 			}
 		}
 	}
-	return best
+	return r
 }
 
 // contextMessages is how many of the client's earlier messages are read
@@ -393,20 +414,104 @@ func compile(ps ...string) *regexp.Regexp {
 }
 
 type crisisPattern struct {
-	re        *regexp.Regexp
+	gatedRegexp
 	concern   Concern
 	kind      string
 	negatable bool // "not", "never" or "no" just before makes it a worry
 }
 
+// pat makes one pattern per phrase, each with its gate: hundreds of small
+// expressions that are mostly skipped cost far less than one large one
+// that every message runs through.
 func pat(concern Concern, kind string, negatable bool, ps ...string) []crisisPattern {
-	return []crisisPattern{{re: compile(ps...), concern: concern, kind: kind, negatable: negatable}}
+	out := make([]crisisPattern, len(ps))
+	for i, p := range ps {
+		out[i] = crisisPattern{gatedRegexp: gate(compile(p)), concern: concern, kind: kind, negatable: negatable}
+	}
+	return out
+}
+
+// gatedRegexp is an expression with the literal strings one of which every
+// match contains: when none is in the text, the expression cannot match and
+// is not run.
+type gatedRegexp struct {
+	re    *regexp.Regexp
+	gates []string // nil: always run
+}
+
+func gate(re *regexp.Regexp) gatedRegexp {
+	syn, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		panic(err) // it compiled a moment ago
+	}
+	return gatedRegexp{re: re, gates: requiredLiterals(syn.Simplify())}
+}
+
+func (g gatedRegexp) mayMatch(s string) bool {
+	if g.gates == nil {
+		return true
+	}
+	for _, l := range g.gates {
+		if strings.Contains(s, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// requiredLiterals returns strings one of which every match of re contains,
+// or nil when it cannot tell. It errs towards nil: a nil gate costs time, a
+// wrong gate would miss a crisis.
+func requiredLiterals(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return nil
+		}
+		return []string{string(re.Rune)}
+	case syntax.OpCapture, syntax.OpPlus:
+		return requiredLiterals(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return requiredLiterals(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var best []string
+		for _, sub := range re.Sub {
+			if r := requiredLiterals(sub); r != nil && (best == nil || shortest(r) > shortest(best) ||
+				(shortest(r) == shortest(best) && len(r) < len(best))) {
+				best = r
+			}
+		}
+		return best
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			r := requiredLiterals(sub)
+			if r == nil {
+				return nil
+			}
+			all = append(all, r...)
+		}
+		return all
+	}
+	return nil
+}
+
+func shortest(ls []string) int {
+	n := -1
+	for _, l := range ls {
+		if n < 0 || len(l) < n {
+			n = len(l)
+		}
+	}
+	return n
 }
 
 // safeIdioms are everyday phrases that borrow risk words; they are blanked
 // out before matching, so a real risk phrase elsewhere in the message is
 // still seen.
-var safeIdioms = []*regexp.Regexp{compile(
+var safeIdioms = idioms(append([]string{
 	`(?:die|died|dying|dead) (?:of|from|with) (?:embarrassment|embarassment|boredom|laughter|laughing|shame|heat|cold|thirst|hunger|curiosity|happiness)`,
 	`(?:die|died|dying) laughing`, `to die for`, `dying (?:for|to) (?:a|an|the|some|get|know|see|go|hear|try|meet|start|leave)`,
 	`(?:cut|cutting|burnt|burned|burn|burning|hurt|hurting|scratched|hit) ME (?:on (?:the|a|an|my|some|his|her)|shaving|chopping|slicing|opening|at work|at the gym|by accident|accidentally|while|when|cooking|lifting|playing|falling|tripping|in the (?:kitchen|garden|shed|warehouse|workshop|garage|yard|stockroom))`,
@@ -421,7 +526,15 @@ var safeIdioms = []*regexp.Regexp{compile(
 	`die (?:my|your|her|his|their) hair`,
 	`disappear (?:under|into) (?:my|the) (?:duvet|bed|covers|blanket|sofa)`,
 	`(?:day|days|time|week) off myself`, `top (?:myself|me) up`,
-), compile(conceptIdioms...)}
+}, conceptIdioms...))
+
+func idioms(ps []string) []gatedRegexp {
+	out := make([]gatedRegexp, len(ps))
+	for i, p := range ps {
+		out[i] = gate(compile(p))
+	}
+	return out
+}
 
 // shields are worries that would otherwise read as a crisis: other people's
 // words reported, or death talked about that is not the client's own.
@@ -703,7 +816,8 @@ var vocabulary, squashed = func() (map[string]bool, map[string]string) {
 	return v, sq
 }()
 
-// DetectCrisis reads one message.
+// DetectCrisis reads one message: the rules, then the model's scores
+// folded in (combine).
 func DetectCrisis(text string) Detection {
-	return readRules(text)
+	return combine(readRules(text), wordCount(text), crisismodel.Embedded().Scores(text))
 }

@@ -306,6 +306,9 @@ func FuzzDetectCrisis(f *testing.F) {
 				t.Fatalf("DetectCrisis(%q) = %+v: the crisis sentence was masked", m, got)
 			}
 		}
+		if bad := skippedMatch(canonical(s)); bad != "" {
+			t.Fatalf("%q: the gate skipped %s, which matches", s, bad)
+		}
 		// The context reader never reports less than the message alone
 		// would, unless an earlier message already raised that concern.
 		if got := DetectInContext([]string{s}, s); got.Concern > d.Concern {
@@ -367,4 +370,29 @@ func TestDetectInContext(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A gate only skips an expression that cannot match: checked over every
+// tuning phrase (and, in FuzzDetectCrisis, over whatever the fuzzer makes).
+func TestCrisisGatesNeverSkipAMatch(t *testing.T) {
+	for _, p := range tuningSet(t) {
+		if bad := skippedMatch(canonical(p.text)); bad != "" {
+			t.Errorf("%q: the gate skipped %s, which matches", p.text, bad)
+		}
+	}
+}
+
+func skippedMatch(s string) string {
+	all := concat(shields, patterns, conceptPatterns, dangerPatterns, distressConcepts)
+	for _, p := range all {
+		if !p.mayMatch(s) && p.re.MatchString(s) {
+			return p.re.String()
+		}
+	}
+	for _, g := range safeIdioms {
+		if !g.mayMatch(s) && g.re.MatchString(s) {
+			return g.re.String()
+		}
+	}
+	return ""
 }
