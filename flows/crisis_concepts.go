@@ -72,7 +72,7 @@ var conceptIdioms = func() []string {
 		`(?:voices|arguing|shouting) next door`,
 		`(?:knife|knives) (?:at work|for the kitchen|in the kitchen|is blunt|are blunt|block|set|skills)`,
 		`(?:on|up on|fixing) the roof (?:fixing|to fix|cleaning|checking|working|with|doing)`,
-		`parked (?:on|at) (?:the )?(?:roof|top)`, `(?:on|over) the bridge (?:stuck|in traffic|queuing|to work)`,
+		`parked (?:on|at) (?:the )?(?:roof|top)`, `(?:roof|bridge|rooftop) (?:terrace|garden|top bar|bar|club|cafe|restaurant|party)`, `(?:on|over) the bridge (?:stuck|in traffic|queuing|to work)`,
 		`rope (?:at|in) the gym`, `(?:skipping|climbing|tow) rope`,
 		`tablet (?:died|is dead|broke|screen|charger)`, `my tablet`,
 		`(?:safeguarding|training|course|policy|film|documentary|show|series|podcast|article|book) (?:on|about) (?:domestic \S+|coercive control|stalking|abuse|violence|rape|assault|suicide|self harm)`,
@@ -88,6 +88,7 @@ var conceptIdioms = func() []string {
 // getting help ("he'll kill me if i leave"): read before the idioms blank
 // "kill me if …" as a figure of speech.
 var dangerConditional = compile(
+	conceptMacros.Replace(`FEARV (?:that )?(?:he|she|they|AGENT) (?:is going to|will|might|would|is gonna|could) (?:kill|hurt|murder|batter|beat) me`),
 	`(?:kill|murder|hurt|beat|batter|strangle|stab|find|come for|hunt) me (?:if|when|the moment) (?:i|i ever|i even) (?:leave|left|tell|told|call|called|ring|report|reported|go to the police|talk to|speak to|try to leave|try and leave|say anything|contact|see my|go|went|get help|move out)`,
 	`(?:if|when) i (?:leave|left|tell|told|call|report|go to the police|try to leave|move out) GAP(?:he|she|they) (?:will|would|is going to|said he would|said she would) (?:kill|hurt|find|come for) (?:me|the kids|my kids|my family)`,
 )
@@ -130,6 +131,15 @@ var conceptPatterns = concat(
 		`(?:after|on) payday GAPend(?:ing)? (?:it|things|my life)`,
 		`end(?:ing|in)? (?:it|things|everything) (?:after|before|at|on|this|tonight|soon|when|once)`,
 		`(?:thinking|thought|think) (?:about|of|bout) end(?:ing)? (?:it|things|everything)`,
+		`(?:take|taking|swallow|swallowing|took) everything (?:i have|in the house|i have got|i can find|in the cupboard)`,
+		`(?:collect|collecting|collected|stocking up|stocked up|stockpiling) (?:on )?(?:my |all my |the )?(?:meds|pills|tablets|medication|paracetamol|painkillers)`,
+		`(?:no one|nobody) (?:will|would) (?:have to )?(?:deal with|worry about|put up with|see|hear from) me (?:after|again|any more|soon|much longer)`,
+		`(?:thought|thoughts|urge|urges|idea) of (?:jumping|dying|hanging ME|killing ME|ending it|overdosing|drowning ME|not being here|ending my life)`,
+		`(?:swallowed|taken|took|downed|necked) (?:\d+|a few|several|two|three|four|five) (?:strips|packets|packs|boxes|bottles|blister packs|sheets)`,
+		`plan\S* my (?:own )?funeral`,
+		`(?:want|wish|need) to be with (?:my )?(?:\S+ ){1,2}(?:again|in heaven)(?: \.)?(?: \S+){0,6} (?:gone|passed|died|dead|heaven|lost)`,
+		`(?:going to|will|want to|gonna|thinking of|thinking about|about to) (?:crash|drive|steer) (?:my|the) (?:car|van|lorry|truck) (?:into|off|on purpose|END|on the way)`,
+		`(?:will not|not going to|do not want to|can not) be (?:talked|talk) out of it`,
 	),
 	// Finality and goodbyes.
 	cpat(Crisis, KindSuicide, false,
@@ -177,13 +187,13 @@ var conceptPatterns = concat(
 	),
 	// Voices or commands to harm.
 	cpat(Crisis, KindHarmOthers, false,
-		`(?:voices?|they|it|god|the devil|he|she) (?:GAP)?(?:want|wants|tell|tells|telling|told|say|says|saying|said|keep telling|keeps telling|command|commanding|order|ordering) me to (?:hurt|kill|stab|attack|harm) (?:him|her|them|someone|my \S+|people|the \S+)`,
+		`(?:voices?|they|it|god|the devil|he|she|something|someone|my head|a voice) (?:GAP)?(?:want|wants|tell|tells|telling|told|say|says|saying|said|keep telling|keeps telling|command|commanding|order|ordering) me to (?:hurt|kill|stab|attack|harm) (?:him|her|them|someone|my \S+|people|the \S+)`,
 	),
 	cpat(Crisis, KindSelfHarm, false,
-		`(?:voices?|voice in my head|they|it|god|the devil) (?:GAP)?(?:want|wants|tell|tells|telling|told|say|says|saying|said|keep telling|keeps telling|command|commanding|order|ordering) (?:me )?(?:to|i should|i must|i have to) (?:cut|burn|hurt ME|harm ME|punish ME)`,
+		`(?:voices?|voice in my head|they|it|god|the devil|something|someone|my head|a voice|this voice) (?:GAP)?(?:want|wants|tell|tells|telling|told|say|says|saying|said|keep telling|keeps telling|command|commanding|order|ordering) (?:me )?(?:to|i should|i must|i have to) (?:cut|burn|hurt ME|harm ME|punish ME)`,
 	),
 	cpat(Crisis, KindSuicide, false,
-		`(?:voices?|voice in my head|they|it|god|the devil) (?:GAP)?(?:want|wants|tell|tells|telling|told|say|says|saying|said|keep telling|keeps telling|command|commanding|order|ordering) (?:me )?(?:to|i should|i must|i have to|i need to|i deserve to) (?:jump|die|kill ME|end it|end my life|hang ME|drown ME|step|walk into|take the pills|take all|overdose|be dead|not be here)`,
+		`(?:voices?|voice in my head|they|it|god|the devil|something|someone|my head|a voice|this voice) (?:GAP)?(?:want|wants|tell|tells|telling|told|say|says|saying|said|keep telling|keeps telling|command|commanding|order|ordering) (?:me )?(?:to|i should|i must|i have to|i need to|i deserve to) (?:jump|die|kill ME|end it|end my life|hang ME|drown ME|step|walk into|take the pills|take all|overdose|be dead|not be here)`,
 		`(?:hearing|hear) voices (?:telling|saying|that say|that tell) (?:me )?to (?:jump|die|kill ME|end it)`,
 	),
 	// Text-speak the spelling table leaves as its own word.
@@ -199,7 +209,22 @@ var distressConcepts = cpat(Worry, KindDistress, false,
 	`can not see a way (?:through|out|forward)`, `(?:feel like|want to|wish i could) (?:disappearing|disappear)`,
 	`want to (?:sleep|go to sleep) and not (?:deal|wake|think|face)`, `look after my (?:cat|dog|kids|pets?|rabbit) for me END`,
 	`not sure (?:if |whether )?i am safe`, `panic attacks?`,
+	`(?:i feel|feeling|i am|am) on edge`, `(?:have not|not) left (?:the house|my room|my bed|bed|the flat) (?:in|for)`,
+	`getting on top of me`, `(?:keep|keeps|been|can not stop|always) crying`,
+	`thoughts (?:are )?(?:getting )?(?:louder|worse|stronger|too loud|out of control)`,
+	`(?:tired|sick) of (?:fighting|trying|struggling)`,
 )
+
+// finalityHints are not enough alone ("time to go" at the end of a shift),
+// but with distress in the same message they read as a goodbye: the
+// concepts combine.
+var finalityHints = idioms([]string{
+	`(?:it is |think it is |its )?time (?:for me )?to go END`, `time i (?:went|was gone|left)`, `(?:it|nothing) will not matter (?:after|soon|any more|tomorrow)`,
+	`after tonight`, `for good END`, `(?:one|the) last time`, `goodbye`, `bye everyone`, `sorry for everything`,
+	`(?:look|looking) after (?:my|the) (?:kids|cat|dog|children|mum|family)`, `(?:will not|not going to) be a (?:problem|burden) (?:for|much|any)`,
+	`rope`, `noose`, `razor`, `blade`, `bridge`, `tracks`, `ledge`, `(?:all|enough) (?:my |the )?(?:pills|tablets)`,
+	`make it stop for good`, `(?:end|finish) (?:it|this) (?:for good|properly)`,
+})
 
 // dangerPatterns are danger to the writer from someone else.
 var dangerPatterns = concat(
@@ -211,7 +236,9 @@ var dangerPatterns = concat(
 		`AGENT GAP(?:pushed|pushes|shoved|threw|throws) me (?:down|into|against|over|out|across|onto|off)`,
 		`AGENT GAP(?:pulled|pulls) my hair`, `AGENT GAP(?:broke|broken|smashed) my (?:nose|arm|ribs|rib|jaw|wrist|finger|teeth|tooth|cheekbone)`,
 		`(?:grabbed|grabs|had) me by the (?:throat|neck|hair|arm)`, `(?:hands|hand) (?:round|around) my (?:throat|neck)`,
-		`bruises GAP(?:from|off) (?:him|her|them|my \S+)`, `(?:he|she|they) (?:left|gave me) (?:bruises|a black eye)`,
+		`(?:bruises|bruised|a black eye|black eye|marks|a split lip|cuts) GAP(?:from|off) (?:him|her|them|my \S+)`,
+		`(?:touching|groping|fondling|fondled|groped) me`, `letting (?:himself|herself) in`, `cornered me`, `tried to (?:kiss|touch|grab|strangle|choke) me`,
+		`(?:phone|keys|car keys|door) (?:\. )?(?:so )?i (?:could not|can not|would not be able to) (?:call|ring|phone|contact|leave|get out|tell)`, `(?:he|she|they) (?:left|gave me) (?:bruises|a black eye)`,
 		`(?:i|me) (?:was|got|have been|been|am being|was being|keep getting|get) (?:raped|sexually assaulted|assaulted|attacked|beaten up|battered by|stabbed|mugged|spiked|groped|stalked|strangled|choked|abused|punched by|hit by (?:him|her|my \S+)|followed|followed home|molested|touched up)`,
 		`(?:^|\. )(?:got|been|was) (?:raped|sexually assaulted|assaulted|attacked|beaten up|battered by|stabbed|spiked|groped|strangled|choked|abused|punched by|hit by (?:him|her|my \S+))`,
 		`(?:spiked|spike) my drink`, `(?:rape|raped|sexually assaulted|sexual assault)(?: me| END)`,
@@ -254,6 +281,7 @@ var dangerPatterns = concat(
 	),
 	cpat(Worry, KindDanger, true,
 		`(?:tense|bad|scary|horrible|awful|not good) at home`, `walking on eggshells`,
+		`(?:home|things at home|home life|it at home) (?:is|are|has been|have been) (?:so |very )?(?:hard|difficult|bad|horrible|awful|scary|tense|a nightmare)`,
 		`(?:he|she|my \S+) (?:gets|is|gets really|has been|was|can be) (?:angry|aggressive|violent|scary|nasty|jealous|really jealous|controlling) when`,
 		`(?:he|she|my \S+) (?:gets|is getting|has got|got) (?:really )?(?:jealous|controlling|scary|aggressive|possessive)`,
 		`(?:has|got) a (?:temper|bad temper|nasty temper)`, `(?:he|she|CLOSE) GAP(?:scares|frightens|frightened|scared) me`,
@@ -309,6 +337,7 @@ var newsOrDisruption = compile(
 	`(?:train|trains|line|service|bus|buses|tube)s? (?:was |were |is |are |got )?(?:cancelled|delayed|disrupted|stopped|suspended)`,
 	`(?:massive |huge |long )?delays`, `on the news`, `the news`, `in the paper`, `news (?:said|says|article|story)`,
 	`(?:hit|struck) by a train`, `on the (?:line|tracks) (?:so|and|which)`, `fatality`, `police incident`,
+	`(?:film|movie|show|series|book|episode|documentary|podcast|novel|play|game|song|character) (?:about|where|in which|with|was|is)`,
 )
 
 func isSelfKind(kind string) bool { return kind == KindSuicide || kind == KindSelfHarm }
