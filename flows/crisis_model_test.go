@@ -215,3 +215,27 @@ func TestCrisisModelOnUnseenRound(t *testing.T) {
 		return combine(ruleReading{Detection: old[i]}, wordCount(text), probs[i])
 	}))
 }
+
+// The committed model must be the one the tuning data trains: a tuning
+// line added without `make crisis-model` fails here.
+func TestCommittedModelMatchesTuningData(t *testing.T) {
+	set := tuningSet(t)
+	var examples []crisismodel.Example
+	for _, p := range set {
+		c, _ := crisismodel.ClassOf(p.label)
+		examples = append(examples, crisismodel.Example{Class: c, Text: p.text})
+	}
+	fresh, committed := crisismodel.Train(examples, crisismodel.DefaultOptions), crisismodel.Embedded()
+	worst := 0.0
+	for _, p := range set {
+		a, b := fresh.Scores(p.text), committed.Scores(p.text)
+		for c := range a {
+			worst = max(worst, a[c]-b[c], b[c]-a[c])
+		}
+	}
+	// Weights are stored in 16 bits; anything beyond rounding is a stale file.
+	if worst > 0.02 {
+		t.Fatalf("the committed model differs from one trained on the tuning data by up to %.3f: run make crisis-model", worst)
+	}
+	t.Logf("largest difference from a fresh training: %.5f", worst)
+}
