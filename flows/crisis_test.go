@@ -374,10 +374,30 @@ func TestDetectInContext(t *testing.T) {
 	}
 }
 
-// A gate only skips an expression that cannot match: checked over every
-// tuning phrase (and, in FuzzDetectCrisis, over whatever the fuzzer makes).
+// A gate only skips an expression that cannot match: checked for the
+// constructs the patterns use, over a tenth of the tuning phrases (every
+// expression against each is slow under the race detector), and in
+// FuzzDetectCrisis over whatever the fuzzer makes.
 func TestCrisisGatesNeverSkipAMatch(t *testing.T) {
-	for _, p := range tuningSet(t) {
+	for _, tc := range []struct{ expr, text string }{
+		{`kill (?:myself|me)`, "i will kill me"},
+		{`end(?:ing)? it`, "thinking of ending it"},
+		{`forc\S* me`, "he forced me"},
+		{`(?:a|the)? ?(?:rope|noose)`, "got the noose"},
+		{`(?:[^.\s]\S* ){0,4}on purpose`, "did it on purpose"},
+		{`(?:\d+) tablets`, "took 30 tablets"},
+		{`(?:he|she) (?:\S+ ){0,2}violent`, "he has been violent"},
+		{`x?y?z?`, "anything"},
+	} {
+		g := gate(compile(tc.expr))
+		if g.re.MatchString(tc.text) && !g.mayMatch(tc.text) {
+			t.Errorf("gate %q of %s skips %q, which matches", g.gates, tc.expr, tc.text)
+		}
+	}
+	for i, p := range tuningSet(t) {
+		if i%10 != 0 {
+			continue
+		}
 		if bad := skippedMatch(canonical(p.text)); bad != "" {
 			t.Errorf("%q: the gate skipped %s, which matches", p.text, bad)
 		}
