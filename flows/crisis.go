@@ -663,7 +663,7 @@ var patterns = concat(
 		`deserve to (?:be hurt|suffer|be punished|feel pain)`,
 		`(?:^|\. )cut (?:again|last night|myself)`,
 		`(?:got|get|getting|took|taken) the (?:blade|blades|razor|razors) out`,
-		`my (?:arm|arms|thigh|thighs|leg|legs|wrist|wrists|skin|stomach) (?:is|are) covered in (?:cuts|scars|burns)`,
+		`my (?:arm|arms|thigh|thighs|leg|legs|wrist|wrists|skin|stomach) (?:is|are) covered in (?:fresh |new |deep )?(?:cuts|scars|burns)`,
 		`(?:burnt|burned|cut|hurt|scratched|hit|bruised) my (?:\S+ ){1,6}on purpose`,
 		`(?:iron|lighter|kettle|knife|blade|razor|cigarette|straighteners|hob|scissors|compass) on purpose`,
 	),

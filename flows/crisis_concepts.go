@@ -77,6 +77,9 @@ var conceptIdioms = func() []string {
 		`tablet (?:died|is dead|broke|screen|charger)`, `my tablet`,
 		`(?:safeguarding|training|course|policy|film|documentary|show|series|podcast|article|book) (?:on|about) (?:domestic \S+|coercive control|stalking|abuse|violence|rape|assault|suicide|self harm)`,
 		`(?:not|never|no longer) (?:scared|afraid|frightened) of (?:him|her|them) (?:any more|now)`,
+		`(?:attacked|bitten|stung|chased|followed|mugged) by (?:a |the |some |an )?(?:swarm|wasp|wasps|bees|bee|dog|dogs|cat|seagull|seagulls|goose|geese|pigeon|pigeons|mosquitos|mosquitoes|midges|spider|horse|cow|fox|squirrel|crow|magpie|toddler|printer)`,
+		`(?:training|course|awareness|talk|session|workshop|lecture|leaflet|module|poster|campaign) (?:on|about|for|in) (?:\S+ )?(?:suicide|self harm|overdoses?|domestic (?:abuse|violence)|knife crime|stalking|sexual (?:harassment|assault)|first aid|naloxone)`,
+		`naloxone`, `(?:disappear|vanish|escape) (?:on|to|for|off to|off on) (?:a |the )?(?:holiday|beach|island|week|weekend|break|spa|cabin|mountains|cruise)`,
 	}
 	for i, p := range ps {
 		ps[i] = conceptMacros.Replace(p)
@@ -88,6 +91,7 @@ var conceptIdioms = func() []string {
 // getting help ("he'll kill me if i leave"): read before the idioms blank
 // "kill me if …" as a figure of speech.
 var dangerConditional = compile(
+	`(?:kill|hurt) (?:himself|herself|themselves) and me`, `(?:take|taking|took) (?:the|my) (?:kids|children|baby) (?:\S+ ){0,8}if i (?:leave|go|tell|left|report)`,
 	conceptMacros.Replace(`FEARV (?:that )?(?:he|she|they|AGENT) (?:is going to|will|might|would|is gonna|could) (?:kill|hurt|murder|batter|beat) me`),
 	`(?:kill|murder|hurt|beat|batter|strangle|stab|find|come for|hunt) me (?:if|when|the moment) (?:i|i ever|i even) (?:leave|left|tell|told|call|called|ring|report|reported|go to the police|talk to|speak to|try to leave|try and leave|say anything|contact|see my|go|went|get help|move out)`,
 	`(?:if|when) i (?:leave|left|tell|told|call|report|go to the police|try to leave|move out) GAP(?:he|she|they) (?:will|would|is going to|said he would|said she would) (?:kill|hurt|find|come for) (?:me|the kids|my kids|my family)`,
@@ -132,7 +136,18 @@ var conceptPatterns = concat(
 		`end(?:ing|in)? (?:it|things|everything) (?:after|before|at|on|this|tonight|soon|when|once)`,
 		`(?:thinking|thought|think) (?:about|of|bout) end(?:ing)? (?:it|things|everything)`,
 		`(?:take|taking|swallow|swallowing|took) everything (?:i have|in the house|i have got|i can find|in the cupboard)`,
-		`(?:collect|collecting|collected|stocking up|stocked up|stockpiling) (?:on )?(?:my |all my |the )?(?:meds|pills|tablets|medication|paracetamol|painkillers)`,
+		`(?:been )?(?:stockpiling|hoarding|squirrelling away|hiding) (?:my |all my |the )?(?:meds|pills|tablets|medication|paracetamol|painkillers)`,
+		`been (?:collecting|saving) (?:up )?(?:my |all my |the )?(?:meds|pills|tablets|medication|paracetamol|painkillers)`,
+		`(?:will not|not going to|do not think i will|not) (?:be )?(?:do|doing|need|needing|have|having) (?:these|the|my|any more) check ins (?:much longer|for long|for much longer|after|any more)`,
+		`(?:nearly|almost) did it (?:last night|yesterday|today|this morning|at the weekend|again|on)`,
+		`(?:^|\. |i |i have )(?:attempted|tried again)(?: again| on| last| at| yesterday| END| suicide)`, `tried to (?:hang|kill|drown|poison|gas|overdose|end) ME`,
+		`about to take (?:all )?(?:my|the) (?:pills|tablets|meds|medication)`, `(?:drinking|drunk|vodka|wine|alcohol|whisky|gin|booze) and (?:\S+ ){0,3}(?:my |the |all my )?(?:pills|tablets|meds)`,
+		`(?:in the bath|in bed|in the car|in the garage|in the bathroom|in my room|lying here) with (?:a|the|my) MEANS`,
+		`(?:no|what is the) point (?:to|in|of) me(?: END| being| existing| any more)`,
+		`(?:the )?last time (?:i am|i will be|i will|i) (?:asking|ask|reaching out|reach out|messaging|talking|bothering)`,
+		`thanks? (?:you )?for (?:trying|everything|being there|all you have done)(?: with me| for me)? (?:\. )?(?:\S+ ){0,3}not your fault`,
+		`not your fault (?:\. )?(?:\S+ ){0,3}(?:goodbye|bye|thank you|thanks)`,
+		`(?:step|stepping|jump|jumping) (?:off|from) (?:the )?(?:platform|ledge|edge|roof|bridge|balcony)`,
 		`(?:no one|nobody) (?:will|would) (?:have to )?(?:deal with|worry about|put up with|see|hear from) me (?:after|again|any more|soon|much longer)`,
 		`(?:thought|thoughts|urge|urges|idea) of (?:jumping|dying|hanging ME|killing ME|ending it|overdosing|drowning ME|not being here|ending my life)`,
 		`(?:swallowed|taken|took|downed|necked) (?:\d+|a few|several|two|three|four|five) (?:strips|packets|packs|boxes|bottles|blister packs|sheets)`,
@@ -170,7 +185,9 @@ var conceptPatterns = concat(
 		`(?:pills|tablets|meds) with (?:vodka|alcohol|wine|drink)`, `(?:vodka|alcohol|wine) with my (?:pills|tablets|meds)`,
 	),
 	cpat(Crisis, KindSelfHarm, false,
-		`cut (?:too|so|really|way too) deep`, `(?:will not|does not|can not get it to|can not make it) stop bleeding`,
+		`cut (?:too|so|really|way too) deep`, `(?:slashed|sliced|gashed|opened|cut) (?:my|both) (?:arm|arms|wrist|wrists|leg|legs|thigh|thighs) (?:open|up|again|to bits)`,
+		`(?:slashed|slashing|slash) my (?:arm|arms|wrist|wrists|leg|legs|thigh|thighs)`,
+		`(?:covered in|loads of|full of) (?:fresh|new|deep) (?:cuts|burns|scratches)`, `(?:will not|does not|can not get it to|can not make it) stop bleeding`,
 		`stitches (?:\. )?GAP(?:on purpose|deliberately|myself|i did it)`,
 		`(?:burned|burnt|burning) my (?:arm|arms|leg|legs|skin|wrist|hand) (?:with|on) (?:a|the|my) (?:lighter|iron|cigarette|hob|kettle|straighteners)`,
 	),
@@ -213,6 +230,11 @@ var distressConcepts = cpat(Worry, KindDistress, false,
 	`getting on top of me`, `(?:keep|keeps|been|can not stop|always) crying`,
 	`thoughts (?:are )?(?:getting )?(?:louder|worse|stronger|too loud|out of control)`,
 	`(?:tired|sick) of (?:fighting|trying|struggling)`,
+	`(?:will not|not going to) (?:be )?(?:need|needing) (?:my|the|a|any) (?:rota|shifts|hours|check ins|appointments?|job|holiday) (?:next|after|any more|again)`,
+	`(?:left|written|wrote|writing) (?:instructions|a list|notes?) for (?:my|the) (?:cat|dog|kids|family|pets?)`,
+	`(?:like i am|i am|feel like i am|feel|feeling) (?:underwater|drowning|suffocating|sinking)(?: all the time| END| inside| every day)`,
+	`(?:^|\. )not (?:ok|okay|alright|great|good) (?:if i am honest|to be honest|at all|END)`,
+	`(?:feeling|feel|i am|am) (?:pretty |so |very |quite |a bit |really )?(?:low|down)(?: END| and| today| at the moment| lately| again| all the time)`,
 )
 
 // finalityHints are not enough alone ("time to go" at the end of a shift),
@@ -223,7 +245,7 @@ var finalityHints = idioms([]string{
 	`after tonight`, `for good END`, `(?:one|the) last time`, `goodbye`, `bye everyone`, `sorry for everything`,
 	`(?:look|looking) after (?:my|the) (?:kids|cat|dog|children|mum|family)`, `(?:will not|not going to) be a (?:problem|burden) (?:for|much|any)`,
 	`rope`, `noose`, `razor`, `blade`, `bridge`, `tracks`, `ledge`, `(?:all|enough) (?:my |the )?(?:pills|tablets)`,
-	`make it stop for good`, `(?:end|finish) (?:it|this) (?:for good|properly)`,
+	`make it stop for good`, `(?:end|finish) (?:it|this) (?:for good|properly)`, `(?:i )?want out END`,
 })
 
 // dangerPatterns are danger to the writer from someone else.
@@ -237,7 +259,7 @@ var dangerPatterns = concat(
 		`AGENT GAP(?:pulled|pulls) my hair`, `AGENT GAP(?:broke|broken|smashed) my (?:nose|arm|ribs|rib|jaw|wrist|finger|teeth|tooth|cheekbone)`,
 		`(?:grabbed|grabs|had) me by the (?:throat|neck|hair|arm)`, `(?:hands|hand) (?:round|around) my (?:throat|neck)`,
 		`(?:bruises|bruised|a black eye|black eye|marks|a split lip|cuts) GAP(?:from|off) (?:him|her|them|my \S+)`,
-		`(?:touching|groping|fondling|fondled|groped) me`, `letting (?:himself|herself) in`, `cornered me`, `tried to (?:kiss|touch|grab|strangle|choke) me`,
+		`(?:touching|groping|fondling|fondled|groped) me`, `letting (?:himself|herself) in`, `cornered me (?:in|and|at|after|behind|alone|on)`, `tried to (?:kiss|touch|grab|strangle|choke) me`,
 		`(?:phone|keys|car keys|door) (?:\. )?(?:so )?i (?:could not|can not|would not be able to) (?:call|ring|phone|contact|leave|get out|tell)`, `(?:he|she|they) (?:left|gave me) (?:bruises|a black eye)`,
 		`(?:i|me) (?:was|got|have been|been|am being|was being|keep getting|get) (?:raped|sexually assaulted|assaulted|attacked|beaten up|battered by|stabbed|mugged|spiked|groped|stalked|strangled|choked|abused|punched by|hit by (?:him|her|my \S+)|followed|followed home|molested|touched up)`,
 		`(?:^|\. )(?:got|been|was) (?:raped|sexually assaulted|assaulted|attacked|beaten up|battered by|stabbed|spiked|groped|strangled|choked|abused|punched by|hit by (?:him|her|my \S+))`,
@@ -281,6 +303,7 @@ var dangerPatterns = concat(
 	),
 	cpat(Worry, KindDanger, true,
 		`(?:tense|bad|scary|horrible|awful|not good) at home`, `walking on eggshells`,
+		`(?:with|from) (?:my )?(?:ex|partner|husband|wife|boyfriend|girlfriend|dad|flatmate) (?:are|is) (?:getting |got )?(?:nasty|ugly|scary|bad|worse)`,
 		`(?:home|things at home|home life|it at home) (?:is|are|has been|have been) (?:so |very )?(?:hard|difficult|bad|horrible|awful|scary|tense|a nightmare)`,
 		`(?:he|she|my \S+) (?:gets|is|gets really|has been|was|can be) (?:angry|aggressive|violent|scary|nasty|jealous|really jealous|controlling) when`,
 		`(?:he|she|my \S+) (?:gets|is getting|has got|got) (?:really )?(?:jealous|controlling|scary|aggressive|possessive)`,
