@@ -48,14 +48,7 @@ func combineAt(r ruleReading, words int, p [crisismodel.Classes]float64, t thres
 	}
 	urgent := p[crisismodel.Crisis] + p[crisismodel.Danger]
 	if rules.Concern < Crisis && urgent >= t.alone && words >= 3 && !r.lowered {
-		kind := rules.Kind
-		if kind == "" || kind == KindDistress {
-			kind = modelKind(p)
-			if kind == KindDistress {
-				kind = KindSuicide
-			}
-		}
-		return Detection{Concern: Crisis, Kind: kind}
+		return Detection{Concern: Crisis, Kind: urgentKind(rules.Kind, p)}
 	}
 	switch rules.Concern {
 	case NoConcern:
@@ -64,14 +57,23 @@ func combineAt(r ruleReading, words int, p [crisismodel.Classes]float64, t thres
 		}
 	case Worry:
 		if urgent >= t.crisis && words >= 3 && !r.lowered {
-			kind := rules.Kind
-			if kind == KindDistress {
-				kind = modelKind(p)
-			}
-			return Detection{Concern: Crisis, Kind: kind}
+			return Detection{Concern: Crisis, Kind: urgentKind(rules.Kind, p)}
 		}
 	}
 	return rules
+}
+
+// urgentKind names an escalation the model made: the rules' kind when they
+// named one, else danger or suicide by the model's scores (an escalation is
+// never "distress").
+func urgentKind(rulesKind string, p [crisismodel.Classes]float64) string {
+	if rulesKind != "" && rulesKind != KindDistress {
+		return rulesKind
+	}
+	if p[crisismodel.Danger] > p[crisismodel.Crisis] {
+		return KindDanger
+	}
+	return KindSuicide
 }
 
 // modelKind names the model's most likely concern.
