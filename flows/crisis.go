@@ -95,6 +95,12 @@ func readRules(text string) ruleReading {
 	}
 	news := newsOrDisruption.MatchString(s)
 	var r ruleReading
+	if leavingWork.MatchString(s) {
+		// "last shift here, goodbye everyone, thanks for everything!"
+		if f := farewells.ReplaceAllString(s, " ~ "); f != s {
+			s, r.lowered = f, true
+		}
+	}
 	for _, g := range safeIdioms {
 		if g.mayMatch(s) && g.re.MatchString(s) {
 			r.lowered = true
@@ -320,7 +326,8 @@ var countNouns = map[string]bool{"strips": true, "packets": true, "packs": true,
 var willContractions = map[string]string{"ill": "i", "hell": "he", "shell": "she"}
 
 // willVerbs are what "ill" is followed by when it means "I'll".
-var willVerbs = map[string]bool{"kill": true, "hurt": true, "stab": true, "murder": true, "end": true, "do": true, "be": true,
+var willVerbs = map[string]bool{"glass": true, "bottle": true, "smash": true, "sort": true, "deck": true, "knock": true,
+	"run": true, "slap": true, "kick": true, "finish": true, "top": true, "fix": true, "drown": true, "overdose": true, "kill": true, "hurt": true, "stab": true, "murder": true, "end": true, "do": true, "be": true,
 	"take": true, "jump": true, "shoot": true, "hang": true, "cut": true, "never": true, "not": true,
 	"hit": true, "beat": true, "batter": true, "find": true, "come": true, "go": true, "get": true, "make": true,
 	"break": true, "regret": true, "burn": true, "strangle": true, "punch": true, "have": true, "know": true}
@@ -639,7 +646,7 @@ var patterns = concat(
 		`how many PILLS (?:it takes|does it take|to kill|kill you|would kill)`,
 		`(?:^|\. )end(?:ing)? it (?:tonight|today|now|this weekend|tomorrow|soon)`,
 		`end(?:ing)? it (?:this weekend|this week|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|at the weekend)`,
-		`tonight is the night(?: END| i)`,
+		`tonight is the night END`, `(?:today|tonight|tomorrow) is the (?:day|night) i (?:finally )?(?:do it|end it|go|die|kill ME)`,
 		`(?:garage|car|van) with the engine running`, `hose (?:for|on|to|in) the exhaust`,
 		`(?:crash|crashing|crashed) (?:my|the) (?:car|van|lorry|truck|bike) (?:on purpose|deliberately)`,
 		`(?:take|taking|took|swallow|swallowing) everything in the (?:medicine cabinet|cabinet|cupboard|drawer|bathroom)`,
@@ -699,7 +706,7 @@ var patterns = concat(
 		`(?:step|stepping|stepped|walk|walking|walked|run|running|drive|driving|crash|crashing) (?:out )?(?:in front of|into) (?:a |the )?(?:\S+ )?(?:train|bus|lorry|car|traffic|wall|tree|river|sea)`,
 		`want to jump END`,
 		`(?:standing|stood|sat|sitting|i am|am) on (?:the|a) (?:bridge|ledge|edge|roof)(?: now| right now)? END`,
-		`(?:take|took|taken|taking|swallow|swallowed|swallowing|down|downed|downing) (?:all|a load of|loads of|a lot of|lots of|the whole|a whole|a bottle of|a box of|a packet of|a handful of|handfuls of|every|all of|all the|all of my|all my|the rest of|all of the) GAPPILLS`,
+		`(?:take|took|taken|taking|swallow|swallowed|swallowing|down|downed|downing) (?:all|a load of|loads of|a lot of|lots of|the whole|a whole|a bottle of|a box of|a packet of|a handful of|handfuls of|every|all of|all the|all of my|all my|the rest of|all of the|a bunch of|a pile of|a heap of|a fistful of|half the|half a|half my) GAPPILLS`,
 		`(?:got|have|bought|have got|i have) (?:the|a|some|my) (?:pills|tablets|rope|noose)s? (?:ready|here|in front of me|lined up|with me|out)`,
 		`(?:have|got|bought) (?:the|a) (?:rope|noose)`, `noose`,
 		`(?:suicide|goodbye) (?:note|letter)`, `(?:written|wrote|writing|write) (?:a|my) goodbye`,

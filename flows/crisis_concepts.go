@@ -79,13 +79,24 @@ var conceptIdioms = func() []string {
 		`(?:not|never|no longer) (?:scared|afraid|frightened) of (?:him|her|them) (?:any more|now)`,
 		`(?:attacked|bitten|stung|chased|followed|mugged) by (?:a |the |some |an )?(?:swarm|wasp|wasps|bees|bee|dog|dogs|cat|seagull|seagulls|goose|geese|pigeon|pigeons|mosquitos|mosquitoes|midges|spider|horse|cow|fox|squirrel|crow|magpie|toddler|printer)`,
 		`(?:training|course|awareness|talk|session|workshop|lecture|leaflet|module|poster|campaign) (?:on|about|for|in) (?:\S+ )?(?:suicide|self harm|overdoses?|domestic (?:abuse|violence)|knife crime|stalking|sexual (?:harassment|assault)|first aid|naloxone)`,
-		`naloxone`, `(?:disappear|vanish|escape) (?:on|to|for|off to|off on) (?:a |the )?(?:holiday|beach|island|week|weekend|break|spa|cabin|mountains|cruise)`,
+		`naloxone`, `hit me (?:up|with (?:a|an|another|the|some|loads|more|this|that))`, `kicked me out of (?:bed|the game|the group|the chat|the team|the meeting)`,
+		`(?:scared|frightened|startled) me (?:jumping|by jumping|when (?:he|she) jumped|popping)`, `(?:roof|rooftop) (?:deck|pool|bar|terrace)`,
+		`affairs (?:for|before) (?:the|my|a) (?:house move|move|moving|holiday|trip|retirement|new job|baby|wedding|operation)`, `(?:disappear|vanish|escape) (?:on|to|for|off to|off on) (?:a |the )?(?:holiday|beach|island|week|weekend|break|spa|cabin|mountains|cruise)`,
 	}
 	for i, p := range ps {
 		ps[i] = conceptMacros.Replace(p)
 	}
 	return ps
 }()
+
+// leavingWork marks a message about leaving a job, where a goodbye is only
+// a goodbye; farewells are what it lowers.
+var leavingWork = compile(
+	`(?:last|final) (?:shift|day|week|night) (?:at|here|in|with|of|before|tomorrow|today)`, `(?:leaving|retirement) (?:do|party|drinks|card|present)`,
+	`new job`, `retiring`, `moving on to`, `(?:handed|gave|giving|put) (?:in )?my notice`, `last day tomorrow`, `(?:last|final) shift`,
+)
+
+var farewells = compile(`goodbye(?: everyone| all| world)?`, `bye(?: everyone| all)?`, `thanks? (?:you )?for everything`, `said my goodbyes`)
 
 // dangerConditional is a threat whose trigger is the writer getting away or
 // getting help ("he'll kill me if i leave"): read before the idioms blank
@@ -155,6 +166,13 @@ var conceptPatterns = concat(
 		`(?:want|wish|need) to be with (?:my )?(?:\S+ ){1,2}(?:again|in heaven)(?: \.)?(?: \S+){0,6} (?:gone|passed|died|dead|heaven|lost)`,
 		`(?:going to|will|want to|gonna|thinking of|thinking about|about to) (?:crash|drive|steer) (?:my|the) (?:car|van|lorry|truck) (?:into|off|on purpose|END|on the way)`,
 		`(?:will not|not going to|do not want to|can not) be (?:talked|talk) out of it`,
+		`(?:imagin\S*|picture|picturing|think\S* about|dream\S* about|plan\S*) my (?:own )?funeral`,
+		`not (?:scared|afraid|frightened) of (?:dying|death|being dead) (?:any more)?`, `(?:i )?(?:just )?want it (?:all )?over(?: END| with| for good)`,
+		`(?:tied|tying|tie) (?:a |the |my )?(?:belt|rope|cord|scarf|sheet|tie|cable) (?:to|round|around|on|onto) (?:the |a |my )?(?:door|banister|bannister|beam|hook|rail|neck|tree|loft)`,
+		`(?:pills|tablets|knife|blade|razor|rope|noose) (?:is|are) (?:in my hand|in my hands|in front of me|next to me|ready|lined up|out)`,
+		`bleeding (?:\S+ ){0,4}(?:do not|not) want (?:any )?help`,
+		`(?:family|kids|wife|husband|partner|mum|children) (?:would|will|could) get (?:the |my )?(?:life )?insurance`,
+		`can not do (?:this )?life(?: thing)? any more`,
 	),
 	// Finality and goodbyes.
 	cpat(Crisis, KindSuicide, false,
@@ -206,6 +224,9 @@ var conceptPatterns = concat(
 	cpat(Crisis, KindHarmOthers, false,
 		`(?:voices?|they|it|god|the devil|he|she|something|someone|my head|a voice) (?:GAP)?(?:want|wants|tell|tells|telling|told|say|says|saying|said|keep telling|keeps telling|command|commanding|order|ordering) me to (?:hurt|kill|stab|attack|harm) (?:him|her|them|someone|my \S+|people|the \S+)`,
 	),
+	cpat(Crisis, KindHarmOthers, true,
+		`(?:get|got|grab|bring|fetch|take) (?:(?:my|a|his|her|the) )?(?:\S+s )?(?:gun|knife|machete|bat|hammer|blade|crowbar) (?:\S+ ){0,3}(?:sort|deal with|get|do|finish|hurt|stab|shoot) (?:him|her|them)`,
+	),
 	cpat(Crisis, KindSelfHarm, false,
 		`(?:voices?|voice in my head|they|it|god|the devil|something|someone|my head|a voice|this voice) (?:GAP)?(?:want|wants|tell|tells|telling|told|say|says|saying|said|keep telling|keeps telling|command|commanding|order|ordering) (?:me )?(?:to|i should|i must|i have to) (?:cut|burn|hurt ME|harm ME|punish ME)`,
 	),
@@ -229,7 +250,8 @@ var distressConcepts = cpat(Worry, KindDistress, false,
 	`(?:i feel|feeling|i am|am) on edge`, `(?:have not|not) left (?:the house|my room|my bed|bed|the flat) (?:in|for)`,
 	`getting on top of me`, `(?:keep|keeps|been|can not stop|always) crying`,
 	`thoughts (?:are )?(?:getting )?(?:louder|worse|stronger|too loud|out of control)`,
-	`(?:tired|sick) of (?:fighting|trying|struggling)`,
+	`(?:tired|sick) of (?:fighting|trying|struggling)`, `struggling (?:today|at the moment|right now|a lot|so much|again|lately|badly)`,
+	`(?:my )?head is (?:a mess|all over the place|not right|messed up|fried|not in a good)`,
 	`(?:will not|not going to) (?:be )?(?:need|needing) (?:my|the|a|any) (?:rota|shifts|hours|check ins|appointments?|job|holiday) (?:next|after|any more|again)`,
 	`(?:left|written|wrote|writing) (?:instructions|a list|notes?) for (?:my|the) (?:cat|dog|kids|family|pets?)`,
 	`(?:like i am|i am|feel like i am|feel|feeling) (?:underwater|drowning|suffocating|sinking)(?: all the time| END| inside| every day)`,
@@ -245,7 +267,7 @@ var finalityHints = idioms([]string{
 	`after tonight`, `for good END`, `(?:one|the) last time`, `goodbye`, `bye everyone`, `sorry for everything`,
 	`(?:look|looking) after (?:my|the) (?:kids|cat|dog|children|mum|family)`, `(?:will not|not going to) be a (?:problem|burden) (?:for|much|any)`,
 	`rope`, `noose`, `razor`, `blade`, `bridge`, `tracks`, `ledge`, `(?:all|enough) (?:my |the )?(?:pills|tablets)`,
-	`make it stop for good`, `(?:end|finish) (?:it|this) (?:for good|properly)`, `(?:i )?want out END`,
+	`make it stop for good`, `(?:fix|sort|solve|end) (?:that|it|this) (?:tonight|for good|permanently|soon)`, `(?:end|finish) (?:it|this) (?:for good|properly)`, `(?:i )?want out END`,
 })
 
 // dangerPatterns are danger to the writer from someone else.
@@ -259,7 +281,11 @@ var dangerPatterns = concat(
 		`AGENT GAP(?:pulled|pulls) my hair`, `AGENT GAP(?:broke|broken|smashed) my (?:nose|arm|ribs|rib|jaw|wrist|finger|teeth|tooth|cheekbone)`,
 		`(?:grabbed|grabs|had) me by the (?:throat|neck|hair|arm)`, `(?:hands|hand) (?:round|around) my (?:throat|neck)`,
 		`(?:bruises|bruised|a black eye|black eye|marks|a split lip|cuts) GAP(?:from|off) (?:him|her|them|my \S+)`,
-		`(?:touching|groping|fondling|fondled|groped) me`, `letting (?:himself|herself) in`, `cornered me (?:in|and|at|after|behind|alone|on)`, `tried to (?:kiss|touch|grab|strangle|choke) me`,
+		`(?:touching|groping|fondling|fondled|groped) me`, `locked me out (?:in the cold|all night|overnight|of the house|in the rain)`,
+		`(?:grabbed|groped|touched|slapped|pinched|grabs|gropes) my (?:arse|ass|bum|breasts?|boobs|chest|crotch|backside|private)`,
+		`(?:said|says|told me|saying) i (?:would|will|am going to) (?:be dead|die|end up dead)`,
+		`on top of me (?:\. )?(?:and )?(?:i )?(?:did not|do not|never|was not|was asleep)`, `woke up (?:with|to) (?:him|her|someone|a man) (?:on top of|touching|inside) me`,
+		`(?:shouting|making|sending|leaving|screaming) threats`, `letting (?:himself|herself) in`, `cornered me (?:in|and|at|after|behind|alone|on)`, `tried to (?:kiss|touch|grab|strangle|choke) me`,
 		`(?:phone|keys|car keys|door) (?:\. )?(?:so )?i (?:could not|can not|would not be able to) (?:call|ring|phone|contact|leave|get out|tell)`, `(?:he|she|they) (?:left|gave me) (?:bruises|a black eye)`,
 		`(?:i|me) (?:was|got|have been|been|am being|was being|keep getting|get) (?:raped|sexually assaulted|assaulted|attacked|beaten up|battered by|stabbed|mugged|spiked|groped|stalked|strangled|choked|abused|punched by|hit by (?:him|her|my \S+)|followed|followed home|molested|touched up)`,
 		`(?:^|\. )(?:got|been|was) (?:raped|sexually assaulted|assaulted|attacked|beaten up|battered by|stabbed|spiked|groped|strangled|choked|abused|punched by|hit by (?:him|her|my \S+))`,
@@ -290,7 +316,7 @@ var dangerPatterns = concat(
 		`(?:he|she|CLOSE) GAP(?:will not|would not|does not|did not|never) let me (?:leave|go out|out|see (?:my )?(?:friends|family|mum|dad|anyone|people)|go anywhere|go to work|have my (?:own )?(?:money|phone|keys)|talk to|speak to|eat|sleep)`,
 		`(?:he|she|they|CLOSE) GAP(?:took|takes|taken|hid|hides|hidden) (?:all )?my (?:phone|keys|money|bank card|cards|passport|car keys|wages|benefits)`,
 		`(?:locked|locks|locking) me (?:in|up|out of my own)`, `not allowed (?:to leave|to go out|out) GAP(?:without (?:him|her)|the house)`,
-		`(?:checks|goes through) my phone and`, `controls (?:everything|my money|where i go|what i|who i)`, `AGENT GAPmake me pay`,
+		`(?:checks|goes through) my phone and`, `controls (?:all )?(?:everything|my money|where i go|what i|who i)`, `AGENT GAPmake me pay`,
 		// Fear and not safe.
 		`FEARV (?:to go (?:back )?HOME|of going (?:back )?HOME|to go back there|to leave (?:him|her)|of CLOSE|(?:of )?what (?:he|she|they) (?:will|might|would|is going to|could) do|(?:that )?(?:he|she|they) (?:will|is going to|are going to|might|could) (?:hurt|kill|hit|find|come|do something))`,
 		`FEARV of (?:him|her) END`, `FEARV (?:to go|of going) home`,
@@ -315,7 +341,8 @@ var dangerPatterns = concat(
 		`STALKER (?:keeps|keep|will not stop|wont stop|always) (?:texting|messaging|calling|ringing|phoning|turning up)(?: me)?`,
 		`(?:weird|creepy|threatening|nasty|scary) (?:messages|texts|calls|voicemails)`, `(?:something|someone) creepy`,
 		`(?:do not|not sure i|never) (?:really )?want to go (?:back )?home`, `be around (?:him|her) any more`,
-		`drinking again and (?:shouting|angry|kicking off)`,
+		`drinking again and (?:shouting|angry|kicking off)`, `(?:keeps|keep) (?:showing up|turning up|appearing)`,
+		`(?:feel|feeling|felt) (?:unsafe|in danger)`,
 	),
 )
 
