@@ -80,7 +80,7 @@ var conceptIdioms = func() []string {
 		`(?:attacked|bitten|stung|chased|followed|mugged) by (?:a |the |some |an )?(?:swarm|wasp|wasps|bees|bee|dog|dogs|cat|seagull|seagulls|goose|geese|pigeon|pigeons|mosquitos|mosquitoes|midges|spider|horse|cow|fox|squirrel|crow|magpie|toddler|printer)`,
 		`(?:training|course|awareness|talk|session|workshop|lecture|leaflet|module|poster|campaign) (?:on|about|for|in) (?:\S+ )?(?:suicide|self harm|overdoses?|domestic (?:abuse|violence)|knife crime|stalking|sexual (?:harassment|assault)|first aid|naloxone)`,
 		`naloxone`, `hit me (?:up|with (?:a|an|another|the|some|loads|more|this|that))`, `kicked me out of (?:bed|the game|the group|the chat|the team|the meeting)`,
-		`(?:scared|frightened|startled) me (?:jumping|by jumping|when (?:he|she) jumped|popping)`, `(?:roof|rooftop) (?:deck|pool|bar|terrace)`,
+		`(?:scared|frightened|startled) me (?:jumping|by jumping|when (?:he|she) jumped|popping)`, `(?:roof|rooftop) (?:deck|pool|bar|terrace)`, `bridge (?:team|club|night|game|player|partner|drive)`,
 		`affairs (?:for|before) (?:the|my|a) (?:house move|move|moving|holiday|trip|retirement|new job|baby|wedding|operation)`, `(?:disappear|vanish|escape) (?:on|to|for|off to|off on) (?:a |the )?(?:holiday|beach|island|week|weekend|break|spa|cabin|mountains|cruise)`,
 	}
 	for i, p := range ps {
@@ -172,7 +172,7 @@ var conceptPatterns = concat(
 		`(?:pills|tablets|knife|blade|razor|rope|noose) (?:is|are) (?:in my hand|in my hands|in front of me|next to me|ready|lined up|out)`,
 		`bleeding (?:\S+ ){0,4}(?:do not|not) want (?:any )?help`,
 		`(?:family|kids|wife|husband|partner|mum|children) (?:would|will|could) get (?:the |my )?(?:life )?insurance`,
-		`can not do (?:this )?life(?: thing)? any more`,
+		`can not do (?:this )?life(?: thing)? any more`, `end (?:this|it|things|everything|it all) (?:for good|permanently|once and for all)`,
 	),
 	// Finality and goodbyes.
 	cpat(Crisis, KindSuicide, false,
@@ -267,7 +267,7 @@ var finalityHints = idioms([]string{
 	`after tonight`, `for good END`, `(?:one|the) last time`, `goodbye`, `bye everyone`, `sorry for everything`,
 	`(?:look|looking) after (?:my|the) (?:kids|cat|dog|children|mum|family)`, `(?:will not|not going to) be a (?:problem|burden) (?:for|much|any)`,
 	`rope`, `noose`, `razor`, `blade`, `bridge`, `tracks`, `ledge`, `(?:all|enough) (?:my |the )?(?:pills|tablets)`,
-	`make it stop for good`, `(?:fix|sort|solve|end) (?:that|it|this) (?:tonight|for good|permanently|soon)`, `(?:end|finish) (?:it|this) (?:for good|properly)`, `(?:i )?want out END`,
+	`make it stop for good`, `(?:made up my mind|my mind is made up)`, `(?:fix|sort|solve|end) (?:that|it|this) (?:tonight|for good|permanently|soon)`, `(?:end|finish) (?:it|this) (?:for good|properly)`, `(?:i )?want out END`,
 })
 
 // dangerPatterns are danger to the writer from someone else.
