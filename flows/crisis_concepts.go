@@ -10,8 +10,8 @@ import "strings"
 // rarely enough: "knife" is in every kitchen, "he hit me" is not the same
 // as "he hit the target".
 
-// conceptMacros are expanded, after the shared macros' names are out of the
-// way, in every pattern of this file.
+// conceptMacros are expanded in every pattern of this file before the
+// shared macros are (so that HOME, say, is not read as HO + ME).
 var conceptMacros = strings.NewReplacer(
 	// AGENT: someone other than the writer, who could harm them.
 	"AGENT", `(?:he|she|they|him|her|them|my (?:ex |step |ex step )?(?:partner|husband|wife|boyfriend|girlfriend|bf|gf|fiance|fiancee|dad|father|stepdad|mum|mom|mother|stepmum|brother|sister|son|daughter|uncle|cousin|flatmate|housemate|landlord|neighbour|neighbor|manager|boss|supervisor|colleague|coworker|co worker|team leader|carer|ex)|(?:a|the|this|that|some|one) (?:customer|guy|man|bloke|lad|lads|woman|girl|stranger|person|colleague|driver|punter|client|men)|someone|somebody|some lads|his mates|her mates)`,

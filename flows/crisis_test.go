@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -285,6 +286,27 @@ func TestDetectCrisisKinds(t *testing.T) {
 			t.Errorf("DetectCrisis(%.60q) = %+v, want %v %q", tt.in, d, tt.concern, tt.kind)
 		}
 	}
+}
+
+// The detector is shared by every goroutine that handles a message.
+func TestDetectCrisisConcurrent(t *testing.T) {
+	msgs := []string{"i want to kill myself", "he hit me again", "slept ok", "taken 30 sertraline", "the rota is killing me"}
+	want := make([]Detection, len(msgs))
+	for i, m := range msgs {
+		want[i] = DetectCrisis(m)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 20 {
+				k := (g + i) % len(msgs)
+				if got := DetectCrisis(msgs[k]); got != want[k] {
+					t.Errorf("DetectCrisis(%q) = %+v concurrently, %+v alone", msgs[k], got, want[k])
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func FuzzDetectCrisis(f *testing.F) {
