@@ -22,7 +22,9 @@ import (
 //     blanked, negations and reports about others lowered, then phrase
 //     patterns (this file) and concept families that combine — means,
 //     plan and time, finality, harm done, voices, danger from another
-//     person (crisis_concepts.go);
+//     person (crisis_concepts.go), and weak signals that are a crisis only
+//     together ("sorted my will" and "left the bank details for my
+//     brother": crisis_signals.go);
 //   - a classifier trained on the labelled phrases (crisis_model.go,
 //     internal/crisismodel), which may raise the rules' reading but never
 //     lower it. Retrain it with `make crisis-model` after changing the
@@ -94,6 +96,31 @@ func readRules(text string) ruleReading {
 		return ruleReading{Detection: Detection{Concern: Crisis, Kind: KindSelfHarm}}
 	}
 	news := newsOrDisruption.MatchString(s)
+	laughing := jokeMarker.MatchString(strings.ToLower(text))
+	joking := laughing || pettyGrievance.MatchString(s)
+	// A laugh after "this spreadsheet makes me wanna die" is a figure of
+	// speech; after "i want to die" alone it is not (the rules keep it).
+	selfJoke := laughing && selfHyperbole.MatchString(s)
+	// A time that is over: "tried to kill myself in 2019 but im doing well
+	// now". What comes before the "well now" is the past. pastEnd: where
+	// that past ends; okNow: where "ok now" is said, with or without a past.
+	pastEnd, okNow := -1, -1
+	for _, loc := range recoveredNow.FindAllStringIndex(s, -1) {
+		if negatedBefore(s[:loc[0]]) {
+			continue // "i am not ok now"
+		}
+		okNow = loc[0]
+		if pastMarker.MatchString(s) {
+			pastEnd = loc[0]
+		}
+	}
+	screenedNo := screeningQuestion.re.MatchString(s) && answeredNo.MatchString(s)
+	// byOther: a report about someone else was read; own: the most any
+	// match about the writer raised.
+	byOther, own := false, NoConcern
+	// negOrOther: a negation, a report about someone else or a joke was
+	// read; the weak signals are then not combined (readCombined).
+	negOrOther := false
 	var r ruleReading
 	if leavingWork.MatchString(s) {
 		// "last shift here, goodbye everyone, thanks for everything!"
@@ -101,40 +128,60 @@ func readRules(text string) ruleReading {
 			s, r.lowered = f, true
 		}
 	}
+	t := index(s)
 	for _, g := range safeIdioms {
-		if g.mayMatch(s) && g.re.MatchString(s) {
+		if g.mayMatch(t) && g.re.MatchString(s) {
 			r.lowered = true
 			s = g.re.ReplaceAllString(s, " ~ ")
+			t = index(s)
 		}
 	}
 	// Reports about other people and negated statements are a worry, not a
 	// crisis; they are taken out so the crisis patterns do not see them.
 	for _, p := range shields {
-		if p.mayMatch(s) && p.re.MatchString(s) {
+		if p.mayMatch(t) && p.re.MatchString(s) {
 			r.Detection = Detection{Concern: Worry, Kind: p.kind}
-			r.lowered = true
+			r.lowered, negOrOther = true, true
+			byOther = byOther || !p.negatable
 			s = p.re.ReplaceAllString(s, " ~ ")
+			t = index(s)
 		}
 	}
 	for _, group := range [][]crisisPattern{patterns, conceptPatterns, dangerPatterns, distressConcepts} {
 		for _, p := range group {
-			if !p.mayMatch(s) {
+			if !p.mayMatch(t) {
 				continue
 			}
 			for _, loc := range p.re.FindAllStringIndex(s, -1) {
 				concern := p.concern
 				if p.negatable && negatedBefore(s[:loc[0]]) {
 					concern = Worry
-					r.lowered = true
+					r.lowered, negOrOther = true, true
 				}
-				if isSelfKind(p.kind) && reportedByOther(s[:loc[0]], s[loc[0]:loc[1]]) {
+				other := (isSelfKind(p.kind) || p.kind == KindDistress) && reportedByOther(s[:loc[0]], s[loc[0]:loc[1]])
+				if other {
 					// "someone jumped in front of a train": asked about
 					// gently, unless it is plainly news or a delay.
-					concern = Worry
+					if isSelfKind(p.kind) {
+						concern = min(concern, Worry)
+					}
 					if news {
 						concern = NoConcern
 					}
-					r.lowered = true
+					r.lowered, byOther, negOrOther = true, true, true
+				}
+				// Distress that is over by now ("cried in the toilets but i'm
+				// ok now") needs no past named; harm to the writer does.
+				if (isSelfKind(p.kind) || p.kind == KindDistress) && loc[1] <= pastEnd || p.kind == KindDistress && loc[1] <= okNow {
+					concern = NoConcern
+					r.lowered, negOrOther = true, true
+				}
+				if (p.kind == KindHarmOthers && joking || isSelfKind(p.kind) && selfJoke) && concern == Crisis {
+					concern = Worry
+					r.lowered, negOrOther = true, true
+				}
+				if !other {
+					own = max(own, concern)
 				}
 				if concern > r.Concern {
 					r.Detection = Detection{Concern: concern, Kind: p.kind}
@@ -145,15 +192,65 @@ func readRules(text string) ruleReading {
 			}
 		}
 	}
-	if r.Concern == Worry && !r.lowered && (r.Kind == KindDistress || isSelfKind(r.Kind)) {
-		for _, h := range finalityHints {
-			if h.mayMatch(s) && h.re.MatchString(s) {
-				return ruleReading{Detection: Detection{Concern: Crisis, Kind: KindSuicide}}
-			}
-		}
+	if r.Concern == Worry && own == NoConcern && screenedNo && !byOther {
+		// "the gp asked if i had thoughts of suicide, i said no".
+		return ruleReading{lowered: true}
 	}
-	return r
+	if byOther && own == NoConcern && r.Concern == Worry && resolvedOrPast.MatchString(s) {
+		// "my sister self harmed as a teenager, she's doing well now": a
+		// report that asks nothing of the writer.
+		return ruleReading{lowered: true}
+	}
+	if negOrOther {
+		return r
+	}
+	return readCombined(t, r)
 }
+
+// jokeMarker: a laugh that makes a threat against someone a figure of
+// speech ("im going to kill him lol"). It lowers harm to others to a check,
+// never a risk to the writer ("i want to die lol" is still read).
+var jokeMarker = regexp.MustCompile(`(?:^|[^\pL])(?:lol|lool|lolol|lmao|lmfao|haha+|hehe+|jk|rofl)(?:[^\pL]|$)|😂|🤣|😆`)
+
+// pastMarker and recoveredNow mark a past the writer has come through.
+var pastMarker = compile(
+	`last year`, `(?:years|months|ages) ago`, `(?:in|back in) (?:19|20)\d\d`, `used to`, `at uni`, `at school`,
+	`when i was (?:younger|a teen|a teenager|at school|at uni|a kid|little|\d+)`, `as a (?:teen|teenager|kid)`, `in the past`,
+	`a while ago`, `last (?:summer|winter|spring|autumn)`, `had (?:\S+ )?(?:suicidal thoughts|thoughts of suicide)`,
+)
+var recoveredNow = compile(
+	`(?:much |so much |loads |a lot |far |way )?(?:better|fine|ok|okay|good|great|well|recovered|stable|in a (?:much |lot |far |way )?(?:better|good) place) (?:\S+ ){0,3}(?:now|these days|nowadays)`,
+	`(?:doing|i am doing) (?:really |so )?(?:well|better|great|good|fine|ok) now`,
+)
+
+// answeredNo: the writer's answer to a screening question was no.
+var answeredNo = compile(
+	`(?:i )?(?:said|say|answered|told (?:her|him|them|the \S+)) (?:no|not|never|nope|it has been years|i was not|i am not|i do not|i have not)`,
+)
+
+// selfHyperbole: a death wish with an everyday cause, the form a joke about
+// a meeting or a song takes.
+var selfHyperbole = compile(
+	`(?:makes|making|made|make) me (?:want to|wanna) (?:die|kill ME|end it|jump|top ME)`,
+	`(?:i will|going to|gonna|i am going to) (?:jump|throw ME) out (?:of )?(?:the|a) window`,
+	`hang ME (?:\. )*on the (?:sofa|couch|settee|bed)`,
+)
+
+// pettyGrievance: what a threat is over, when it is the dishes or a phone
+// charger ("gonna kill my brother, he nicked my charger"): a figure of
+// speech like a joke.
+var pettyGrievance = compile(
+	`(?:nicked|nick|nicks|nicking|ate|eaten|eats|eating|took|taken|takes|taking|stole|stolen|borrowed|borrowing|used|using|finished|finishing|pinched|pinching|drank|drunk|drinking|hid|hidden|moved|lost|broke|spilt|spilled) (?:my|the|our|all my|all the|his|her) (?:last )?(?:phone )?(?:charger|food|leftovers|yoghurt|yogurt|milk|lunch|chips|biscuits|chocolate|cake|parking space|seat|mug|pen|jumper|hoodie|shampoo|towel|snacks|crisps|beer|wine|cereal|dinner|sandwich|pizza|remote|clothes|hair dryer|headphones|tea|coffee|bread|butter|cheese|chair|desk|stapler|hot water|wifi|data)`,
+	`(?:left|leaves|leaving) (?:his|her|their|the|all the|dirty) (?:dishes|washing up|pots|mess|plates|pans|towels|shoes)`,
+	`(?:spoiled|spoilt|spoils) (?:the )?(?:ending|film|show|series|episode|match)`,
+)
+
+// resolvedOrPast marks a report about someone else that is over: they are
+// fine now, getting help, it was when they were a teenager.
+var resolvedOrPast = compile(
+	`(?:she|he|they) (?:is|are|was|were) (?:fine|ok|okay|alright|safe|doing (?:well|better|ok|okay|great|fine)|getting (?:help|support|better|treatment))(?: now)?`,
+	`getting (?:help|support|treatment) now`, `(?:as|when (?:she|he|they) (?:was|were)) (?:a )?(?:teen|teenager|kid|child|little|younger|at school)`,
+)
 
 // contextMessages is how many of the client's earlier messages are read
 // with a new one: enough for a thought typed in pieces ("i want to" / "end"
@@ -226,7 +323,7 @@ var spelling = map[string]string{
 	"u": "you", "ur": "your", "r": "are", "2": "to", "every1": "everyone", "some1": "someone", "no1": "no one",
 	"noone": "no one", "nobody": "no one", "somebody": "someone", "everybody": "everyone", "evryone": "everyone",
 	"kms": "kill myself", "kys": "kill yourself", "ctb": "kill myself", "sewerslide": "suicide",
-	"od": "overdose", "ods": "overdose", "oding": "overdosing", "odd": "overdose",
+	"od": "overdose", "ods": "overdose", "oding": "overdosing", "oded": "overdosed",
 	"tmrw": "tomorrow", "tmr": "tomorrow", "tomoz": "tomorrow", "tomorow": "tomorrow", "tonite": "tonight", "2nite": "tonight",
 	"myslef": "myself", "mysefl": "myself", "myelf": "myself", "mysel": "myself", "mself": "myself", "meself": "myself",
 	"muself": "myself", "myslf": "myself", "myseld": "myself", "mysef": "myself",
@@ -264,6 +361,9 @@ var fuzzyWords = []string{"suicide", "suicidal", "myself", "overdose", "overdose
 // common typos mended.
 func canonical(text string) string {
 	t := strings.ToLower(text)
+	// "OD'd" is an overdose, but without its apostrophe it is "odd", which
+	// is only odd: it is read before the apostrophes go.
+	t = odApostrophe.ReplaceAllString(t, "${1}overdosed")
 	t = strings.NewReplacer("’", "", "'", "", "‘", "", "`", "").Replace(t)
 	var words []string
 	var b strings.Builder
@@ -310,6 +410,12 @@ func canonical(text string) string {
 			out = append(out, strings.Fields(rep)...)
 			continue
 		}
+		if sq := squash(w); sq != w && len(sq) >= 3 && spelling[sq] != "" {
+			// Stretched slang ("kmsssss"): only to a slang word of three
+			// letters or more, so that "odd" is never "od".
+			out = append(out, strings.Fields(spelling[sq])...)
+			continue
+		}
 		out = append(out, mend(w))
 	}
 	for len(out) > 0 && out[0] == "." {
@@ -319,9 +425,12 @@ func canonical(text string) string {
 	return strings.ReplaceAll(strings.Join(out, " "), " no more", " any more")
 }
 
+var odApostrophe = regexp.MustCompile(`(^|[^\pL\pN])od['’‘]e?d\b`)
+
 // countNouns follow a number that is a count.
 var countNouns = map[string]bool{"strips": true, "packets": true, "packs": true, "boxes": true, "bottles": true,
-	"tablets": true, "pills": true, "paracetamol": true, "sheets": true, "hours": true, "days": true, "nights": true}
+	"tablets": true, "pills": true, "paracetamol": true, "sheets": true, "hours": true, "days": true, "nights": true,
+	"years": true, "months": true, "weeks": true, "times": true, "mins": true, "minutes": true, "hrs": true}
 
 var willContractions = map[string]string{"ill": "i", "hell": "he", "shell": "she"}
 
@@ -431,7 +540,7 @@ func oneEditApart(a, b string) bool {
 var macros = strings.NewReplacer(
 	"ME", `(?:myself|my self|me self)`,
 	"INTENT", `(?:want to|wanted to|wanting to|going to|will|plan to|planning to|planned to|thinking about|thinking of|think about|thought about|thought of|tempted to|ready to|about to|decided to|should|might|may|need to|have to|try to|tried to|trying to|wish i could|would like to|feel like|could|i am|am)`,
-	"PERSON", `(?:him|her|them|someone|people|everyone|them all|you|my (?:manager|boss|supervisor|colleague|colleagues|coworker|co worker|partner|wife|husband|boyfriend|girlfriend|ex|mum|mom|dad|kids|son|daughter|team leader|line manager)|the (?:manager|boss|supervisor|kids|baby|customer|customers)|the next (?:customer|person|one)|whoever|that (?:guy|man|woman|customer|idiot|bloke|girl|lad|person))`,
+	"PERSON", `(?:him|her|them|someone|people|everyone|them all|you|my (?:manager|boss|supervisor|colleague|colleagues|coworker|co worker|partner|wife|husband|boyfriend|girlfriend|ex|exs|mum|mom|dad|kids|son|daughter|team leader|line manager|flatmate|housemate|neighbour|neighbours|neighbor|landlord|brother|sister|stepdad|stepmum|uncle|cousin|mate|friend|ex partner|ex husband|ex wife|ex boyfriend|ex girlfriend)|the (?:manager|boss|supervisor|kids|baby|customer|customers)|the next (?:customer|person|one)|whoever|that (?:guy|man|woman|customer|idiot|bloke|girl|lad|person))`,
 	"PILLS", `(?:pills|tablets|paracetamol|meds|medication|medicine|sleeping pills|co codamol|codeine|painkillers|antidepressants|packet|bottle|box|packets|oxycodone|tramadol|morphine|insulin|sertraline|amitriptyline|diazepam|propranolol|quetiapine|lithium)`,
 	" END", `(?: \.|$)`,
 	"GAP", `(?:[^.\s]\S* ){0,4}`,
@@ -472,6 +581,9 @@ func pat(concern Concern, kind string, negatable bool, ps ...string) []crisisPat
 type gatedRegexp struct {
 	re    *regexp.Regexp
 	gates []string // nil: always run
+	// pairs[i] are the first and last letter pairs of gates[i] (pairBit),
+	// or -1 for a gate shorter than two letters.
+	pairs [][2]int
 }
 
 func gate(re *regexp.Regexp) gatedRegexp {
@@ -479,15 +591,51 @@ func gate(re *regexp.Regexp) gatedRegexp {
 	if err != nil {
 		panic(err) // it compiled a moment ago
 	}
-	return gatedRegexp{re: re, gates: requiredLiterals(syn.Simplify())}
+	g := gatedRegexp{re: re, gates: requiredLiterals(syn.Simplify())}
+	for _, l := range g.gates {
+		p := [2]int{-1, -1}
+		if len(l) >= 2 {
+			p = [2]int{pairBit(l[0], l[1]), pairBit(l[len(l)-2], l[len(l)-1])}
+		}
+		g.pairs = append(g.pairs, p)
+	}
+	return g
 }
 
-func (g gatedRegexp) mayMatch(s string) bool {
+// indexed is a text with the set of letter pairs in it, so that a gate can
+// be ruled out with a bit test before it is searched for: there are
+// thousands of gates and most messages are short.
+type indexed struct {
+	s     string
+	pairs [pairBits / 64]uint64
+}
+
+const pairBits = 4096
+
+func pairBit(a, b byte) int { return (int(a)*131 + int(b)) % pairBits }
+
+func index(s string) *indexed {
+	t := &indexed{s: s}
+	for i := 0; i+1 < len(s); i++ {
+		h := pairBit(s[i], s[i+1])
+		t.pairs[h/64] |= 1 << (h % 64)
+	}
+	return t
+}
+
+func (t *indexed) has(bit int) bool { return bit < 0 || t.pairs[bit/64]&(1<<(bit%64)) != 0 }
+
+// mayMatch reports whether the expression can match t: false only when
+// none of its gates is in the text.
+func (g gatedRegexp) mayMatch(t *indexed) bool {
 	if g.gates == nil {
 		return true
 	}
-	for _, l := range g.gates {
-		if strings.Contains(s, l) {
+	for i, l := range g.gates {
+		if p := g.pairs[i]; !t.has(p[0]) || !t.has(p[1]) {
+			continue
+		}
+		if strings.Contains(t.s, l) {
 			return true
 		}
 	}
@@ -512,11 +660,18 @@ func requiredLiterals(re *syntax.Regexp) []string {
 		}
 	case syntax.OpConcat:
 		var best []string
-		for _, sub := range re.Sub {
-			if r := requiredLiterals(sub); r != nil && (best == nil || shortest(r) > shortest(best) ||
+		better := func(r []string) {
+			if r != nil && (best == nil || shortest(r) > shortest(best) ||
 				(shortest(r) == shortest(best) && len(r) < len(best))) {
 				best = r
 			}
+		}
+		for i, sub := range re.Sub {
+			better(requiredLiterals(sub))
+			// The parser factors "gave|given" into "g(?:ave|iven)": read
+			// from each point on, the literals a match starts with are
+			// whole words again ("gave", "given").
+			better(prefixLiterals(re.Sub[i:]))
 		}
 		return best
 	case syntax.OpAlternate:
@@ -524,6 +679,55 @@ func requiredLiterals(re *syntax.Regexp) []string {
 		for _, sub := range re.Sub {
 			r := requiredLiterals(sub)
 			if r == nil {
+				return nil
+			}
+			all = append(all, r...)
+		}
+		return all
+	}
+	return nil
+}
+
+// maxPrefixes bounds the literals prefixLiterals builds, so that a long
+// alternation does not make a gate that costs more than the expression.
+const maxPrefixes = 32
+
+// prefixLiterals returns strings one of which every match of the
+// concatenation subs starts with, or nil when it cannot tell.
+func prefixLiterals(subs []*syntax.Regexp) []string {
+	if len(subs) == 0 {
+		return nil
+	}
+	first := subs[0]
+	switch first.Op {
+	case syntax.OpLiteral:
+		if first.Flags&syntax.FoldCase != 0 {
+			return nil
+		}
+		lit := string(first.Rune)
+		rest := prefixLiterals(subs[1:])
+		if rest == nil {
+			return []string{lit}
+		}
+		out := make([]string, len(rest))
+		for i, r := range rest {
+			out[i] = lit + r
+		}
+		return out
+	case syntax.OpCapture:
+		return prefixLiterals(append([]*syntax.Regexp{first.Sub[0]}, subs[1:]...))
+	case syntax.OpConcat:
+		return prefixLiterals(append(append([]*syntax.Regexp(nil), first.Sub...), subs[1:]...))
+	case syntax.OpAlternate:
+		var all []string
+		for _, alt := range first.Sub {
+			r := prefixLiterals(append([]*syntax.Regexp{alt}, subs[1:]...))
+			if r == nil {
+				// This branch starts with something unknown: what it
+				// starts with is at least its own literals, if any.
+				r = prefixLiterals([]*syntax.Regexp{alt})
+			}
+			if r == nil || len(all)+len(r) > maxPrefixes {
 				return nil
 			}
 			all = append(all, r...)
@@ -561,6 +765,18 @@ var safeIdioms = idioms(append([]string{
 	`die (?:my|your|her|his|their) hair`,
 	`disappear (?:under|into) (?:my|the) (?:duvet|bed|covers|blanket|sofa)`,
 	`(?:day|days|time|week) off myself`, `top (?:myself|me) up`,
+	// Recovery: time since the last time is a milestone, not a relapse.
+	`(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|few|couple of) (?:years?|months?|weeks?|days?) (?:clean|free) (?:from |of )?(?:self harm|sh|cutting|self harming|harming ME)`,
+	`(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|few|couple of) (?:years?|months?|weeks?) since i (?:last )?(?:self harmed|cut|harmed ME|hurt ME|sh|attempted|overdosed)`,
+	`(?:not|have not|never) (?:self harmed|cut|sh|harmed ME|hurt ME) (?:in|for) (?:over )?(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|couple of) (?:years?|months?|weeks?)`,
+	`(?:bungee|bungy|base|cliff|tombstoning|tombstone|parachute|sky|ski) (?:jump|jumps|jumping|jumped|jumper|jumpers|diving|dive)`,
+	`(?:sat nav|satnav|gps|alexa|siri|google|advert|tannoy|announcer|automated|robot|computer|tv|radio|podcast|audiobook|game|cartoon) (?:voice|voices)`,
+	`(?:learned|learnt|learning|taught|teaching|training|course|how to ask|asking (?:people|someone|them)|ask (?:people|someone)) (?:\S+ ){0,5}(?:about )?(?:suicide|self harm|suicidal thoughts)`,
+	// Media: a storyline or a scene, not the writer.
+	`(?:suicide|self harm|overdose|suicidal) (?:scene|scenes|storyline|storylines|plot|theme|themes|content|trigger warning|episode|character)`,
+	`(?:film|movie|show|episode|book|series|programme|documentary|play|game|soap|eastenders|corrie|coronation street|hollyoaks|emmerdale) (?:\S+ ){0,4}(?:had|has|with|was about|is about|about|did|covered|showed) (?:a |an )?(?:suicide|self harm|overdose)`,
+	// Games: "i'll batter you at fifa".
+	`(?:batter|beat|thrash|destroy|kill|murder|smash|hammer|annihilate|wreck|own|slaughter) (?:you|him|her|them|PERSON) (?:at|in) (?:darts|pool|chess|football|tennis|squash|cards|scrabble|a game|the game|golf|the quiz|mario kart|fifa|badminton|cod|call of duty|fortnite|monopoly|uno|bowling|snooker|table tennis|ping pong|5 a side|five a side|the pub quiz|bingo)`,
 }, conceptIdioms...))
 
 func idioms(ps []string) []gatedRegexp {
@@ -573,16 +789,27 @@ func idioms(ps []string) []gatedRegexp {
 
 // shields are worries that would otherwise read as a crisis: other people's
 // words reported, or death talked about that is not the client's own.
-var shields = append(
+// The writer's own negations are marked negatable (they are not reports
+// about someone else).
+var shields = concat(
 	pat(Worry, KindSuicide, false,
 		`(?:kill|killing|killed|kills|hurt|hurting|hurts|harm|harming|cut|cutting|end|ending|unalive) (?:herself|himself|themselves|themself|yourself)`,
 		`(?:died|death|deaths|lost \S+|lost) (?:by|to|from|through) suicide`,
 		`(?:end|ending|take|taking|took) (?:his|her|their) (?:own )?life`,
+	),
+	pat(Worry, KindSuicide, true,
 		`(?:not|never|no) (?:suicidal|feeling suicidal)`,
 		`(?:thought|felt like|think|feel like) i (?:was|am|were) (?:going to|gonna) die`,
 	),
-	pat(Worry, KindSuicide, false, `(?:she|he|they) (?:wants|want|wanted|is going|said she wants|said he wants) to die`)...,
+	pat(Worry, KindSuicide, false, `(?:she|he|they) (?:wants|want|wanted|is going|said she wants|said he wants) to die`),
+	// A screening question, asked by someone else: its words are not the
+	// writer's ("the gp asked if i had thoughts of suicide, i said no").
+	[]crisisPattern{{gatedRegexp: screeningQuestion, concern: Worry, kind: KindSuicide, negatable: true}},
 )
+
+var screeningQuestion = gate(compile(
+	`(?:asked|asks|asking|ask) (?:me )?(?:about|if|whether|how often) (?:\S+ ){0,6}(?:suicid\S*|self harm\S*|hurting ME|harming ME|kill\S* ME|end\S* my life|thoughts of \S+)`,
+))
 
 // patterns are the risk phrases, clearest first.
 var patterns = concat(
@@ -702,11 +929,11 @@ var patterns = concat(
 		`(?:stop|cease to|not) exist(?:ing)?`,
 		`can not live like this any more`,
 		`want (?:it|everything|it all|my life|all of it) (?:all )?to (?:end|be over)`,
-		`(?:jump|jumping|jumped|throw ME|throwing ME|threw ME) (?:off|from|in front of|under|into) (?:a |the )?(?:\S+ )?(?:bridge|building|roof|train|bus|lorry|car|cliff|car park|tower|balcony|window|traffic|river|sea|multi storey)`,
+		`(?:jump|jumping|jumped|throw ME|throwing ME|threw ME) (?:off|from|in front of|under|into) (?:a |the |one of the )?(?:\S+ ){0,2}?(?:bridge|bridges|building|buildings|roof|roofs|train|trains|bus|lorry|car|cliff|cliffs|car park|tower|tower block|flats|balcony|window|traffic|river|sea|multi storey|top floor|\d+(?:st|nd|rd|th) floor|floor)`,
 		`(?:step|stepping|stepped|walk|walking|walked|run|running|drive|driving|crash|crashing) (?:out )?(?:in front of|into) (?:a |the )?(?:\S+ )?(?:train|bus|lorry|car|traffic|wall|tree|river|sea)`,
 		`want to jump END`,
 		`(?:standing|stood|sat|sitting|i am|am) on (?:the|a) (?:bridge|ledge|edge|roof)(?: now| right now)? END`,
-		`(?:take|took|taken|taking|swallow|swallowed|swallowing|down|downed|downing) (?:all|a load of|loads of|a lot of|lots of|the whole|a whole|a bottle of|a box of|a packet of|a handful of|handfuls of|every|all of|all the|all of my|all my|the rest of|all of the|a bunch of|a pile of|a heap of|a fistful of|half the|half a|half my) GAPPILLS`,
+		`(?:take|took|taken|taking|swallow|swallowed|swallowing|down|downed|downing|ate|eaten|eat|eating|necked|necking|popped|popping|had|chucked down|knocked back) (?:all|a load of|loads of|a lot of|lots of|the whole|a whole|a bottle of|a box of|a packet of|a handful of|handfuls of|every|all of|all the|all of my|all my|the rest of|all of the|a bunch of|a pile of|a heap of|a fistful of|half the|half a|half my) GAPPILLS`,
 		`(?:got|have|bought|have got|i have) (?:the|a|some|my) (?:pills|tablets|rope|noose)s? (?:ready|here|in front of me|lined up|with me|out)`,
 		`(?:have|got|bought) (?:the|a) (?:rope|noose)`, `noose`,
 		`(?:suicide|goodbye) (?:note|letter)`, `(?:written|wrote|writing|write) (?:a|my) goodbye`,
@@ -717,12 +944,15 @@ var patterns = concat(
 	),
 	// Self-harm.
 	pat(Crisis, KindSelfHarm, true,
+		`urges? to (?:cut|self harm|sh|hurt|harm|burn)`,
+	),
+	pat(Crisis, KindSelfHarm, true,
 		`(?:cut|cutting|cuts|cutted|burn|burning|burnt|burned|harm|harming|harmed|hurt|hurting|hit|hitting|punch|punching|scratch|scratching|scratched|punish|punishing|starve|starving|bite|biting|bruise|bruising) ME`,
 		`self (?:harm|harmed|harming|harms|injury|injure|injured|injuring)`,
 	),
 	pat(Crisis, KindSelfHarm, false,
 		`(?:cutting|self harming|harming|burning) again`, `(?:been|started|start|starting) cutting(?: again)? END`,
-		`urges? to (?:cut|self harm|sh|hurt|harm|burn)`, `to sh(?: END| again| tonight| today)`, `i sh (?:last|again|yesterday|today|this)`,
+		`to sh(?: END| again| tonight| today)`, `i sh (?:last|again|yesterday|today|this)`,
 		`(?:blade|razor|knife) (?:to|on|against|across|in) my (?:wrist|wrists|arm|arms|skin|leg|legs|thigh|thighs)`,
 		`(?:cut|cutting|slash|slashing) my (?:arm|arms|legs|thighs|skin|thigh)(?: again| END)`,
 	),

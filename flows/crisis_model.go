@@ -9,20 +9,24 @@ import (
 // The second reader: a classifier trained on the tuning phrases
 // (flows/internal/crisismodel, retrained by `make crisis-model`). It reads
 // what the rules were not written for: new words, new spellings, new ways
-// round. Its scores combine with the rules as below; the thresholds are the
-// ones that measured best under cross-validation (TestCrisisModelCrossValidated
-// and docs/safety.md, "How the detector is built and measured").
+// round. Its scores combine with the rules as below. The thresholds were
+// chosen on rounds the rules had not been written for (round 3 with the
+// rules before it, round 4 with the rules before it), scored by a model
+// trained without them, as low as the tuning set's hard negatives allow
+// under cross-validation (safe checked ≤ 8%, escalated ≤ 2%:
+// TestCrisisModelCrossValidated); docs/safety.md, "How the crisis detector
+// is built and measured", has the figures.
 const (
 	// modelWorryAt: a message the rules pass over gets the "are you safe?"
 	// check when the model puts at least this much on it not being safe.
-	modelWorryAt = 0.80
+	modelWorryAt = 0.75
 	// modelCrisisAt: a message the rules already worry about is escalated
 	// when the model puts at least this much on crisis or danger.
 	modelCrisisAt = 0.80
 	// modelAloneCrisisAt: a message is escalated on the model's word alone
 	// when it puts at least this much on crisis or danger. Stricter, as
 	// nothing a person can read backs it.
-	modelAloneCrisisAt = 0.90
+	modelAloneCrisisAt = 0.85
 )
 
 // combine folds the model's class probabilities into the rules' reading.

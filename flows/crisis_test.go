@@ -279,6 +279,53 @@ func TestDetectCrisisKinds(t *testing.T) {
 		{"she beat me at darts again", NoConcern, ""},
 		// Negation lowers to a check, not to nothing.
 		{"no thoughts of hurting myself, just stressed", Worry, KindSelfHarm},
+		// Concepts round 4 showed missing (docs/safety.md), in wordings of
+		// their own. Weak signals that combine: affairs put in order and a
+		// goodbye; a time with the means; doing it once alone.
+		{"sorted my will and gave my cat to next door", Crisis, KindSuicide},
+		{"paid off my overdraft so my dad wont be left with it, then im off for good", Crisis, KindSuicide},
+		{"as soon as my flatmate goes to work tomorrow im doing it", Crisis, KindSuicide},
+		{"parked at the top of the multi storey and i keep looking over the side", Crisis, KindSuicide},
+		{"finally made a will now the baby is here", NoConcern, ""},
+		// Means: a ligature, fire, a gun got out, research into how.
+		{"got a cable tied round my neck", Crisis, KindSuicide},
+		{"doused myself in lighter fluid", Crisis, KindSuicide},
+		{"got the shotgun down from the loft", Crisis, KindSuicide},
+		{"took the rifle out for clay pigeon shooting with my uncle", NoConcern, ""},
+		{"been googling the lethal dose of my sertraline", Crisis, KindSuicide},
+		{"the train tracks keep calling to me", Crisis, KindSuicide},
+		{"my bed is calling me after that shift", NoConcern, ""},
+		// Stretched text-speak, and "odd" is not an overdose.
+		{"kmssss", Crisis, KindSuicide},
+		{"that's odd, the rota hasn't changed", NoConcern, ""},
+		// Voices with a command and no "me to".
+		{"the voice keeps whispering kill her", Crisis, KindHarmOthers},
+		{"my sat nav voice keeps saying turn left", NoConcern, ""},
+		// Self-harm done on purpose where an accident would be read.
+		{"cut my arm in the work loos with the stanley knife deliberately", Crisis, KindSelfHarm},
+		{"cut my finger on a box cutter at work", NoConcern, ""},
+		// Danger: a weapon drawn, forced sex, a photo of the house, fleeing.
+		{"he held a knife to my throat", Crisis, KindDanger},
+		{"he keeps making me have sex even when im crying", Crisis, KindDanger},
+		{"got a text with a photo of my front door, no name", Crisis, KindDanger},
+		{"had to grab the baby and run out the flat, hes smashing the place up", Crisis, KindDanger},
+		{"she slaps me on the back every time i tell a joke", NoConcern, ""},
+		// A past the writer has come through, a screening question answered
+		// no, someone else who is fine now: nothing to ask.
+		{"tried to kill myself in 2019 but im doing really well now", NoConcern, ""},
+		{"the gp asked about self harm, i said no", NoConcern, ""},
+		{"my sister self harmed as a teenager, shes doing really well now", NoConcern, ""},
+		{"used to self harm but im not ok now", Crisis, KindSelfHarm},
+		// A laugh lowers a threat with a petty cause, and a death wish with an
+		// everyday cause, to a check; "i want to die lol" stays a crisis.
+		{"my housemate ate my leftovers, im going to kill him", Worry, KindHarmOthers},
+		{"he took my kids, im going to kill him", Crisis, KindHarmOthers},
+		{"this meeting makes me want to die lol", Worry, KindSuicide},
+		{"i want to die lol", Crisis, KindSuicide},
+		// Distress said short.
+		{"mood is on the floor", Worry, KindDistress},
+		{"hanging on by a thread", Worry, KindDistress},
+		{"20 mins", NoConcern, ""},
 	}
 	for _, tt := range tests {
 		d := DetectCrisis(tt.in)
@@ -412,7 +459,7 @@ func TestCrisisGatesNeverSkipAMatch(t *testing.T) {
 		{`x?y?z?`, "anything"},
 	} {
 		g := gate(compile(tc.expr))
-		if g.re.MatchString(tc.text) && !g.mayMatch(tc.text) {
+		if g.re.MatchString(tc.text) && !g.mayMatch(index(tc.text)) {
 			t.Errorf("gate %q of %s skips %q, which matches", g.gates, tc.expr, tc.text)
 		}
 	}
@@ -427,14 +474,15 @@ func TestCrisisGatesNeverSkipAMatch(t *testing.T) {
 }
 
 func skippedMatch(s string) string {
+	t := index(s)
 	all := concat(shields, patterns, conceptPatterns, dangerPatterns, distressConcepts)
 	for _, p := range all {
-		if !p.mayMatch(s) && p.re.MatchString(s) {
+		if !p.mayMatch(t) && p.re.MatchString(s) {
 			return p.re.String()
 		}
 	}
 	for _, g := range safeIdioms {
-		if !g.mayMatch(s) && g.re.MatchString(s) {
+		if !g.mayMatch(t) && g.re.MatchString(s) {
 			return g.re.String()
 		}
 	}

@@ -231,7 +231,7 @@ type Options struct {
 
 // DefaultOptions are the settings the committed model is trained with.
 var DefaultOptions = Options{
-	Bits: 16, Epochs: 30, Rate: 0.5, L2: 1e-6, Seed: 11,
+	Bits: 16, Epochs: 60, Rate: 0.5, L2: 1e-3, Seed: 11,
 	ClassWeight: [Classes]float64{1.5, 1.5, 1.2, 1},
 }
 
