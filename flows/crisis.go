@@ -92,6 +92,9 @@ func readRules(text string) ruleReading {
 	if dangerConditional.MatchString(s) {
 		return ruleReading{Detection: Detection{Concern: Crisis, Kind: KindDanger}}
 	}
+	if ownDeath.MatchString(s) {
+		return ruleReading{Detection: Detection{Concern: Crisis, Kind: KindSuicide}}
+	}
 	if deliberateInjury.MatchString(s) {
 		return ruleReading{Detection: Detection{Concern: Crisis, Kind: KindSelfHarm}}
 	}
@@ -196,9 +199,10 @@ func readRules(text string) ruleReading {
 		// "the gp asked if i had thoughts of suicide, i said no".
 		return ruleReading{lowered: true}
 	}
-	if byOther && own == NoConcern && r.Concern == Worry && resolvedOrPast.MatchString(s) {
-		// "my sister self harmed as a teenager, she's doing well now": a
-		// report that asks nothing of the writer.
+	if byOther && own == NoConcern && r.Concern == Worry && (resolvedOrPast.MatchString(s) || laughing) {
+		// "my sister self harmed as a teenager, she's doing well now", "my
+		// cousin said he wanted to die when his team lost lol": a report
+		// that asks nothing of the writer.
 		return ruleReading{lowered: true}
 	}
 	if negOrOther {
@@ -206,6 +210,11 @@ func readRules(text string) ruleReading {
 	}
 	return readCombined(t, r)
 }
+
+// ownDeath is "kill me" meant as "kill myself", as it is said in a second
+// language ("i am thinking to kill me because"), read before the idioms
+// take "kill me because" for a figure of speech.
+var ownDeath = compile(`i (?:am )?(?:thinking|want|wanting|going|plan|planning|decide|decided|try|trying) to kill me`)
 
 // jokeMarker: a laugh that makes a threat against someone a figure of
 // speech ("im going to kill him lol"). It lowers harm to others to a check,
@@ -340,6 +349,12 @@ var spelling = map[string]string{
 	"thinkin": "thinking", "endin": "ending", "feelin": "feeling", "goin": "going", "doin": "doing", "takin": "taking",
 	"tryin": "trying", "jumpin": "jumping", "toppin": "topping", "cuttin": "cutting", "killin": "killing", "hurtin": "hurting",
 	"ppl": "people", "alot": "a lot", "offf": "off", "unalived": "unalive", "unaliving": "unalive",
+	// Scots and Northern English.
+	"tae": "to", "nae": "no", "cannae": "can not", "canna": "can not", "dinnae": "do not", "didnae": "did not",
+	"wouldnae": "would not", "couldnae": "could not", "isnae": "is not", "wasnae": "was not", "willnae": "will not",
+	"gonnae": "going to", "wantae": "want to", "dae": "do", "mair": "more", "nicht": "night", "aff": "off", "oot": "out",
+	"hame": "home", "masel": "myself", "mesel": "myself", "mesen": "myself", "missen": "myself", "masen": "myself",
+	"greetin": "crying", "greeting": "crying", "owt": "anything", "nowt": "nothing", "aye": "yes", "wantin": "wanting",
 }
 
 // fillers carry no meaning for risk and only get between the words that do.
@@ -402,6 +417,11 @@ func canonical(text string) string {
 		if fillers[w] {
 			continue
 		}
+		if w == "no" && i > 0 && beVerbs[words[i-1]] && i+1 < len(words) && scotsNot(words[i+1]) {
+			// "am no wantin tae be here": Scots "no" is "not".
+			out = append(out, "not")
+			continue
+		}
 		if w == "2" && i+1 < len(words) && countNouns[words[i+1]] {
 			out = append(out, w) // "2 strips", not "to strips"
 			continue
@@ -423,6 +443,22 @@ func canonical(text string) string {
 	}
 	// "i don't want to live no more" says what "any more" says.
 	return strings.ReplaceAll(strings.Join(out, " "), " no more", " any more")
+}
+
+// unitAfterNumber: a number with its unit is not leetspeak ("5am" is not
+// "sam", "3rd" is not "erd").
+var unitAfterNumber = regexp.MustCompile(`^\d+(?:am|pm|ish|st|nd|rd|th|s|h|hr|hrs|min|mins|k|m|mg|ml|kg|lbs|x)$`)
+
+var beVerbs = map[string]bool{"am": true, "im": true, "was": true, "were": true, "are": true}
+
+// scotsNot: the words after "am no" that make it "am not" ("am no
+// wantin", "am no coping"), not "am no good" or "no longer".
+func scotsNot(next string) bool {
+	switch next {
+	case "sure", "ok", "okay", "safe", "well", "happy", "able", "gonna", "gonnae", "right", "fine", "coping":
+		return true
+	}
+	return strings.HasSuffix(next, "ing") || strings.HasSuffix(next, "in") && len(next) > 4
 }
 
 var odApostrophe = regexp.MustCompile(`(^|[^\pL\pN])od['’‘]e?d\b`)
@@ -451,7 +487,7 @@ func deLeet(w string) string {
 			hasDigit = true
 		}
 	}
-	if !hasLetter || !hasDigit || w == "every1" || w == "some1" || w == "no1" || w == "2nite" {
+	if !hasLetter || !hasDigit || w == "every1" || w == "some1" || w == "no1" || w == "2nite" || unitAfterNumber.MatchString(w) {
 		return w
 	}
 	return strings.NewReplacer("0", "o", "1", "i", "3", "e", "4", "a", "5", "s", "7", "t", "@", "a", "$", "s").Replace(w)
@@ -763,7 +799,9 @@ var safeIdioms = idioms(append([]string{
 	`overdose (?:of|on) (?:meetings|work|emails|coffee|sugar|chocolate|caffeine|tv|telly|netflix|paperwork)`,
 	`(?:do not|never|not|will not) wake up to (?:another|more|a|an|the|loads|lots|\d+)`,
 	`die (?:my|your|her|his|their) hair`,
-	`disappear (?:under|into) (?:my|the) (?:duvet|bed|covers|blanket|sofa)`,
+	`disappear (?:under|into) (?:a |my |the )?(?:duvet|bed|covers|blanket|sofa|book|game|film|series|box set|garden|music)`,
+	`wake up (?:tomorrow |in the morning )?(?:at \d\S*|at (?:five|six|seven|half \S+)|early|for (?:work|my shift|an early|the early))`,
+	`(?:sat|stuck|stopped|waiting|held up|queuing) on (?:the|a) (?:\S+ )?bridge (?:for \S+ (?:mins|minutes|hours)|for ages|in traffic|because|cos|with)`,
 	`(?:day|days|time|week) off myself`, `top (?:myself|me) up`,
 	// Recovery: time since the last time is a milestone, not a relapse.
 	`(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|few|couple of) (?:years?|months?|weeks?|days?) (?:clean|free) (?:from |of )?(?:self harm|sh|cutting|self harming|harming ME)`,
@@ -821,7 +859,7 @@ var patterns = concat(
 		`(?:want|wanted|wanting|wants|wish|wishing|need|needs|ready|deserve|deserves|going) to die`,
 		`i (?:should|need to|am going to|will|am gonna) die`,
 		`(?:want|wanna|wish) to be dead`, `(?:i|i would|would) rather (?:be dead|die)`, `rather be dead`,
-		`(?:take|taking|took|taken|end|ending|ended) my (?:own )?life`,
+		`(?:take|taking|took|taken|end|ending|ended|finish|finishing|finished) my (?:own )?life`,
 		`(?:overdose|overdosed|overdosing)`,
 		`(?:INTENT|i am|am) (?:going to )?end(?:ing)? (?:it|things)(?: (?:tonight|today|now|soon|here|yesterday|again|before|last night|all))?(?: END| i| because| and| after| if| when| but| so)`,
 		`(?:INTENT|i am|am) (?:going to )?end(?:ing)? (?:it all|everything)`,
@@ -862,7 +900,7 @@ var patterns = concat(
 		`(?:death|dying|being dead|not existing|not being here) (?:would be|is|seems|feels like|would feel like) (?:easier|a relief|better|the answer|the only way|peaceful|welcome|a release|the only option)`,
 		`(?:hope|hopes|hoping|wish|wishes|pray|would not care if|would not mind if) GAP(?:crash|crashed|hit me|hits me|run me over|runs me over|get hit|got hit|gets me|kills me|killed)`,
 		`(?:can not|do not) see ME (?:being )?(?:alive|here|around) (?:next|in|by|much|for)`,
-		`(?:will not|not going to) make it (?:to|till|until|through) (?:christmas|my birthday|next year|the weekend|tomorrow|the end of the (?:week|month|year)|next week|new year)`,
+		`(?:will not|not going to|do not think i will|do not believe i will|not sure i will) (?:make it (?:to|till|until|through)|see|be here (?:for|at)|be around (?:for|at)) (?:christmas|my birthday|next year|the weekend|tomorrow|the end of the (?:week|month|year)|next week|new year|another (?:week|day|christmas|birthday))`,
 		`feel like dying`, `can not do (?:life|living) any more`, `^end it END`,
 		// Third held-out round (flows/testdata/crisis/tuning/round3.tsv): plans,
 		// means and euphemisms the first two rounds did not have.
@@ -921,11 +959,12 @@ var patterns = concat(
 		`(?:tired|sick) of (?:being alive|living|life|existing)`,
 		`give up on (?:life|living)`, `given up on (?:life|living)`,
 		`(?:do not|never) (?:want|wish) to (?:live|be alive|exist|be around)(?: any more)? END`,
-		`(?:do not|never) (?:want|wish) to (?:live|be alive|exist|be here|be around) any more`,
+		`(?:do not|never|am not|not) (?:want|wish|wanting|wishing) to (?:live|be alive|exist|be here|be around) any more`,
 		`(?:do not|never) (?:want|wish) to be alive`,
 		`(?:do not|never) want to wake up(?: (?:tomorrow|again|ever|ever again|any more|in the morning))? END`,
 		`(?:hope|hoping|wish|pray|praying) (?:i|that i) (?:do not|never|would not|will not|dont|wont) wake up`,
-		`(?:sleep|go to sleep|fall asleep|sleeping) and (?:never|not) wake up`,
+		`(?:sleep|go to sleep|fall asleep|sleeping) and (?:never|not) (?:wake up|have to (?:wake up|come back)|come back)`,
+		`(?:do not|never) want to wake up (?:tomorrow|again|ever again|ever|in the morning)`,
 		`(?:stop|cease to|not) exist(?:ing)?`,
 		`can not live like this any more`,
 		`want (?:it|everything|it all|my life|all of it) (?:all )?to (?:end|be over)`,

@@ -14,7 +14,7 @@ import "strings"
 // shared macros are (so that HOME, say, is not read as HO + ME).
 var conceptMacros = strings.NewReplacer(
 	// AGENT: someone other than the writer, who could harm them.
-	"AGENT", `(?:he|she|they|him|her|them|my (?:ex |step |ex step )?(?:partner|husband|wife|boyfriend|girlfriend|bf|gf|fiance|fiancee|dad|father|stepdad|mum|mom|mother|stepmum|brother|sister|son|daughter|uncle|cousin|flatmate|housemate|landlord|neighbour|neighbor|manager|boss|supervisor|colleague|coworker|co worker|team leader|carer|ex)|(?:a|the|this|that|some|one) (?:customer|guy|man|bloke|lad|lads|woman|girl|stranger|person|colleague|driver|punter|client|men)|someone|somebody|some lads|his mates|her mates)`,
+	"AGENT", `(?:he|she|they|him|her|them|my (?:ex |step |ex step )?(?:partner|husband|wife|boyfriend|girlfriend|bf|gf|fiance|fiancee|dad|father|stepdad|mum|mom|mother|stepmum|brothers|brother|sisters|sister|parents|family|uncles|cousins|son|daughter|uncle|cousin|flatmate|housemate|landlord|neighbour|neighbor|manager|boss|supervisor|colleague|coworker|co worker|team leader|carer|ex)|(?:a|the|this|that|some|one) (?:customer|guy|man|bloke|lad|lads|woman|girl|stranger|person|colleague|driver|punter|client|men)|someone|somebody|some lads|his mates|her mates)`,
 	// HURTME: harm done or happening to the writer.
 	"HURTME", `(?:hit|hits|hitting|punched|punches|punching|slapped|slaps|slapping|kicked|kicks|kicking|beat|beats|beating|beaten|battered|batters|strangled|strangles|strangling|choked|chokes|choking|grabbed|shoved|attacked|attacks|assaulted|raped|rapes|raping|groped|gropes|groping|molested|hurt|hurts|hurting|stabbed|burned|burnt|headbutted|dragged|pinned|smacked|whacked|thumped|abused|abuses|abusing|harassing|harasses|harassed|threatened|threatens|threatening|strangle|choke|rape|abuse) me`,
 	// THREATME: harm the writer is told is coming.
@@ -89,7 +89,7 @@ var conceptIdioms = func() []string {
 		`(?:clay pigeon|clay|clays|target|deer|pheasant|rough|grouse) (?:shooting|shoot|stalking)`, `(?:shooting|rifle|gun) (?:range|club)`,
 		`naloxone`, `hit me (?:up|with (?:a|an|another|the|some|loads|more|this|that))`, `kicked me out of (?:bed|the game|the group|the chat|the team|the meeting)`,
 		`(?:scared|frightened|startled) me (?:jumping|by jumping|when (?:he|she) jumped|popping)`, `(?:roof|rooftop) (?:deck|pool|bar|terrace)`, `bridge (?:team|club|night|game|player|partner|drive)`,
-		`affairs (?:for|before) (?:the|my|a) (?:house move|move|moving|holiday|trip|retirement|new job|baby|wedding|operation)`, `(?:disappear|vanish|escape) (?:on|to|for|off to|off on) (?:a |the )?(?:holiday|beach|island|week|weekend|break|spa|cabin|mountains|cruise)`,
+		`affairs (?:for|before) (?:the|my|a) (?:house move|move|moving|holiday|trip|retirement|new job|baby|wedding|operation)`, `(?:disappear|vanish|escape|go away|get away)(?: forever| for ever| for good)? (?:on|to|for|off to|off on) (?:a |the )?(?:holiday|beach|island|week|weekend|break|spa|cabin|mountains|cruise)`,
 	}
 	for i, p := range ps {
 		ps[i] = conceptMacros.Replace(p)
@@ -328,6 +328,21 @@ var conceptPatterns = concat(
 	cpat(Worry, KindHarmOthers, false,
 		`(?:thoughts|thinking|pictures in my head|images|urges|intrusive thoughts) (?:of|about) (?:hurting|killing|harming|stabbing|strangling|drowning|smothering|shaking) (?:PERSON|my \S+|the baby|him|her)`,
 	),
+	cpat(Crisis, KindSuicide, false,
+		`(?:none of this|nothing|it) will (?:not )?be my problem (?:any more|soon|for much longer|after tonight)`,
+		`(?:be )?free of (?:it all|all of it|everything|all this|this|them all) (?:\. )?(?:for good|forever|for ever|soon)`,
+		`(?:everyone|they|you all|my family) will (?:get|have|finally have) (?:their|some) peace`,
+		`(?:how long|how much blood) (?:\S+ ){0,3}(?:to bleed out|bleed out)`,
+	),
+	cpat(Crisis, KindSelfHarm, false,
+		`(?:scratched|scratching|scratch|picked|picking|rubbed|scrubbed|clawed|clawing) (?:my )?(?:\S+ )?(?:arms|arm|skin|legs|leg|face|hands|wrists) (?:raw|till (?:it|they) bled|until (?:it|they) bled|to bits|open|bloody)`,
+		`(?:banged|banging|bashed|bashing|hit|hitting|smashed|smashing) my head (?:\S+ ){0,4}(?:till|until) (?:it|i) (?:bled|bleeds|bleed|blacked out)`,
+	),
+	cpat(Crisis, KindDanger, false,
+		`(?:made|forced|making|forcing|make|force) (?:me )?to work (?:for no money|for nothing|without pay|unpaid|for free|to pay off)`,
+		`(?:they|he|she|boss|my boss|the agency|the gang|the man) (?:have|has|took|taken|kept|keep|keeps|holding|hold) my (?:passport|documents|papers|id|visa)`,
+		`(?:bringing|brought|bring) (?:shame|dishonour|dishonor) (?:on|to) (?:the|my) family`,
+	),
 	// Voices with a command: what they say, said without "me to".
 	cpat(Crisis, KindSuicide, false,
 		`VOICE (?:keeps? |keep on |been |is |are |started )?(?:saying|says|said|whispering|whispers|telling me|tells me|telling|tells|shouting|shouts|screaming|screams|yelling|repeating|chanting|going|saying to me|ordering|order|orders|commanding) (?:me )?(?:i have to |i must |i should |to )?(?:jump|die|kill ME|end it|hang ME|drown ME|do it|go to the bridge|take them all|take the pills|go under (?:a|the) (?:bus|train|lorry|car)|step (?:out )?in front of|walk into (?:the )?(?:road|traffic|sea|river)|step off)`,
@@ -368,7 +383,13 @@ var distressConcepts = cpat(Worry, KindDistress, false,
 	`can not see a way (?:through|out|forward)`, `(?:feel like|want to|wish i could) (?:disappearing|disappear)`,
 	`want to (?:sleep|go to sleep) and not (?:deal|wake|think|face)`, `look after my (?:cat|dog|kids|pets?|rabbit) for me END`,
 	`not sure (?:if |whether )?i am safe`, `panic attacks?`,
-	`(?:i feel|feeling|i am|am) on edge`, `(?:have not|not) left (?:the house|my room|my bed|bed|the flat) (?:in|for)`,
+	`(?:i feel|feeling|i am|am) on edge`, `(?:have not|not) left (?:the house|my room|my bed|bed|the flat) (?:in|for|all|since)`,
+	`(?:tired|sick|exhausted) of (?:pretending|acting|faking|putting on a face|smiling)`, `drinking (?:way |far |much )?too much`,
+	`(?:cried|crying|sobbed|sobbing|in tears) (?:\S+ ){0,4}(?:before|after|during) (?:my|the) (?:shift|meeting|interview|work)`,
+	`struggling (?:\S+ )?with (?:the |my )?(?:anniversary|loss|grief|death|bereavement)`,
+	`(?:want to|going to|will|wish i could) (?:go away|leave|disappear|be gone|run away) (?:forever|for ever|for good|and never come back)`,
+	`(?:picturing|imagining|pictured|imagined|visualising|fantasising about) (?:the |my )?(?:train|tracks|bridge|jump|jumping|drop|rope|noose|pills|edge|fall|falling|dying|death|funeral)`,
+	`(?:life|my life|living) (?:has|have) no (?:sense|meaning|point)`,
 	`getting on top of me`, `(?:keep|keeps|been|can not stop|always) crying`,
 	`thoughts (?:are )?(?:getting )?(?:louder|worse|stronger|too loud|out of control)`,
 	`(?:tired|sick) of (?:fighting|trying|struggling)`, `struggling (?:today|at the moment|right now|a lot|so much|again|lately|badly)`,
@@ -418,7 +439,7 @@ var dangerPatterns = concat(
 		// Harm done or happening.
 		`AGENT GAPHURTME`, `AGENT GAPTHREATME`,
 		`AGENT GAP(?:beat|beats|beaten) me up`, `(?:beat|beaten|battered) me (?:up|black and blue|again|last night)`,
-		`AGENT GAP(?:threw|throws|thrown) (?:a|the|his|her|something|things|stuff) (?:\S+ )?at me`,
+		`AGENT GAP(?:threw|throws|thrown) (?:a|the|his|her|something|things|stuff) (?:\S+ ){0,5}at me`,
 		`AGENT GAP(?:pushed|pushes|shoved|threw|throws) me (?:down|into|against|over|out|across|onto|off)`,
 		`AGENT GAP(?:pulled|pulls) my hair`, `AGENT GAP(?:broke|broken|smashed) my (?:nose|arm|ribs|rib|jaw|wrist|finger|teeth|tooth|cheekbone)`,
 		`(?:grabbed|grabs|had) me by the (?:throat|neck|hair|arm)`, `(?:hands|hand) (?:round|around) my (?:throat|neck)`,

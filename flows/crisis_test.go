@@ -322,6 +322,13 @@ func TestDetectCrisisKinds(t *testing.T) {
 		{"he took my kids, im going to kill him", Crisis, KindHarmOthers},
 		{"this meeting makes me want to die lol", Worry, KindSuicide},
 		{"i want to die lol", Crisis, KindSuicide},
+		// Dialect and a second language.
+		{"cannae dae this nae mair, gonnae end it the nicht", Crisis, KindSuicide},
+		{"am no wantin tae be here anymore", Crisis, KindSuicide},
+		{"i am no good at maths", NoConcern, ""},
+		{"I am thinking to kill me because the problems are too much", Crisis, KindSuicide},
+		{"my boss will kill me because i am late", NoConcern, ""},
+		{"up at 5am for work again", NoConcern, ""},
 		// Distress said short.
 		{"mood is on the floor", Worry, KindDistress},
 		{"hanging on by a thread", Worry, KindDistress},
