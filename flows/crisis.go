@@ -970,6 +970,7 @@ var patterns = concat(
 		`want (?:it|everything|it all|my life|all of it) (?:all )?to (?:end|be over)`,
 		`(?:jump|jumping|jumped|throw ME|throwing ME|threw ME) (?:off|from|in front of|under|into) (?:a |the |one of the )?(?:\S+ ){0,2}?(?:bridge|bridges|building|buildings|roof|roofs|train|trains|bus|lorry|car|cliff|cliffs|car park|tower|tower block|flats|balcony|window|traffic|river|sea|multi storey|top floor|\d+(?:st|nd|rd|th) floor|floor)`,
 		`(?:step|stepping|stepped|walk|walking|walked|run|running|drive|driving|crash|crashing) (?:out )?(?:in front of|into) (?:a |the )?(?:\S+ )?(?:train|bus|lorry|car|traffic|wall|tree|river|sea)`,
+		`(?:could|want to|going to|might|will|gonna|thinking about|think about|thought about|tempted to) (?:walk|step|run|drive|reverse) (?:out )?(?:in front of|into|under) (?:a |the )?(?:\S+ )?(?:forklift|van|truck|tram|hgv|lorry|bus|train|car|traffic)`,
 		`want to jump END`,
 		`(?:standing|stood|sat|sitting|i am|am) on (?:the|a) (?:bridge|ledge|edge|roof)(?: now| right now)? END`,
 		`(?:take|took|taken|taking|swallow|swallowed|swallowing|down|downed|downing|ate|eaten|eat|eating|necked|necking|popped|popping|had|chucked down|knocked back) (?:all|a load of|loads of|a lot of|lots of|the whole|a whole|a bottle of|a box of|a packet of|a handful of|handfuls of|every|all of|all the|all of my|all my|the rest of|all of the|a bunch of|a pile of|a heap of|a fistful of|half the|half a|half my) GAPPILLS`,

@@ -329,6 +329,14 @@ func TestDetectCrisisKinds(t *testing.T) {
 		{"I am thinking to kill me because the problems are too much", Crisis, KindSuicide},
 		{"my boss will kill me because i am late", NoConcern, ""},
 		{"up at 5am for work again", NoConcern, ""},
+		// Said at work and to the worker.
+		{"i could just walk in front of the forklift and make it look like an accident", Crisis, KindSuicide},
+		{"i walked in front of the forklift and got a telling off", NoConcern, ""},
+		{"coping 1, i wont be filling these in after this week", Crisis, KindSuicide},
+		{"thanks for all your help, you did everything you could, its not on you", Crisis, KindSuicide},
+		{"time to log off permanently", Crisis, KindSuicide},
+		{"time to log off, see you tomorrow", NoConcern, ""},
+		{"my partner is going to kill me, i forgot our anniversary", NoConcern, ""},
 		// Distress said short.
 		{"mood is on the floor", Worry, KindDistress},
 		{"hanging on by a thread", Worry, KindDistress},
