@@ -11,7 +11,7 @@ import (
 )
 
 // dangerPhrase stands for a message about danger from someone else.
-const dangerPhrase = "he said hes going to kill me when i get home"
+const dangerPhrase = "he said hes going to kill me"
 
 // tryInProcess runs `steady try` in this process, with a detector that reads
 // dangerPhrase as danger from someone else and defers to the real detector
