@@ -1,7 +1,7 @@
 # `make test` is the one way tests run, here and in CI (.ci/run calls it).
 GO ?= go
 
-.PHONY: test redis-server vet build try
+.PHONY: test redis-server vet build try crisis-model
 
 test: redis-server vet
 	$(GO) test -race -count=1 ./...
@@ -28,3 +28,9 @@ build:
 
 try:
 	$(GO) run ./cmd/steady try
+
+# Retrain the crisis detector's classifier on the labelled tuning phrases
+# (flows/testdata/crisis/tuning) and rewrite the committed model; then run
+# make test, which checks the detector and the cross-validated scores.
+crisis-model:
+	$(GO) run ./flows/internal/crisistrain

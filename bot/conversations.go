@@ -30,10 +30,16 @@ const groundingBefore = 30 * time.Minute
 // fireGrounding sends the client their own grounding technique before a
 // shift. It asks nothing, so it is not a prompt: it is simply not sent while
 // they have paused or stopped, in their quiet hours, or for a shift no
-// longer on their rota.
+// longer on their rota; nor again if it went out early with the end of a
+// conversation (alongside). Sent while the client is answering something,
+// it comes with the open question asked again after it, so the question
+// stays the last thing on their screen.
 func (e *Engine) fireGrounding(ctx context.Context, o scheduler.Occurrence) error {
 	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
 		c := st.Client
+		if st.Conversation.IsDone(sentMark(o.ID), fc.Now) {
+			return decision{}, nil
+		}
 		why := skipReason(c, fc.Now)
 		if _, quiet := quietUntil(c, fc); quiet && why == "" {
 			why = "quiet hours"
@@ -44,18 +50,23 @@ func (e *Engine) fireGrounding(ctx context.Context, o scheduler.Occurrence) erro
 		if why != "" || c.Plan.Grounding == "" {
 			return decision{effects: []flows.Effect{auditNow(fc, "grounding.skipped", o.Kind, why)}}, nil
 		}
-		start := o.Local.Add(groundingBefore).Format("15:04")
-		return decision{effects: []flows.Effect{
-			flows.Send{To: flows.ToClient, Message: flows.Message{Text: e.cat.T("grounding.before_shift", map[string]any{
-				"Name": c.DisplayName, "Start": start, "Grounding": c.Plan.Grounding,
-			})}, Key: o.ID},
-			auditNow(fc, "grounding.sent", o.Kind, "shift "+o.Ref),
-		}}, nil
+		effects := []flows.Effect{e.groundingNote(fc, o), auditNow(fc, "grounding.sent", o.Kind, "shift "+o.Ref)}
+		if st.Conversation.Active() {
+			effects = append(effects, flows.AskAgain(fc, st.Conversation, flowsByName, "", "grounding-"+o.Local.Format("0601021504"))...)
+		}
+		return decision{effects: effects}, nil
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
 	return err
+}
+
+// groundingNote is the grounding before the shift a grounding occurrence is for.
+func (e *Engine) groundingNote(fc flows.Context, o scheduler.Occurrence) flows.Send {
+	return flows.Send{To: flows.ToClient, Message: flows.Message{Text: e.cat.T("grounding.before_shift", map[string]any{
+		"Name": fc.Client.DisplayName, "Start": o.Local.Add(groundingBefore).Format("15:04"), "Grounding": fc.Client.Plan.Grounding,
+	})}, Key: o.ID}
 }
 
 // workerName adds the client's worker's name to a step's context, for the
@@ -86,33 +97,50 @@ func (e *Engine) workerName(ctx context.Context, fc *flows.Context) error {
 var errOtherUser = errors.New("bot: client is no longer this Discord user")
 
 // HandleMessage handles a client's input: the crisis interceptor, controls
-// and the open flow, all decided by flows.Handle. A stranger gets a polite
+// and the open flow, all decided by flows.Handle. A typed message is read
+// together with the client's messages of the last few minutes, and kept
+// (sealed, expiring) for reading the next one. A stranger gets a polite
 // explanation, with crisis numbers if their words call for them, and nothing
 // of theirs is stored.
+//
+// Someone sending faster than Steady answers (InboundLimit) is told so once,
+// and then gets no answer until they slow down, except to what the crisis
+// interceptor flags: every message is still read.
 func (e *Engine) HandleMessage(ctx context.Context, in Inbound) error {
-	clientID, remembered := e.users.get(in.UserID)
+	defer e.people.lock(in.UserID)()
+	throttle := e.inbound.take(in.UserID, e.clock.Now())
+	return e.asClient(ctx, in.UserID, func(clientID string) error {
+		return e.handleClientMessage(ctx, clientID, in, throttle)
+	}, func() error { return e.answerStranger(ctx, in, throttle) })
+}
+
+// asClient runs step for the client a Discord user is enrolled as, or
+// stranger when they are not (or no longer) enrolled. A remembered lookup
+// that has gone stale is asked of Redis again.
+func (e *Engine) asClient(ctx context.Context, userID string, step func(clientID string) error, stranger func() error) error {
+	clientID, remembered := e.users.get(userID)
 	for {
 		if !remembered {
-			id, err := e.store.ClientIDByDiscord(ctx, in.UserID)
+			id, err := e.store.ClientIDByDiscord(ctx, userID)
 			if errors.Is(err, store.ErrNotFound) {
-				return e.answerStranger(ctx, in)
+				return stranger()
 			}
 			if err != nil {
 				return err
 			}
 			clientID = id
-			e.users.put(in.UserID, clientID)
+			e.users.put(userID, clientID)
 		}
-		err := e.handleClientMessage(ctx, clientID, in)
+		err := step(clientID)
 		if errors.Is(err, errOtherUser) || errors.Is(err, store.ErrNotFound) {
-			e.users.drop(in.UserID)
+			e.users.drop(userID)
 			if remembered {
 				remembered = false // ask Redis who this user is now
 				continue
 			}
 			// Erased between the lookup and the step, or the profile no
 			// longer names this user: nothing of theirs is stored.
-			return e.answerStranger(ctx, in)
+			return stranger()
 		}
 		return err
 	}
@@ -123,32 +151,79 @@ func (e *Engine) HandleMessage(ctx context.Context, in Inbound) error {
 // user the input came from: replies go to the profile's user, so a stale
 // Discord id → client lookup must not pass one person's words to another's
 // conversation.
-func (e *Engine) handleClientMessage(ctx context.Context, clientID string, in Inbound) error {
-	input := flows.Input{Key: in.Key, Text: in.Text, Choice: in.Choice, Values: in.Values, Prompt: in.Prompt}
-	return e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
+func (e *Engine) handleClientMessage(ctx context.Context, clientID string, in Inbound, throttle flows.Throttle) error {
+	input := flows.Input{Key: in.Key, Text: in.Text, Choice: in.Choice, Values: in.Values, Prompt: in.Prompt, Throttle: throttle}
+	told := false
+	err := e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
 		if st.Client.DiscordID != in.UserID {
 			return decision{}, errOtherUser
 		}
 		if err := e.workerName(ctx, &fc); err != nil {
 			return decision{}, err
 		}
+		if input.Text != "" {
+			input.Recent = recentContext(st.Recent, fc.Now, in.Key)
+		}
 		next, effects := flows.Handle(fc, st.Conversation, input, flowsByName)
 		if len(effects) == 0 {
 			return decision{}, nil // a redelivery: nothing changes
 		}
-		return decision{conv: &next, effects: effects}, nil
+		told = false
+		for _, ef := range effects {
+			if a, ok := ef.(flows.Audit); ok && a.Event.Action == flows.ActionThrottled {
+				told = true
+			}
+		}
+		d := decision{conv: &next, effects: effects, after: e.alongside(st.Conversation)}
+		if input.Text != "" {
+			d.recent, d.setRecent = rememberRecent(st.Recent, fc.Now, store.RecentMessage{At: fc.Now, Key: in.Key, Text: input.Text}, ""), true
+		}
+		return d, nil
 	})
+	if err == nil && told {
+		// Only once the kind word is committed: a crisis message over the
+		// limit is answered as a crisis, and the next ordinary one is told.
+		e.inbound.told(in.UserID)
+	}
+	return err
 }
 
-func (e *Engine) answerStranger(ctx context.Context, in Inbound) error {
-	e.log.Info("message from someone not enrolled")
-	text := e.cat.T("stranger", nil)
-	if in.Text != "" && flows.DetectCrisis(in.Text).Concern != flows.NoConcern {
-		fc := flows.Context{Catalog: e.cat, CrisisContacts: e.cfg.CrisisContacts}
-		text = e.cat.T("stranger.crisis", map[string]any{"Contacts": "- " + strings.Join(flows.CrisisContacts(fc), "\n- ")})
+func (e *Engine) answerStranger(ctx context.Context, in Inbound, throttle flows.Throttle) error {
+	// Words that call for contacts are answered however fast they come.
+	text := e.strangerReply(in.Text)
+	urgent := text != ""
+	if !urgent {
+		switch throttle {
+		case flows.Throttled:
+			return nil
+		case flows.ThrottledFirst:
+			fc := flows.Context{Catalog: e.cat, CrisisContacts: e.cfg.CrisisContacts}
+			text = e.cat.T("inbound.throttled", map[string]any{"Contacts": "- " + strings.Join(flows.CrisisContacts(fc), "\n- ")})
+			e.inbound.told(in.UserID)
+		default:
+			text = e.cat.T("stranger", nil)
+		}
 	}
-	_, err := e.msg.SendDM(ctx, in.UserID, Outgoing{Audience: flows.ToClient, UserID: in.UserID, Text: text, Key: "stranger/" + in.Key})
+	e.log.Info("message from someone not enrolled")
+	_, err := e.msg.SendDM(ctx, in.UserID, Outgoing{Audience: flows.ToClient, UserID: in.UserID, Text: text, Key: "stranger/" + in.Key, Transient: true, Urgent: urgent})
 	return err
+}
+
+// strangerReply is what someone not enrolled is told when their words call
+// for contacts (danger from someone else, or any other concern), or "".
+func (e *Engine) strangerReply(text string) string {
+	if text == "" {
+		return ""
+	}
+	d := e.detect(nil, text)
+	fc := flows.Context{Catalog: e.cat, CrisisContacts: e.cfg.CrisisContacts, DangerContacts: e.cfg.DangerContacts}
+	switch {
+	case d.Concern == flows.NoConcern:
+		return ""
+	case d.Kind == flows.KindDanger:
+		return e.cat.T("stranger.danger", map[string]any{"Contacts": "- " + strings.Join(flows.DangerContacts(fc), "\n- ")})
+	}
+	return e.cat.T("stranger.crisis", map[string]any{"Contacts": "- " + strings.Join(flows.CrisisContacts(fc), "\n- ")})
 }
 
 // Resume asks again the question a client's open flow waits on, e.g. after a
@@ -270,7 +345,7 @@ func (e *Engine) StartOnboarding(ctx context.Context, clientID string) error {
 			return decision{}, err
 		}
 		next, effects := flows.Onboarding.Start(fc, "onboarding:"+clientID, nil)
-		next.Seen, next.Version = st.Conversation.Seen, st.Conversation.Version
+		next = st.Conversation.Carry(next)
 		return decision{conv: &next, effects: append([]flows.Effect{auditNow(fc, "prompt.sent", flows.FlowOnboarding, "")}, effects...)}, nil
 	})
 }

@@ -32,7 +32,7 @@ func TestClientCommandsDriveTheConversation(t *testing.T) {
 	if _, err := b.engine.TalkToWorker(b.ctx, "u-alex", "int-2"); err != nil {
 		t.Fatal(err)
 	}
-	if got := b.msg.sentTo(flows.ToWorker); len(got) != 1 || !strings.Contains(got[0], "would like to talk") {
+	if got := b.msg.sentTo(flows.ToWorker); len(got) != 1 || !strings.Contains(got[0], "Alex: asked to talk to you") {
 		t.Errorf("worker not asked: %q", got)
 	}
 	if reply, _ := b.engine.PauseCheckIns(b.ctx, "u-alex", "int-3", "whenever"); !strings.Contains(reply, "couldn't read") {

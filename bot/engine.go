@@ -24,8 +24,10 @@ const (
 // Config is the service's deployment-level settings. Zero fields take the
 // defaults documented on each.
 type Config struct {
-	// StaffChannel is the private staff channel where worker pings are posted,
-	// mentioning the worker. Empty: pings go to the worker by DM.
+	// StaffChannel is the staff channel everyone on staff reads. It gets only
+	// content-free notices (an urgent incident for one of Sam's clients) and
+	// the huddle's counts; a client's details go to their worker and the
+	// lead privately (Messenger.SendStaff). Empty: no notices.
 	StaffChannel string
 	// PeerChannel is the moderated peer-support channel. Empty: no peer nudge is
 	// ever posted (each one is audited as suppressed).
@@ -35,6 +37,10 @@ type Config struct {
 	// CrisisContacts replace the catalogue's crisis numbers (UK defaults), one
 	// per line as a client reads them; a client's plan may add more.
 	CrisisContacts []string
+	// DangerContacts replace the catalogue's numbers for someone in danger
+	// from another person (UK defaults: 999, the National Domestic Abuse
+	// Helpline, Rape Crisis, the Men's Advice Line), one per line.
+	DangerContacts []string
 	// MaxAttempts bounds retries of a step that lost a race with another
 	// replica (default 5).
 	MaxAttempts int
@@ -65,6 +71,11 @@ type Config struct {
 	// SupersedeAfter is how long a conversation must have been open before a
 	// new prompt closes it (default 1h); a newer one makes the prompt wait.
 	SupersedeAfter time.Duration
+	// CrisisHold is how long routine prompts wait after crisis language for
+	// staff to acknowledge it (default flows.DefaultCrisisHold).
+	CrisisHold time.Duration
+	// Inbound bounds how fast one person's messages are answered.
+	Inbound InboundLimit
 }
 
 // Deps are what an Engine is built from.
@@ -79,6 +90,10 @@ type Deps struct {
 	// Observe, if set, sees every audit event once its step has committed
 	// (serve counts prompts, incidents and the like from them for /metrics).
 	Observe func(store.AuditEvent)
+	// Detect reads a message for risk with the client's recent messages
+	// (default flows.DetectInContext). Tests give phrases a meaning the
+	// detector of the day may not; nothing else should set it.
+	Detect func(recent []string, text string) flows.Detection
 }
 
 // Engine is Steady's application core.
@@ -91,10 +106,14 @@ type Engine struct {
 	log   *slog.Logger
 	cfg   Config
 	obs   func(store.AuditEvent)
+	// detect is the crisis and danger detector every reading goes through.
+	detect func(recent []string, text string) flows.Detection
 
 	policy   flows.Policy
 	handlers map[string]func(context.Context, scheduler.Occurrence) error
 
+	inbound     *inboundLimiter                 // Discord user id → their answer allowance (throttle.go)
+	people      personLocks                     // one person's inputs at a time (inbound.go)
 	users       remembered[string]              // Discord user id → client id (lookups.go)
 	states      remembered[redisstore.Snapshot] // client id → state after its last step (lookups.go)
 	workerNames remembered[nameAt]              // worker id → display name (lookups.go)
@@ -120,9 +139,16 @@ func New(d Deps) *Engine {
 	if d.Config.Retention <= 0 {
 		d.Config.Retention = DefaultRetention
 	}
-	e := &Engine{store: d.Store, sched: d.Scheduler, msg: d.Messenger, clock: d.Clock, cat: d.Catalog, log: d.Log, cfg: d.Config, obs: d.Observe}
+	if d.Detect == nil {
+		d.Detect = flows.DetectInContext
+	}
+	e := &Engine{store: d.Store, sched: d.Scheduler, msg: d.Messenger, clock: d.Clock, cat: d.Catalog, log: d.Log, cfg: d.Config, obs: d.Observe, detect: d.Detect}
 	e.states.limit = maxRememberedStates
+	e.inbound = newInboundLimiter(e.cfg.Inbound)
 	e.policy = e.cfg.Escalation.policy(e.log)
+	if e.cfg.CrisisHold > 0 {
+		e.policy.CrisisHold = e.cfg.CrisisHold
+	}
 	e.handlers = e.kinds()
 	return e
 }
@@ -147,6 +173,12 @@ var flowsByName = flows.Registry{
 type decision struct {
 	conv    *store.Conversation
 	effects []flows.Effect
+	// recent, when setRecent, replaces the client's recent typed messages.
+	recent    []store.RecentMessage
+	setRecent bool
+	// after, if set, sees the decision once its effects are expanded (a
+	// rule's incident raised) and may add to it (alongside).
+	after func(context.Context, flows.Context, decision) (decision, error)
 }
 
 // run is the shape of every state change: load the client, decide (pure),
@@ -178,10 +210,17 @@ func (e *Engine) run(ctx context.Context, clientID string, decide func(st rediss
 			fc.CrisisContacts, fc.Adjustments = e.cfg.CrisisContacts, st.Adjustments
 			d, err = decide(st, fc)
 		}
-		nothing := err == nil && d.conv == nil && len(d.effects) == 0
+		nothing := err == nil && d.conv == nil && len(d.effects) == 0 && !d.setRecent
 		if err == nil && !nothing {
-			if d, err = e.expand(ctx, fc, d); err == nil {
+			if d, err = e.expand(ctx, fc, d, st.Conversation); err == nil && d.after != nil {
+				d, err = d.after(ctx, fc, d)
+			}
+			if err == nil {
+				d.effects = oneMessage(d.effects)
 				err = e.armTimers(ctx, fc, d.effects)
+			}
+			if err == nil {
+				err = e.armReadDigests(ctx, fc, d.effects)
 			}
 		}
 		if remembered && (err != nil || nothing) {
@@ -231,6 +270,13 @@ func (e *Engine) run(ctx context.Context, clientID string, decide func(st rediss
 		if c.fresh != nil {
 			return e.flushFresh(ctx, clientID, c.fresh)
 		}
+		if len(c.urgent) > 0 {
+			// Older messages wait before this step's (the client's own
+			// backlog, or an outage's): urgent ones do not queue behind them.
+			if err := e.deliverUrgent(ctx, clientID, c.urgent); err != nil {
+				return err
+			}
+		}
 		return e.Flush(ctx, clientID)
 	}
 }
@@ -240,14 +286,16 @@ func (e *Engine) flowContext(c store.Client) (flows.Context, error) {
 	if err != nil {
 		return flows.Context{}, err
 	}
-	return flows.Context{Now: e.clock.Now(), Loc: loc, Client: c, Catalog: e.cat, ServiceRules: e.cfg.Rules, Policy: e.policy}, nil
+	return flows.Context{Now: e.clock.Now(), Loc: loc, Client: c, Catalog: e.cat, ServiceRules: e.cfg.Rules, Policy: e.policy,
+		DangerContacts: e.cfg.DangerContacts, Detect: e.detect}, nil
 }
 
 // expand carries out the reads that some effects need before they can be
 // committed: a finished sleep log is assessed against the client's history
 // and the rules; a fired rule is raised against any incident it already has.
-// Effects it produces are expanded in turn.
-func (e *Engine) expand(ctx context.Context, fc flows.Context, d decision) (decision, error) {
+// Effects it produces are expanded in turn. before is the conversation the
+// step was decided on.
+func (e *Engine) expand(ctx context.Context, fc flows.Context, d decision, before store.Conversation) (decision, error) {
 	var out []flows.Effect
 	queue := append([]flows.Effect(nil), d.effects...)
 	for len(queue) > 0 {
@@ -270,7 +318,7 @@ func (e *Engine) expand(ctx context.Context, fc flows.Context, d decision) (deci
 			more, err = e.assessDebrief(ctx, fc, ef.Debrief)
 		case flows.Escalate:
 			var conv *store.Conversation
-			more, conv, err = e.escalate(ctx, fc, ef.Firing, d.conv, out)
+			more, conv, err = e.escalate(ctx, fc, ef.Firing, d.conv, before, out)
 			if conv != nil {
 				d.conv = conv
 			}
@@ -293,6 +341,8 @@ type committed struct {
 	// before them in the outbox, so they can be delivered without reading
 	// them back (nil: flush from Redis).
 	fresh []redisstore.OutboxItem
+	// urgent are the urgent messages the step queued, in order.
+	urgent []redisstore.OutboxItem
 	// next is the client's state after the commit, when nextOK.
 	next   redisstore.Snapshot
 	nextOK bool
@@ -315,8 +365,12 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 			b.CloseConversation()
 		}
 	}
+	if d.setRecent {
+		b.SetRecent(d.recent, recentTTL)
+	}
 	var staff *staffAddresses
 	var audited []store.AuditEvent
+	var urgent []bool // of each message queued, in order
 	for _, ef := range d.effects {
 		switch ef := ef.(type) {
 		case flows.Send:
@@ -345,6 +399,7 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 				return committed{}, fmt.Errorf("bot: encode outgoing: %w", err)
 			}
 			b.Enqueue(raw)
+			urgent = append(urgent, out.Urgent)
 		case flows.SaveSleep:
 			b.PutSleep(ef.Entry)
 		case flows.SaveIncident:
@@ -366,6 +421,10 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 			b.AddJobEvent(ef.Event)
 		case flows.SaveMissed:
 			b.PutMissed(ef.Missed)
+		case flows.SaveReadItem:
+			b.PutReadItem(ef.Item)
+		case flows.DropReadItem:
+			b.DropReadItem(ef.ID)
 		case flows.Timer, flows.CancelTimer:
 			// Carried out around the commit (armTimers, disarmTimers).
 		default:
@@ -377,8 +436,14 @@ func (e *Engine) commit(ctx context.Context, st redisstore.State, fc flows.Conte
 		return committed{}, err
 	}
 	var c committed
-	if queued, head := b.Queued(); head {
+	queued, head := b.Queued()
+	if head {
 		c.fresh = queued
+	}
+	for i, it := range queued {
+		if i < len(urgent) && urgent[i] {
+			c.urgent = append(c.urgent, it)
+		}
 	}
 	c.next, c.nextOK = b.Next(st, v)
 	if e.obs != nil {
@@ -411,11 +476,22 @@ func (e *Engine) staffFor(ctx context.Context, c store.Client) (staffAddresses, 
 	return s, nil
 }
 
-// address turns an audience into a DM or a channel post. It is also the last
-// consent check before anything leaves: nothing reaches the peer channel for
-// a client who has not consented, whatever a flow asked for.
+// address turns an audience into a DM, a private message to a member of
+// staff or a channel post. It is also the last check before anything
+// leaves: nothing reaches the peer channel for a client who has not
+// consented, whatever a flow asked for, and a client's details reach staff
+// only privately, their own worker and the lead (the shared staff channel
+// carries only what flows wrote for it, content-free: ToStaff).
 func (e *Engine) address(c store.Client, staff staffAddresses, s flows.Send) (Outgoing, bool, string) {
-	out := Outgoing{Audience: s.To, Text: s.Message.Text, Choices: s.Message.Choices, Prompt: s.Message.Prompt, Multi: s.Message.Multi, Key: s.Key, Client: c.ID}
+	out := Outgoing{Audience: s.To, Text: s.Message.Text, Choices: s.Message.Choices, Prompt: s.Message.Prompt, Multi: s.Message.Multi,
+		ValueChoices: s.Message.ValueChoices, Key: s.Key, Urgent: s.Urgent, Replaces: s.Replaces, Client: c.ID}
+	if s.Replaces != "" {
+		if s.To != flows.ToWorker && s.To != flows.ToLead {
+			return out, false, "only a ping to staff can be rewritten"
+		}
+		// The rewrite finds its message by key, wherever it landed.
+		return out, true, ""
+	}
 	switch s.To {
 	case flows.ToClient:
 		out.UserID = c.DiscordID
@@ -427,18 +503,21 @@ func (e *Engine) address(c store.Client, staff staffAddresses, s flows.Send) (Ou
 				return out, false, "no lead configured"
 			}
 		}
-		if e.cfg.StaffChannel != "" {
-			out.ChannelID, out.Mention = e.cfg.StaffChannel, w.DiscordID
-		} else {
-			out.UserID = w.DiscordID
-		}
-	case flows.ToModerator, flows.ToStaff:
-		out.ChannelID = e.cfg.StaffChannel
-		if s.To == flows.ToModerator && e.cfg.ModeratorChannel != "" {
-			out.ChannelID = e.cfg.ModeratorChannel
+		out.Staff, out.StaffName = w.DiscordID, w.Name
+	case flows.ToModerator:
+		// Held nudges and peer alerts carry only what the peer group itself
+		// would see; the moderators read them where they work.
+		out.ChannelID = e.cfg.ModeratorChannel
+		if out.ChannelID == "" {
+			out.ChannelID = e.cfg.StaffChannel
 		}
 		if out.ChannelID == "" && staff.lead.ID != "" {
-			out.UserID = staff.lead.DiscordID
+			out.Staff, out.StaffName = staff.lead.DiscordID, staff.lead.Name
+		}
+	case flows.ToStaff:
+		out.ChannelID = e.cfg.StaffChannel
+		if out.ChannelID == "" {
+			return out, false, "no staff channel configured"
 		}
 	case flows.ToPeer:
 		if !c.Consents.PeerAllowed() {
@@ -451,7 +530,7 @@ func (e *Engine) address(c store.Client, staff staffAddresses, s flows.Send) (Ou
 	default:
 		return out, false, "unknown audience"
 	}
-	if out.UserID == "" && out.ChannelID == "" {
+	if out.UserID == "" && out.ChannelID == "" && out.Staff == "" {
 		return out, false, "no address for " + string(s.To)
 	}
 	return out, true, ""
@@ -513,11 +592,13 @@ func (e *Engine) flushFresh(ctx context.Context, clientID string, items []rediss
 	return e.flushLocked(ctx, clientID)
 }
 
-// deliverItems sends outbox messages in order and then removes the sent
-// ones in one round trip (a crash in between re-sends them on the next
-// flush, which the Messenger turns into nothing: every message carries its
-// delivery key). It returns how many messages remain queued.
+// deliverItems sends outbox messages, urgent ones first and otherwise in
+// order, and then removes the sent ones in one round trip (a crash in
+// between re-sends them on the next flush, which the Messenger turns into
+// nothing: every message carries its delivery key). It returns how many
+// messages remain queued.
 func (e *Engine) deliverItems(ctx context.Context, clientID string, items []redisstore.OutboxItem, last bool) (int64, error) {
+	items = urgentFirst(items)
 	for i, it := range items {
 		if err := e.deliverQueued(ctx, clientID, it.Data); err != nil {
 			if i > 0 {
@@ -529,6 +610,45 @@ func (e *Engine) deliverItems(ctx context.Context, clientID string, items []redi
 		}
 	}
 	return e.store.Delivered(ctx, clientID, items, last)
+}
+
+// deliverUrgent sends a step's urgent messages at once, ahead of older ones
+// still queued for the client, without waiting for a flush of those that
+// may be under way (if that flush reaches them too, their delivery keys
+// make the second send nothing).
+func (e *Engine) deliverUrgent(ctx context.Context, clientID string, items []redisstore.OutboxItem) error {
+	for i, it := range items {
+		if err := e.deliverQueued(ctx, clientID, it.Data); err != nil {
+			if i > 0 {
+				if _, perr := e.store.Delivered(ctx, clientID, items[:i], false); perr != nil {
+					return errors.Join(err, perr)
+				}
+			}
+			return err
+		}
+	}
+	_, err := e.store.Delivered(ctx, clientID, items, false)
+	return err
+}
+
+// urgentFirst orders a batch of queued messages urgent first, keeping the
+// order within each kind.
+func urgentFirst(items []redisstore.OutboxItem) []redisstore.OutboxItem {
+	var urgent, routine []redisstore.OutboxItem
+	for _, it := range items {
+		var head struct {
+			Urgent bool `json:"urgent"`
+		}
+		if json.Unmarshal(it.Data, &head) == nil && head.Urgent {
+			urgent = append(urgent, it)
+		} else {
+			routine = append(routine, it)
+		}
+	}
+	if len(urgent) == 0 || len(routine) == 0 {
+		return items
+	}
+	return append(urgent, routine...)
 }
 
 // deliverQueued sends one queued message. An undecodable entry or an
@@ -548,22 +668,42 @@ func (e *Engine) deliverQueued(ctx context.Context, clientID string, raw []byte)
 	if !errors.As(err, &unreachable) {
 		return fmt.Errorf("bot: deliver to %s: %w", m.Audience, err)
 	}
-	e.log.Warn("recipient unreachable", "client", clientID, "audience", string(m.Audience), "reason", unreachable.Reason)
-	if m.Audience == flows.ToClient {
+	switch m.Audience {
+	case flows.ToClient:
+		e.log.Warn("recipient unreachable", "client", clientID, "audience", string(m.Audience), "reason", unreachable.Reason)
 		return e.tellWorkerUnreachable(ctx, clientID, m, unreachable)
+	case flows.ToWorker, flows.ToLead:
+		e.log.Error("a member of staff cannot be reached privately; a ping for them is lost", "client", clientID, "audience", string(m.Audience), "reason", unreachable.Reason)
+	default:
+		e.log.Warn("recipient unreachable", "client", clientID, "audience", string(m.Audience), "reason", unreachable.Reason)
 	}
 	return nil
 }
 
 func (e *Engine) deliver(ctx context.Context, m Outgoing) error {
+	if m.Staff == "" && (m.Audience == flows.ToWorker || m.Audience == flows.ToLead) && m.ChannelID != "" && m.Mention != "" {
+		// Queued before pings went to staff privately: it goes to the one
+		// it mentions, not into the shared channel it was addressed to.
+		m.Staff, m.ChannelID, m.Mention = m.Mention, "", ""
+	}
 	var err error
-	if m.UserID != "" {
+	switch {
+	case m.Replaces != "":
+		err = e.msg.UpdateSent(ctx, m.Replaces, m)
+	case m.Staff != "":
+		_, err = e.msg.SendStaff(ctx, m.Staff, m)
+	case m.UserID != "":
 		_, err = e.msg.SendDM(ctx, m.UserID, m)
-	} else {
+	default:
 		_, err = e.msg.Post(ctx, m.ChannelID, m)
 	}
 	return err
 }
+
+// flushAllAtOnce is how many outboxes FlushAll delivers at the same time:
+// one client's long backlog (after an outage) must not hold up another's
+// urgent ping, which the Messenger then sends ahead of routine messages.
+const flushAllAtOnce = 8
 
 // FlushAll delivers every outbox a crash may have left behind, and makes
 // the deletions erasures left for later (Forgetter.PurgePending).
@@ -572,10 +712,18 @@ func (e *Engine) FlushAll(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var errs []error
-	for _, id := range ids {
-		errs = append(errs, e.Flush(ctx, id))
+	errs := make([]error, len(ids))
+	slots := make(chan struct{}, flushAllAtOnce)
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		slots <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			errs[i] = e.Flush(ctx, id)
+		}()
 	}
+	wg.Wait()
 	if f, ok := e.msg.(Forgetter); ok {
 		if _, err := f.PurgePending(ctx); err != nil {
 			errs = append(errs, err)
@@ -588,20 +736,24 @@ func (e *Engine) FlushAll(ctx context.Context) error {
 // its kinds here, with the handler in its own file.
 func (e *Engine) kinds() map[string]func(context.Context, scheduler.Occurrence) error {
 	k := map[string]func(context.Context, scheduler.Occurrence) error{
-		KindSleepLog:               e.fireSleep,
+		KindSleepLog:               e.firePrompt,
 		KindPromptReminder:         e.fireReminder,
 		KindPromptExpiry:           e.fireExpiry,
 		KindWorkerReminder:         e.fireWorkerReminder,
 		KindPlanAhead:              e.firePlanAhead,
-		KindWeeklyCheckIn:          e.fireCheckIn,
-		KindDebrief:                e.fireDebrief,
+		KindWeeklyCheckIn:          e.firePrompt,
+		KindDebrief:                e.firePrompt,
 		KindAdjustmentReview:       e.fireReview,
 		flows.KindIncidentRenotify: e.fireIncidentTimer,
 		flows.KindIncidentEscalate: e.fireIncidentTimer,
 		flows.KindIncidentStale:    e.fireIncidentTimer,
+		flows.KindIncidentNews:     e.fireIncidentTimer,
 		KindHuddle:                 e.fireHuddle,
 		KindRetention:              e.fireRetention,
 		KindRetentionSweep:         e.fireRetentionSweep,
+		KindReadDigest:             e.fireReadDigest,
+		KindReadReminder:           e.fireReadDigest,
+		KindReadLead:               e.fireReadDigest,
 	}
 	for kind, h := range e.conversationKinds() {
 		k[kind] = h

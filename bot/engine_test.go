@@ -18,30 +18,53 @@ import (
 func TestMain(m *testing.M) { redistest.Main(m) }
 
 // recorder is a Messenger that records deliveries and can be told to fail.
+// dest[i] says where sent[i] went: "dm:<user>", "staff:<user>" (privately
+// to a member of staff) or "channel:<id>"; rewrites of earlier messages are
+// kept apart, in edits.
 type recorder struct {
-	mu   sync.Mutex
-	sent []bot.Outgoing
-	fail error
+	mu    sync.Mutex
+	sent  []bot.Outgoing
+	dest  []string
+	edits []bot.Outgoing
+	fail  error
+	// failUnless, if set, fails every delivery it does not accept.
+	failUnless func(bot.Outgoing) bool
 }
 
 func (r *recorder) SendDM(ctx context.Context, userID string, m bot.Outgoing) (bot.MessageRef, error) {
-	return r.record(m)
+	return r.record("dm:"+userID, m)
+}
+func (r *recorder) SendStaff(ctx context.Context, userID string, m bot.Outgoing) (bot.MessageRef, error) {
+	return r.record("staff:"+userID, m)
 }
 func (r *recorder) Post(ctx context.Context, channelID string, m bot.Outgoing) (bot.MessageRef, error) {
-	return r.record(m)
+	return r.record("channel:"+channelID, m)
 }
 func (r *recorder) Update(ctx context.Context, ref bot.MessageRef, m bot.Outgoing) error { return nil }
+func (r *recorder) UpdateSent(ctx context.Context, key string, m bot.Outgoing) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		return r.fail
+	}
+	r.edits = append(r.edits, m)
+	return nil
+}
 func (r *recorder) OpenThread(ctx context.Context, channelID, name string) (string, error) {
 	return channelID, nil
 }
 func (r *recorder) Delete(ctx context.Context, ref bot.MessageRef) error { return nil }
-func (r *recorder) record(m bot.Outgoing) (bot.MessageRef, error) {
+func (r *recorder) record(dest string, m bot.Outgoing) (bot.MessageRef, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail != nil {
 		return bot.MessageRef{}, r.fail
 	}
+	if r.failUnless != nil && !r.failUnless(m) {
+		return bot.MessageRef{}, errors.New("delivery stuck")
+	}
 	r.sent = append(r.sent, m)
+	r.dest = append(r.dest, dest)
 	return bot.MessageRef{MessageID: m.Key}, nil
 }
 func (r *recorder) texts() []string {

@@ -68,6 +68,11 @@ var lateStillMatters = map[string]bool{
 	flows.KindIncidentRenotify: true,
 	flows.KindIncidentEscalate: true,
 	flows.KindIncidentStale:    true,
+	flows.KindIncidentNews:     true,
+	// A digest nobody received leaves words nobody reads.
+	KindReadDigest:   true,
+	KindReadReminder: true,
+	KindReadLead:     true,
 }
 
 // escalate raises a fired rule: it finds any incident the rule already has in
@@ -77,14 +82,16 @@ var lateStillMatters = map[string]bool{
 // non-urgent incident opens and the client has no other flow open, the plan
 // check is left waiting for their answer. decided are the effects the same
 // step has already decided: a second firing in one step (a check-in with low
-// coping and a rights concern) sees the first one's incident.
-func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing, conv *store.Conversation, decided []flows.Effect) ([]flows.Effect, *store.Conversation, error) {
+// coping and a rights concern) sees the first one's incident. before is the
+// conversation the step was decided on, for when conv is nil.
+func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing, conv *store.Conversation, before store.Conversation, decided []flows.Effect) ([]flows.Effect, *store.Conversation, error) {
 	stored, err := e.store.Incidents(ctx, fc.Client.ID)
 	if err != nil {
 		return nil, nil, err
 	}
 	incidents := withDecided(stored, decided)
-	if f.Episode == "" {
+	joining := f.Episode == ""
+	if joining {
 		// Joins the rule's live incident, if any; else starts an episode now.
 		f.Episode = fc.Local().Format("2006-01-02T15:04")
 		for _, in := range incidents {
@@ -101,8 +108,9 @@ func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing,
 			in.Existing = &incidents[i]
 		}
 	}
-	if in.Existing != nil && in.Existing.Closed() && f.Urgent {
-		// A crisis after its incident was resolved is a new episode, never folded into a closed one.
+	if in.Existing != nil && in.Existing.Closed() && joining {
+		// A crisis (or a request to talk) after its incident was resolved is
+		// a new episode, never folded into a closed one.
 		f.Episode = fc.Local().Format("2006-01-02T15:04:05")
 		in.Existing = nil
 	}
@@ -119,12 +127,16 @@ func (e *Engine) escalate(ctx context.Context, fc flows.Context, f flows.Firing,
 	}
 	in.Staff = flows.Staff{Worker: staff.worker, Lead: staff.lead}
 	raised := flows.Raise(fc, f, in)
-	if in.Existing != nil || f.Urgent || (conv != nil && conv.Active()) {
+	if in.Existing != nil || f.Urgent || f.Rule == flows.RuleTalk || (conv != nil && conv.Active()) {
 		return raised, nil, nil
 	}
 	for _, ef := range raised {
 		if s, ok := ef.(flows.SaveIncident); ok {
-			check := flows.StartPlanCheck(fc, s.Incident)
+			base := before
+			if conv != nil {
+				base = *conv
+			}
+			check := base.Carry(flows.StartPlanCheck(fc, s.Incident))
 			return raised, &check, nil
 		}
 	}
@@ -252,7 +264,9 @@ func (e *Engine) fireIncidentTimer(ctx context.Context, o scheduler.Occurrence) 
 		case flows.KindIncidentEscalate:
 			return decision{effects: flows.EscalateToLead(fc, in, s)}, nil
 		case flows.KindIncidentStale:
-			return decision{effects: flows.CloseStale(fc, in)}, nil
+			return decision{effects: flows.CloseStale(fc, in, s)}, nil
+		case flows.KindIncidentNews:
+			return decision{effects: flows.News(fc, in, s)}, nil
 		}
 		return decision{}, nil
 	})

@@ -80,6 +80,19 @@ func (r *recorder) sentTo(aud flows.Audience) []string {
 	return out
 }
 
+// textsTo returns the whole text of every message sent to aud.
+func (r *recorder) textsTo(aud flows.Audience) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, m := range r.sent {
+		if m.Audience == aud {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
 func count(lines []string, prefix string) int {
 	n := 0
 	for _, l := range lines {
@@ -193,9 +206,11 @@ func TestOutOfHoursNonUrgentWaitsForMonday(t *testing.T) {
 	if err := b.engine.RaiseForTest(b.ctx, "alex", twoNights("2026-11-27")); err != nil {
 		t.Fatal(err)
 	}
-	client := strings.Join(b.msg.sentTo(flows.ToClient), "\n")
-	if !strings.Contains(client, "Sam isn't working just now. They'll see this from Mon 30 Nov 09:00.") {
-		t.Errorf("client not told when to expect contact: %q", client)
+	// One message: the contact, when Sam will see it, then the plan's question last.
+	client := b.msg.textsTo(flows.ToClient)
+	if len(client) != 1 || !strings.Contains(client[0], "Sam isn't working just now. They'll see this from Mon 30 Nov 09:00.") ||
+		!strings.HasSuffix(client[0], "What would help right now?") {
+		t.Errorf("client not told when to expect contact, in one message ending with the question: %q", client)
 	}
 	advance(t, b, 49*time.Hour) // Monday 08:45
 	if got := b.msg.sentTo(flows.ToWorker); len(got) != 0 {
@@ -235,7 +250,7 @@ func TestUrgentGoesEverywhereAtOnceAnyHour(t *testing.T) {
 	if n := count(b.msg.sentTo(flows.ToWorker), "Reminder"); n != 4 {
 		t.Errorf("want 4 urgent reminders in an hour (every 15 min), got %d", n)
 	}
-	if n, err := b.engine.AcknowledgeOpen(b.ctx, "alex", "sam"); err != nil || n != 1 {
+	if n, _, err := b.engine.AcknowledgeOpen(b.ctx, "alex", "sam"); err != nil || n != 1 {
 		t.Fatalf("ack open: %d %v", n, err)
 	}
 	before := len(b.msg.sentTo(flows.ToLead))
@@ -386,6 +401,29 @@ func TestRecordsFeedTheirRules(t *testing.T) {
 			t.Errorf("worker ping lacks %q", s)
 		}
 	}
+}
+
+// pingsTo lists the full texts an audience received, leaving out to-read
+// digests (which carry the client's words, not the incident).
+func (r *recorder) pingsTo(aud flows.Audience) []string {
+	return r.textsWhere(aud, false)
+}
+
+// digestsTo lists the to-read digests an audience received.
+func (r *recorder) digestsTo(aud flows.Audience) []string {
+	return r.textsWhere(aud, true)
+}
+
+func (r *recorder) textsWhere(aud flows.Audience, digests bool) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, m := range r.sent {
+		if m.Audience == aud && strings.HasPrefix(m.Prompt, flows.ReadPromptPrefix) == digests {
+			out = append(out, m.Text)
+		}
+	}
+	return out
 }
 
 // sentFull lists the full texts an audience received.

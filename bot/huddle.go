@@ -109,13 +109,15 @@ func (e *Engine) postHuddle(ctx context.Context, key string) error {
 	if e.cfg.StaffChannel != "" {
 		outs = append(outs, Outgoing{Audience: flows.ToStaff, ChannelID: e.cfg.StaffChannel, Text: d.Staff.Text, Key: "huddle/" + key + "/staff"})
 	}
+	// Each worker's copy names their clients, so it goes to them privately,
+	// like their pings; the lead's covers everyone.
 	for id, m := range d.PerWorker {
 		if w, ok := staff[id]; ok && w.DiscordID != "" && id != e.cfg.LeadID {
-			outs = append(outs, Outgoing{Audience: flows.ToStaff, UserID: w.DiscordID, Text: m.Text, Key: "huddle/" + key + "/" + id})
+			outs = append(outs, Outgoing{Audience: flows.ToWorker, Staff: w.DiscordID, StaffName: w.Name, Text: m.Text, Key: "huddle/" + key + "/" + id})
 		}
 	}
 	if lead, ok := staff[e.cfg.LeadID]; ok && lead.DiscordID != "" && d.Lead.Text != "" {
-		outs = append(outs, Outgoing{Audience: flows.ToStaff, UserID: lead.DiscordID, Text: d.Lead.Text, Key: "huddle/" + key + "/lead"})
+		outs = append(outs, Outgoing{Audience: flows.ToLead, Staff: lead.DiscordID, StaffName: lead.Name, Text: d.Lead.Text, Key: "huddle/" + key + "/lead"})
 	}
 	if err := e.commitService(ctx, outs, store.AuditEvent{At: now, Actor: "steady", Action: "huddle.posted",
 		Reason: fmt.Sprintf("%d clients, %d messages [%s]", len(rows), len(outs), key)}); err != nil {

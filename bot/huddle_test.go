@@ -29,33 +29,35 @@ func TestWeeklyHuddleNamesOnlyInEachWorkersOwnCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	advance(t, b, 7*24*time.Hour) // past Monday 30 Nov 09:30
-	staff := b.msg.sentFull(flows.ToStaff)
-	if len(staff) != 3 {
-		t.Fatalf("want the staff post, Sam's copy and the lead's copy, got %d:\n%s", len(staff), strings.Join(staff, "\n---\n"))
+	// The staff channel gets counts; Sam's copy (names) goes to Sam and the
+	// lead's to the lead, each privately.
+	staff, own, lead := b.msg.sentFull(flows.ToStaff), starting(b.msg.sentFull(flows.ToWorker), "Your caseload"), starting(b.msg.sentFull(flows.ToLead), "Whole caseload")
+	if len(staff) != 1 || len(own) != 1 || len(lead) != 1 {
+		t.Fatalf("want the staff post, Sam's copy and the lead's copy, got %d, %d, %d:\n%s", len(staff), len(own), len(lead),
+			strings.Join(append(append(staff, own...), lead...), "\n---\n"))
 	}
-	var channel, own string
-	for _, s := range staff {
-		switch {
-		case strings.HasPrefix(s, "Weekly caseload huddle"):
-			channel = s
-		case strings.HasPrefix(s, "Your caseload"):
-			own = s
+	for i, m := range b.msg.sent {
+		want := map[flows.Audience]string{flows.ToStaff: "channel:staff", flows.ToWorker: "staff:u-sam", flows.ToLead: "staff:u-jo"}[m.Audience]
+		if strings.Contains(m.Text, "caseload") && b.msg.dest[i] != want {
+			t.Errorf("%s copy went to %s, want %s", m.Audience, b.msg.dest[i], want)
 		}
 	}
+	channel := staff[0]
+	ownText := own[0]
 	if strings.Contains(channel, "Alex") || !strings.Contains(channel, "open incidents: 1") || !strings.Contains(channel, "benefit transitions flagged: 1") || !strings.Contains(channel, "new job starts in their first four weeks: 1") {
 		t.Errorf("staff channel post:\n%s", channel)
 	}
 	for _, want := range []string{"Alex:", "incident (two disrupted nights in a row)", "new job, week 3", "benefit transition: ESA to Universal Credit on 2026-12-01"} {
-		if !strings.Contains(own, want) {
-			t.Errorf("Sam's copy lacks %q:\n%s", want, own)
+		if !strings.Contains(ownText, want) {
+			t.Errorf("Sam's copy lacks %q:\n%s", want, ownText)
 		}
 	}
 	// The sleep entries were a week before this huddle: not "this week".
-	if strings.Contains(own, "1 disrupted night") {
-		t.Errorf("last week's nights counted as this week's:\n%s", own)
+	if strings.Contains(ownText, "1 disrupted night") {
+		t.Errorf("last week's nights counted as this week's:\n%s", ownText)
 	}
 	// A retried occurrence does not post twice.
-	before := len(b.msg.sentFull(flows.ToStaff))
+	before := len(b.msg.sent)
 	audit, _ := b.store.Audit(b.ctx, "_service", "")
 	if len(audit) != 1 || audit[0].Action != "huddle.posted" {
 		t.Fatalf("service audit: %+v", audit)
@@ -64,7 +66,7 @@ func TestWeeklyHuddleNamesOnlyInEachWorkersOwnCopy(t *testing.T) {
 	if err := b.engine.Fire(b.ctx, occurrenceFor(key)); err != nil {
 		t.Fatal(err)
 	}
-	if after := len(b.msg.sentFull(flows.ToStaff)); after != before {
+	if after := len(b.msg.sent); after != before {
 		t.Errorf("huddle posted again on a retried occurrence: %d → %d", before, after)
 	}
 }
@@ -122,4 +124,14 @@ func TestPeerChannelWatchAlertsModeratorsAndKeepsNothing(t *testing.T) {
 	if len(incs) != 1 || !incs[0].Urgent || len(b.msg.sentTo(flows.ToLead)) != 1 {
 		t.Fatalf("client's crisis in the peer channel: incidents %+v, lead %q", incs, b.msg.sentTo(flows.ToLead))
 	}
+}
+
+func starting(texts []string, prefix string) []string {
+	var out []string
+	for _, t := range texts {
+		if strings.HasPrefix(t, prefix) {
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -149,8 +149,10 @@ func BenchmarkHandleMessage(b *testing.B) {
 	clock := scheduler.NewFakeClock(time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC))
 	st := redisstore.New(rdb, prefix)
 	sched := scheduler.New(rdb, clock, scheduler.Options{Prefix: prefix})
+	// Every answer comes at the same simulated instant: the inbound limit
+	// would answer only the first few, and it is the answer path this measures.
 	e := bot.New(bot.Deps{Store: st, Scheduler: sched, Messenger: &recorder{}, Clock: clock,
-		Config: bot.Config{StaffChannel: "staff", PeerChannel: "peer", LeadID: "jo"}})
+		Config: bot.Config{StaffChannel: "staff", PeerChannel: "peer", LeadID: "jo", Inbound: bot.InboundLimit{Burst: 1 << 30}}})
 	ctx := context.Background()
 	p, err := bot.ParseProfile([]byte(profileYAML))
 	if err != nil {
@@ -163,11 +165,43 @@ func BenchmarkHandleMessage(b *testing.B) {
 	if _, err := sched.Tick(ctx, e); err != nil {
 		b.Fatal(err)
 	}
-	inputs := []string{"23:00", "20", "1", "07:00", "4"}
+	// A finished log is opened again by asking for one, so every input is a
+	// routine step of an open flow (idle talk would go on the worker's
+	// to-read list, a different path: BenchmarkHandleMessageNotUnderstood).
+	inputs := []string{"23:00", "20", "1", "07:00", "4", "sleep log"}
 	hook := &redistest.RoundTrips{}
 	rdb.AddHook(hook)
 	for i := 0; b.Loop(); i++ {
 		in := bot.Inbound{UserID: "u-alex", Key: "m" + strconv.Itoa(i), Text: inputs[i%len(inputs)]}
+		if err := e.HandleMessage(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(hook.N())/float64(b.N), "roundtrips/op")
+}
+
+// BenchmarkHandleMessageNotUnderstood is the human backstop's path: typed
+// words with nothing open, which go on the worker's to-read list (the item
+// sealed and committed with the reply, the worker's digest armed).
+func BenchmarkHandleMessageNotUnderstood(b *testing.B) {
+	rdb, prefix := redistest.New(b)
+	clock := scheduler.NewFakeClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
+	st := redisstore.New(rdb, prefix)
+	sched := scheduler.New(rdb, clock, scheduler.Options{Prefix: prefix})
+	e := bot.New(bot.Deps{Store: st, Scheduler: sched, Messenger: &recorder{}, Clock: clock,
+		Config: bot.Config{StaffChannel: "staff", PeerChannel: "peer", LeadID: "jo"}})
+	ctx := context.Background()
+	p, err := bot.ParseProfile([]byte(profileYAML))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := e.Enrol(ctx, p, "sam"); err != nil {
+		b.Fatal(err)
+	}
+	hook := &redistest.RoundTrips{}
+	rdb.AddHook(hook)
+	for i := 0; b.Loop(); i++ {
+		in := bot.Inbound{UserID: "u-alex", Key: "m" + strconv.Itoa(i), Text: "work was long today"}
 		if err := e.HandleMessage(ctx, in); err != nil {
 			b.Fatal(err)
 		}

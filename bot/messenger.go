@@ -18,8 +18,26 @@ type Outgoing struct {
 	// Multi asks for a multi-select menu: the client may pick several of the
 	// choices, sent back as Inbound.Values.
 	Multi bool `json:"multi,omitempty"`
-	// Mention is a user to mention in a channel post (a worker in the staff channel).
+	// ValueChoices: the choices are values the client may as well type (a
+	// time, a count, a rating), shown without positions (flows.Message).
+	ValueChoices bool `json:"value_choices,omitempty"`
+	// Mention is a user to mention in a channel post.
 	Mention string `json:"mention,omitempty"`
+	// Staff, if set, is the Discord user id of the member of staff the
+	// message is for, delivered privately (Messenger.SendStaff): it carries
+	// a client's details, which only their worker and the lead may read.
+	// StaffName is that person's name, for the place it lands.
+	Staff     string `json:"staff,omitempty"`
+	StaffName string `json:"staff_name,omitempty"`
+	// Urgent messages go ahead of routine ones waiting for delivery.
+	Urgent bool `json:"urgent,omitempty"`
+	// Replaces, if set, is the key of a message delivered earlier that this
+	// one rewrites in place (Messenger.UpdateSent) instead of being sent.
+	Replaces string `json:"replaces,omitempty"`
+	// Transient says the recipient is nobody Steady keeps records about (a
+	// stranger who wrote to it): an adapter keeps nothing of theirs beyond
+	// what stops a retried reply going twice, and that only briefly.
+	Transient bool `json:"transient,omitempty"`
 	// Key is stable across retries of the step that produced the message, so
 	// an adapter can refuse to deliver it twice.
 	Key string `json:"key"`
@@ -42,9 +60,17 @@ type Messenger interface {
 	SendDM(ctx context.Context, userID string, m Outgoing) (MessageRef, error)
 	// Post posts in a channel or thread.
 	Post(ctx context.Context, channelID string, m Outgoing) (MessageRef, error)
-	// Update replaces a delivered message's text and choices (an acknowledged
-	// ping loses its buttons).
+	// SendStaff delivers to one member of staff (their Discord user id)
+	// where nobody but them, the leads and Steady can read it, with its
+	// choices as buttons that work there.
+	SendStaff(ctx context.Context, userID string, m Outgoing) (MessageRef, error)
+	// Update replaces a delivered message's text and choices.
 	Update(ctx context.Context, ref MessageRef, m Outgoing) error
+	// UpdateSent replaces the text and choices of the message delivered
+	// under key (an acknowledged ping loses its Acknowledge button wherever
+	// it landed). A key that was never delivered, or is long forgotten, is
+	// nothing to update.
+	UpdateSent(ctx context.Context, key string, m Outgoing) error
 	// OpenThread starts a thread in a channel and returns its id.
 	OpenThread(ctx context.Context, channelID, name string) (string, error)
 	// Delete removes a delivered message. One already gone is not an error.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"steady/flows"
@@ -48,7 +49,7 @@ func (e *Engine) moderate(ctx context.Context, incidentID, moderatorID string,
 	if !ok {
 		return e.cat.T("staff.not_staff", nil), nil
 	}
-	clientID, ok, err := e.clientOfIncident(ctx, incidentID)
+	clientID, ok, err := e.ClientOfIncident(ctx, incidentID)
 	if err != nil || !ok {
 		return noNudge, err
 	}
@@ -145,28 +146,39 @@ func (e *Engine) HeldPeerNudges(ctx context.Context, moderatorID string) ([]Held
 	return out, "", nil
 }
 
-// PeerMessage is a message someone posted in the peer-support channel.
+// PeerMessage is a message someone posted in the peer-support channel, or
+// in a thread under it.
 type PeerMessage struct {
 	ChannelID string // the channel or thread it was posted in; the reply goes there
 	MessageID string
 	AuthorID  string // their Discord user id; used only to find an enrolled client, never stored
 	Text      string // read for crisis language, never stored or logged
+	// Edit names the version of an edited message (Discord's edited
+	// timestamp); "" for a new message. An edit is read again.
+	Edit string
 }
 
-// HandlePeerMessage watches the peer channel for crisis language. A clear
-// crisis gets a kind reply with support contacts in the channel and an alert
-// to the moderators; a worrying message alerts the moderators only. If the
-// author is an enrolled client, their worker and the lead get an urgent
-// incident as if they had written it to Steady, and the concern is recorded
-// in the client's own audit log (erased with them; the replies and alerts
-// about them are deleted from Discord with them too). Nothing of the message
-// is kept; a redelivered event is handled once (Store.Seen).
+// HandlePeerMessage watches the peer channel and its threads for crisis
+// language and for danger from someone else. A clear crisis (or danger) gets
+// a kind reply with support contacts where it was posted and an alert to the
+// moderators; a worrying message alerts the moderators only. If the author
+// is an enrolled client, their worker and the lead get an urgent incident
+// (crisis, or danger) as if they had written it to Steady, and the concern
+// is recorded in the client's own audit log (erased with them; the replies
+// and alerts about them are deleted from Discord with them too). Nothing of
+// the message is kept; a redelivered event (or edit) is handled once
+// (Store.Seen).
 func (e *Engine) HandlePeerMessage(ctx context.Context, m PeerMessage) error {
-	d := flows.DetectCrisis(m.Text)
+	d := e.detect(nil, m.Text)
 	if d.Concern == flows.NoConcern {
 		return nil
 	}
+	tag := "[msg " + m.MessageID + "]"
 	event := "peerwatch/" + m.MessageID
+	if m.Edit != "" {
+		tag = "[msg " + m.MessageID + " edit " + m.Edit + "]"
+		event += "/edit/" + m.Edit
+	}
 	if seen, err := e.store.Seen(ctx, event); err != nil || seen {
 		if err != nil {
 			return err
@@ -184,11 +196,17 @@ func (e *Engine) HandlePeerMessage(ctx context.Context, m PeerMessage) error {
 		}
 	}
 	key := event
+	rule, reply := flows.RuleCrisis, "peer.support_reply"
+	if d.Kind == flows.KindDanger {
+		rule, reply = flows.RuleDanger, "peer.danger_reply"
+	}
 	var outs []Outgoing
 	alert, reason := "peer.worry_alert", "worrying language; moderators alerted"
 	if d.Concern == flows.Crisis {
 		alert, reason = "peer.crisis_alert", "crisis language; support contacts posted in the channel; moderators alerted"
-		outs = append(outs, Outgoing{Audience: flows.ToPeer, ChannelID: m.ChannelID, Text: e.cat.T("peer.support_reply", nil), Key: key + "/reply", Client: clientID})
+		fc := flows.Context{Catalog: e.cat, DangerContacts: e.cfg.DangerContacts}
+		text := e.cat.T(reply, map[string]any{"Contacts": "- " + strings.Join(flows.DangerContacts(fc), "\n- ")})
+		outs = append(outs, Outgoing{Audience: flows.ToPeer, ChannelID: m.ChannelID, Text: text, Key: key + "/reply", Client: clientID})
 	}
 	mods := Outgoing{Audience: flows.ToModerator, ChannelID: e.cfg.ModeratorChannel, Key: key + "/moderators", Client: clientID,
 		Text: e.cat.T(alert, map[string]any{"Channel": m.ChannelID, "Message": m.MessageID, "Kind": e.cat.T("concern."+d.Kind, nil)})}
@@ -200,8 +218,8 @@ func (e *Engine) HandlePeerMessage(ctx context.Context, m PeerMessage) error {
 	} else {
 		reason += " (no moderator or staff channel configured)"
 	}
-	concern := store.AuditEvent{At: e.clock.Now(), Actor: "steady", Action: "peer.concern", Rule: flows.RuleCrisis,
-		Reason: d.Kind + ": " + reason + " [msg " + m.MessageID + "]"}
+	concern := store.AuditEvent{At: e.clock.Now(), Actor: "steady", Action: "peer.concern", Rule: rule,
+		Reason: d.Kind + ": " + reason + " " + tag}
 	serviceAudit := concern
 	if clientID != "" {
 		serviceAudit = store.AuditEvent{} // recorded in the client's own log below
@@ -213,7 +231,8 @@ func (e *Engine) HandlePeerMessage(ctx context.Context, m PeerMessage) error {
 		err := e.run(ctx, clientID, func(st redisstore.State, fc flows.Context) (decision, error) {
 			effects := []flows.Effect{flows.Audit{Event: concern}}
 			if d.Concern == flows.Crisis {
-				effects = append(effects, flows.Escalate{Firing: flows.Firing{Rule: flows.RuleCrisis, Urgent: true,
+				// One piece of evidence per post, however often it is edited.
+				effects = append(effects, flows.Escalate{Firing: flows.Firing{Rule: rule, Urgent: true,
 					Evidence: []store.Evidence{{At: fc.Now, Key: "peer:" + m.MessageID, Summary: e.cat.T("evidence.peer_crisis", map[string]any{"Kind": e.cat.T("concern."+d.Kind, nil)})}}}})
 			}
 			return decision{effects: effects}, nil

@@ -105,25 +105,25 @@ func (p Profile) schedules() (store.Schedules, []error) {
 	s := store.Schedules{SleepLog: p.Schedules.SleepLog, WeeklyCheckIn: p.Schedules.WeeklyCheckIn}
 	if v := p.Schedules.SleepLog; v != "" {
 		if _, err := scheduler.ParseRule("daily " + v); err != nil {
-			bad("schedules.sleep_log %q: use a 24-hour time like 07:30", v)
+			bad("schedules.sleep_log %s: use a 24-hour time like 07:30", shown(v))
 		}
 	}
 	if v := p.Schedules.WeeklyCheckIn; v != "" {
 		if _, err := scheduler.ParseRule(weeklyRule(v)); err != nil {
-			bad("schedules.weekly_checkin %q: use a day and time like \"mon 10:00\", or \"cron MIN HOUR DOM MON DOW\"", v)
+			bad("schedules.weekly_checkin %s: use a day and time like \"mon 10:00\", or \"cron MIN HOUR DOM MON DOW\"", shown(v))
 		}
 	}
 	if v := p.Schedules.QuietHours; v != "" {
 		start, end, err := store.ParseSpan(v)
 		if err != nil {
-			bad("schedules.quiet_hours %q: use START-END, like 21:30-07:00", v)
+			bad("schedules.quiet_hours %s: use START-END, like 21:30-07:00", shown(v))
 		}
 		s.QuietHours = store.QuietHours{Start: start, End: end}
 	}
 	if v := p.Schedules.DebriefAfter; v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 || d > 12*time.Hour {
-			bad("schedules.debrief_after %q: use a duration like 30m or 1h", v)
+			bad("schedules.debrief_after %s: use a duration like 30m or 1h", shown(v))
 		}
 		s.Rota.DebriefAfterMin = int(d / time.Minute)
 	}
@@ -153,7 +153,7 @@ func (p Profile) schedules() (store.Schedules, []error) {
 			bad("worker_reminders[%d]: %v", i, err)
 		}
 		if w.Week > 0 && p.Client.JobStart == "" {
-			bad("worker_reminders[%d]: %q counts from the job start: set client.job_start", i, r.At)
+			bad("worker_reminders[%d]: %s counts from the job start: set client.job_start", i, shown(r.At))
 		}
 		s.WorkerReminders = append(s.WorkerReminders, w)
 	}
@@ -184,42 +184,56 @@ type StaffProfile struct {
 }
 
 // ParseProfile reads a profile from YAML. Unknown fields are errors, so a
-// misspelt consent cannot silently fall back to a default.
+// misspelt consent cannot silently fall back to a default; each names the
+// field and the one probably meant (profileFields).
 func ParseProfile(b []byte) (Profile, error) {
 	var p Profile
+	if len(b) > MaxProfileBytes {
+		return p, fmt.Errorf("profile: the file is %d KB; a profile is at most %d KB", len(b)>>10, MaxProfileBytes>>10)
+	}
+	if errs := profileFields(b); len(errs) > 0 {
+		return p, errors.Join(errs...)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&p); err != nil {
-		return p, fmt.Errorf("profile: %w", err)
+		return p, fmt.Errorf("profile: %s", yamlProblem(err))
 	}
 	return p, p.Validate()
 }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
 
-// Validate reports every mistake, one line each.
+// Validate reports every mistake, one line each: every text field has a
+// bound (lengthProblems), and a value quoted back is clipped.
 func (p Profile) Validate() error {
 	var errs []error
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf("profile: "+format, a...)) }
+	for _, msg := range p.lengthProblems() {
+		bad("%s", msg)
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...) // the rest would quote the over-long values back
+	}
 	if !idPattern.MatchString(p.Client.ID) {
-		bad("client.id %q: use 1–32 lower-case letters, digits, - or _", p.Client.ID)
+		bad("client.id %s: use 1–32 lower-case letters, digits, - or _", shown(p.Client.ID))
 	}
 	if strings.TrimSpace(p.Client.Name) == "" {
 		bad("client.name is required")
 	}
 	if _, err := time.LoadLocation(p.Client.TimeZone); err != nil || p.Client.TimeZone == "" {
-		bad("client.time_zone %q is not an IANA zone like Europe/London", p.Client.TimeZone)
+		bad("client.time_zone %s is not an IANA zone like Europe/London", shown(p.Client.TimeZone))
 	}
 	if p.Client.JobStart != "" {
 		if _, err := time.Parse(time.DateOnly, p.Client.JobStart); err != nil {
-			bad("client.job_start %q: use YYYY-MM-DD", p.Client.JobStart)
+			bad("client.job_start %s: use YYYY-MM-DD", shown(p.Client.JobStart))
 		}
 	}
 	if !idPattern.MatchString(p.Worker.ID) {
-		bad("worker.id %q: use 1–32 lower-case letters, digits, - or _", p.Worker.ID)
+		bad("worker.id %s: use 1–32 lower-case letters, digits, - or _", shown(p.Worker.ID))
 	}
 	if p.Lead != nil && !idPattern.MatchString(p.Lead.ID) {
-		bad("lead.id %q: use 1–32 lower-case letters, digits, - or _", p.Lead.ID)
+		bad("lead.id %s: use 1–32 lower-case letters, digits, - or _", shown(p.Lead.ID))
 	}
 	staff := map[string]StaffProfile{"worker": p.Worker}
 	if p.Lead != nil {
@@ -233,7 +247,7 @@ func (p Profile) Validate() error {
 		}
 		if s.TimeZone != "" {
 			if _, err := time.LoadLocation(s.TimeZone); err != nil {
-				bad("%s.time_zone %q is not an IANA zone like Europe/London", who, s.TimeZone)
+				bad("%s.time_zone %s is not an IANA zone like Europe/London", who, shown(s.TimeZone))
 			}
 		}
 	}
@@ -249,7 +263,7 @@ func (p Profile) Validate() error {
 		switch store.PeerConsent(p.Consents.PeerGroup) {
 		case store.PeerOff, store.PeerAnonymous, store.PeerNamed:
 		default:
-			bad("consents.peer_group %q: use off, anonymous or named", p.Consents.PeerGroup)
+			bad("consents.peer_group %s: use off, anonymous or named", shown(p.Consents.PeerGroup))
 		}
 		switch store.SupervisorConsent(p.Consents.SupervisorLiaison) {
 		case store.SupervisorNone, store.SupervisorFunctional:
@@ -258,7 +272,7 @@ func (p Profile) Validate() error {
 				bad("consents.supervisor_items: list the items the client agreed to, for supervisor_liaison: named")
 			}
 		default:
-			bad("consents.supervisor_liaison %q: use none, functional or named", p.Consents.SupervisorLiaison)
+			bad("consents.supervisor_liaison %s: use none, functional or named", shown(p.Consents.SupervisorLiaison))
 		}
 	}
 	_, serrs := p.schedules()
@@ -266,12 +280,12 @@ func (p Profile) Validate() error {
 	check := flows.Context{Catalog: flows.DefaultCatalog()}
 	for i, a := range p.Adjustments {
 		if why := flows.CheckMeasurable(check, a.What, a.When); why != "" {
-			bad("adjustments[%d] %q: %s", i, a.What, why)
+			bad("adjustments[%d] %s: %s", i, shown(a.What), why)
 		}
 		switch a.Status {
 		case "", store.AdjustmentProposed, store.AdjustmentInPlace, store.AdjustmentSteppedDown:
 		default:
-			bad("adjustments[%d].status %q: use proposed, in_place or stepped_down", i, a.Status)
+			bad("adjustments[%d].status %s: use proposed, in_place or stepped_down", i, shown(a.Status))
 		}
 	}
 	return errors.Join(errs...)
@@ -417,7 +431,7 @@ func (e *Engine) profileAdjustments(c store.Client, p Profile, by string) ([]sto
 			What: pa.What, When: pa.When, From: from, For: pa.For, Review: pa.Review, Shared: pa.Shared,
 		})
 		if why != "" {
-			errs = append(errs, fmt.Errorf("profile: adjustments[%d] %q: %s", i, pa.What, why))
+			errs = append(errs, fmt.Errorf("profile: adjustments[%d] %s: %s", i, shown(pa.What), why))
 			continue
 		}
 		if pa.Status == "" {

@@ -91,19 +91,26 @@ func (e *Engine) promptTimers(conv store.Conversation) []flows.Timer {
 // openPrompt opens flowName for a scheduled occurrence, whose id becomes the
 // prompt id. Every prompt-opening occurrence handler uses it:
 //   - skipped (and audited, not missed) while the client has paused or
-//     stopped Steady;
-//   - in the client's quiet hours it waits for their end (MoveTo);
+//     stopped Steady, and after a crisis until staff acknowledge it (or
+//     Config.CrisisHold has passed): the next thing they hear is a person;
+//   - nothing, if it already went out early, together with another prompt
+//     (alongside); a debrief is skipped for a shift the client has
+//     debriefed already, however that debrief started;
+//   - in the client's quiet hours it waits for their end (MoveTo), and
+//     during a shift on their rota for the shift's end;
 //   - a conversation the client is in the middle of is not interrupted: the
-//     prompt tries again later (Later), within its grace window; one left
+//     prompt tries again later (Later), within its grace window, and goes
+//     out with the end of that conversation if it ends in time; one left
 //     open longer than SupersedeAfter is closed and recorded missed;
 //   - it arms one reminder and the expiry of the prompt's answer window.
 //
 // A second call for the same occurrence (a retry after a crash) changes
 // nothing but re-arms the timers.
-func (e *Engine) openPrompt(ctx context.Context, o scheduler.Occurrence, flowName string, answers map[string]string) error {
+func (e *Engine) openPrompt(ctx context.Context, o scheduler.Occurrence) error {
 	var handBack error
 	err := e.run(ctx, o.Client, func(st redisstore.State, fc flows.Context) (decision, error) {
 		handBack = nil
+		flowName, answers := promptFlow(st.Client, o)
 		flow, ok := flowsByName[flowName]
 		if !ok {
 			return decision{effects: []flows.Effect{auditNow(fc, "prompt.skipped", o.Kind, "no "+flowName+" conversation in this version of Steady")}}, nil
@@ -120,10 +127,31 @@ func (e *Engine) openPrompt(ctx context.Context, o scheduler.Occurrence, flowNam
 			// make sure its timers are armed.
 			return decision{effects: timerEffects(e.promptTimers(conv))}, nil
 		}
+		if conv.IsDone(openedMark(o.ID), fc.Now) {
+			return decision{}, nil // it went out early, with the prompt before it
+		}
+		if o.Kind == KindDebrief && conv.IsDone(flows.DebriefedMark(o.Ref), fc.Now) {
+			return decision{effects: []flows.Effect{auditNow(fc, "prompt.skipped", o.Kind, "the client has debriefed this shift already")}}, nil
+		}
 		if end, quiet := quietUntil(st.Client, fc); quiet {
 			handBack = scheduler.MoveTo(end, "quiet hours")
 			return decision{effects: []flows.Effect{auditNow(fc, "prompt.deferred", o.Kind,
 				"quiet hours until "+end.In(fc.Loc).Format("15:04"))}}, nil
+		}
+		if end, working := onShiftUntil(st.Client, fc); working {
+			why := "on shift until " + end.In(fc.Loc).Format("15:04")
+			if debrief, ok := shiftDebrief(st.Client, fc); ok && o.Kind != KindDebrief {
+				// The shift's own debrief comes first; this follows it, in one message.
+				end, why = debrief, why+", then its debrief at "+debrief.In(fc.Loc).Format("15:04")
+			}
+			handBack = scheduler.MoveTo(end, "on shift")
+			return decision{effects: []flows.Effect{auditNow(fc, "prompt.deferred", o.Kind, why)}}, nil
+		}
+		if until, held, err := e.crisisHold(ctx, fc); err != nil {
+			return decision{}, err
+		} else if held {
+			return decision{effects: []flows.Effect{auditNow(fc, "prompt.skipped", o.Kind,
+				"held after a crisis until staff acknowledge it (at the latest "+until.In(fc.Loc).Format("Mon 2 Jan 15:04")+")")}}, nil
 		}
 		if conv.Hold == store.HoldSafety {
 			// "Are you safe?" is waiting: never push it aside. (The note is kept
@@ -143,7 +171,10 @@ func (e *Engine) openPrompt(ctx context.Context, o scheduler.Occurrence, flowNam
 			}
 		}
 		next, start := flow.Start(fc, o.ID, answers)
-		next.Seen = conv.Seen // a late duplicate of the last flow's answer still changes nothing
+		// A late duplicate of the last flow's answer still changes nothing,
+		// and what was done early stays done; a crisis's hold is over.
+		next.Seen, next.Done = conv.Seen, conv.Done
+		next.Unmark(flows.HeldMark)
 		effects = append(effects, auditNow(fc, "prompt.sent", o.Kind, ""))
 		effects = append(effects, start...)
 		if next.Active() {
@@ -158,6 +189,22 @@ func (e *Engine) openPrompt(ctx context.Context, o scheduler.Occurrence, flowNam
 		return err
 	}
 	return handBack
+}
+
+// promptFlow is the flow a prompt-opening occurrence opens, and what it
+// knows before its first question.
+func promptFlow(c store.Client, o scheduler.Occurrence) (string, map[string]string) {
+	switch o.Kind {
+	case KindSleepLog:
+		return flows.FlowSleep, map[string]string{flows.AnswerNight: o.Local.Format(time.DateOnly)}
+	case KindWeeklyCheckIn:
+		return flows.FlowCheckIn, nil
+	case KindDebrief:
+		return flows.FlowDebrief, flows.DebriefAnswers(c, o.Ref)
+	case KindAdjustmentReview:
+		return flows.FlowAdjustmentReview, map[string]string{flows.AnswerDue: o.Ref}
+	}
+	return o.Kind, nil
 }
 
 func timerEffects(ts []flows.Timer) []flows.Effect {
@@ -180,6 +227,43 @@ func (e *Engine) promptEnded(ctx context.Context, fc flows.Context, before store
 		cancel = append(cancel, flows.CancelTimer(t))
 	}
 	return e.disarmTimers(ctx, fc, cancel)
+}
+
+// openedMark is the Conversation.Done mark of a prompt that went out early.
+func openedMark(id string) string { return "opened:" + id }
+
+// onShiftUntil reports whether the client is at work now, on their rota,
+// and when the shift ends: a prompt then waits, so nothing lands mid-shift.
+func onShiftUntil(c store.Client, fc flows.Context) (time.Time, bool) {
+	in, ok := c.Schedules.Rota.At(scheduler.Civil(fc.Now, fc.Loc))
+	if !ok {
+		return time.Time{}, false
+	}
+	return scheduler.Resolve(in.End, fc.Loc), true
+}
+
+// shiftDebrief is when the debrief of the shift the client is on now is
+// due, if that shift has one.
+func shiftDebrief(c store.Client, fc flows.Context) (time.Time, bool) {
+	in, ok := c.Schedules.Rota.At(scheduler.Civil(fc.Now, fc.Loc))
+	if !ok {
+		return time.Time{}, false
+	}
+	if _, first := flows.DebriefAnswers(c, in.ID)[flows.AnswerFirstShift]; !c.Schedules.Rota.DebriefAll && !first {
+		return time.Time{}, false
+	}
+	return scheduler.Resolve(in.End.Add(c.Schedules.Rota.DebriefAfter()), fc.Loc), true
+}
+
+// crisisHold reports whether routine prompts wait after a crisis (see
+// flows.CrisisHold), and until when at the latest.
+func (e *Engine) crisisHold(ctx context.Context, fc flows.Context) (time.Time, bool, error) {
+	incidents, err := e.store.Incidents(ctx, fc.Client.ID)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	until, held := flows.CrisisHold(incidents, fc.Now, fc.Policy.CrisisHold)
+	return until, held, nil
 }
 
 // quietUntil reports whether now is inside the client's quiet hours, and
@@ -308,6 +392,10 @@ func (e *Engine) missedPrompt(ctx context.Context, o scheduler.Occurrence) error
 		if why := skipReason(st.Client, fc.Now); why != "" {
 			// It would not have been sent: not a miss.
 			return decision{effects: []flows.Effect{auditNow(fc, "prompt.skipped", o.Kind, why)}}, nil
+		}
+		if st.Conversation.IsDone(openedMark(o.ID), fc.Now) ||
+			o.Kind == KindDebrief && st.Conversation.IsDone(flows.DebriefedMark(o.Ref), fc.Now) {
+			return decision{}, nil // it went out early, or the client saw to it: not a miss
 		}
 		reason, text := store.MissedDown, "due "+o.Local.Format(scheduler.CivilLayout)+" while Steady was not running; past its grace window"
 		if o.Note != "" {

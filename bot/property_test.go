@@ -44,12 +44,50 @@ type consentWatch struct {
 
 var figures = regexp.MustCompile(`\d`)
 
-func (w *consentWatch) check(m bot.Outgoing) {
+// Where a message went: privately to one member of staff, by DM, posted in
+// a channel, or a rewrite of one delivered before.
+const (
+	viaStaff   = "staff"
+	viaDM      = "dm"
+	viaChannel = "channel"
+	viaEdit    = "edit"
+)
+
+// check also holds every delivery to the rule that a client's details reach
+// nobody but them, their worker and the lead: staff get them only
+// privately and only Sam (Alex's worker) and Jo (the lead) do; a DM goes
+// only to Alex; the shared staff channel gets nothing about Alex at all.
+func (w *consentWatch) check(via, to string, m bot.Outgoing) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.sent++
 	bad := func(why string) {
-		w.violations = append(w.violations, fmt.Sprintf("%s: %s: %q", m.Audience, why, m.Text))
+		w.violations = append(w.violations, fmt.Sprintf("%s via %s to %s: %s: %q", m.Audience, via, to, why, m.Text))
+	}
+	switch via {
+	case viaStaff:
+		if want := map[flows.Audience]string{flows.ToWorker: "u-sam", flows.ToLead: "u-jo"}[m.Audience]; to != want {
+			bad("a message to staff reached someone other than the client's worker and the lead")
+		}
+	case viaDM:
+		if to != "u-alex" || m.Audience != flows.ToClient {
+			bad("a DM to someone other than the client")
+		}
+	case viaChannel:
+		switch {
+		case to == "peer" && m.Audience == flows.ToPeer, to == "staff" && m.Audience == flows.ToModerator:
+			// consent rules below
+		case to == "staff" && m.Audience == flows.ToStaff:
+			if contentful.MatchString(m.Text) || len(m.Choices) > 0 {
+				bad("client details (a name, a rule, a figure) or buttons in the shared staff channel")
+			}
+		default:
+			bad("a post in a channel it has no business in")
+		}
+	case viaEdit:
+		if m.Audience != flows.ToWorker && m.Audience != flows.ToLead {
+			bad("a rewrite of something other than a ping to staff")
+		}
 	}
 	switch m.Audience {
 	case flows.ToPeer:
@@ -77,8 +115,11 @@ func (w *consentWatch) check(m bot.Outgoing) {
 			bad("the client's words reached a shared channel")
 		}
 	case flows.ToWorker, flows.ToLead:
-		if strings.Contains(m.Text, canary) {
-			bad("the client's words reached staff in an escalation")
+		// The client's words reach one person: their own worker, privately,
+		// on the to-read list (the human backstop). Never a ping, never the lead.
+		digest := via == viaStaff && to == "u-sam" && m.Audience == flows.ToWorker && strings.HasPrefix(m.Prompt, flows.ReadPromptPrefix)
+		if strings.Contains(m.Text, canary) && !digest {
+			bad("the client's words reached staff outside their own worker's to-read digest")
 		}
 		if strings.Contains(m.Text, "Supervisor liaison:") {
 			consented := !strings.Contains(m.Text, "Supervisor liaison: NOT consented")
@@ -90,15 +131,23 @@ func (w *consentWatch) check(m bot.Outgoing) {
 }
 
 func (w *consentWatch) SendDM(ctx context.Context, userID string, m bot.Outgoing) (bot.MessageRef, error) {
-	w.check(m)
+	w.check(viaDM, userID, m)
+	return bot.MessageRef{MessageID: m.Key}, nil
+}
+func (w *consentWatch) SendStaff(ctx context.Context, userID string, m bot.Outgoing) (bot.MessageRef, error) {
+	w.check(viaStaff, userID, m)
 	return bot.MessageRef{MessageID: m.Key}, nil
 }
 func (w *consentWatch) Post(ctx context.Context, channelID string, m bot.Outgoing) (bot.MessageRef, error) {
-	w.check(m)
+	w.check(viaChannel, channelID, m)
 	return bot.MessageRef{MessageID: m.Key}, nil
 }
 func (w *consentWatch) Update(ctx context.Context, ref bot.MessageRef, m bot.Outgoing) error {
-	w.check(m)
+	w.check(viaEdit, ref.ChannelID, m)
+	return nil
+}
+func (w *consentWatch) UpdateSent(ctx context.Context, key string, m bot.Outgoing) error {
+	w.check(viaEdit, key, m)
 	return nil
 }
 func (w *consentWatch) OpenThread(ctx context.Context, channelID, name string) (string, error) {
@@ -126,7 +175,7 @@ type action struct {
 }
 
 func drawAction(t *rapid.T) action {
-	kinds := []string{"night", "night", "night", "debrief", "checkin", "crisis", "advance", "advance", "advance", "ack", "resolve", "consent", "moderate"}
+	kinds := []string{"night", "night", "night", "debrief", "checkin", "crisis", "crisis message", "talk", "advance", "advance", "advance", "ack", "resolve", "consent", "moderate"}
 	a := action{kind: rapid.SampledFrom(kinds).Draw(t, "kind")}
 	switch a.kind {
 	case "night":
@@ -156,6 +205,8 @@ var (
 // staff actions, through the real engine, scheduler and Redis:
 //   - nothing reaches the peer group, a shared channel or staff beyond what
 //     the client's consent (at that moment) allows, and never their words;
+//   - no health detail reaches anyone but the client, their worker and the
+//     lead: staff get them privately, the shared staff channel never;
 //   - no incident is ever lost: each one waiting for staff always has its
 //     re-notify armed, and once acknowledged every one ends resolved or
 //     stale, with no timer left behind.
@@ -253,6 +304,10 @@ plan:
 			case "crisis":
 				err = e.RaiseForTest(ctx, "alex", flows.Firing{Rule: flows.RuleCrisis, Urgent: true,
 					Evidence: []store.Evidence{{Key: fmt.Sprint("crisis:", seq), At: clock.Now(), Summary: "crisis language (suicide)"}}})
+			case "crisis message":
+				err = e.HandleMessage(ctx, bot.Inbound{UserID: "u-alex", Key: fmt.Sprint("msg", seq), Text: canary + " I want to kill myself"})
+			case "talk":
+				err = e.HandleMessage(ctx, bot.Inbound{UserID: "u-alex", Key: fmt.Sprint("msg", seq), Text: "talk to my worker"})
 			case "advance":
 				advance(time.Duration(a.n) * time.Minute)
 			case "ack":
@@ -260,7 +315,7 @@ plan:
 				if a.flag {
 					by = "jo"
 				}
-				_, err = e.AcknowledgeOpen(ctx, "alex", by)
+				_, _, err = e.AcknowledgeOpen(ctx, "alex", by)
 			case "resolve":
 				_, _, err = e.ResolveOpen(ctx, "alex", "sam", canary+" outcome note")
 			case "consent":
@@ -294,7 +349,7 @@ plan:
 		// Staff take everything on; within the stale window all of it ends.
 		advance(time.Hour)
 		assertNoneLost(t, ctx, st, sched)
-		if _, err := e.AcknowledgeOpen(ctx, "alex", "sam"); err != nil {
+		if _, _, err := e.AcknowledgeOpen(ctx, "alex", "sam"); err != nil {
 			t.Fatal(err)
 		}
 		advance(15 * 24 * time.Hour)

@@ -30,7 +30,9 @@ func (e *Engine) staffAccess(ctx context.Context, staffID string, c store.Client
 		return w, "", err
 	}
 	if c.WorkerID != w.ID && !w.Lead {
-		return w, e.cat.T("staff.not_caseload", nil), nil
+		// The same sentence as for an id nobody has: a worker learns nothing
+		// about which clients exist outside their caseload.
+		return w, e.cat.T("staff.no_client", nil), nil
 	}
 	return w, "", nil
 }
@@ -101,6 +103,9 @@ func planAudit(fc flows.Context, by, action, reason string) flows.Effect {
 // EditPlan sets one field of a client's plan (see flows.PlanFields) and
 // records the new version with the reason.
 func (e *Engine) EditPlan(ctx context.Context, staffID, clientID, field, value, reason string) (string, error) {
+	if msg := e.overLimit(limited{"the field", field, MaxSettingRunes}, limited{"the value", value, MaxPlanValueRunes}); msg != "" {
+		return msg, nil
+	}
 	return e.staffStep(ctx, staffID, clientID, func(st redisstore.State, fc flows.Context, w store.Worker) (string, []flows.Effect, error) {
 		versions, err := e.store.PlanVersions(ctx, clientID)
 		if err != nil {
@@ -140,6 +145,11 @@ func (e *Engine) PlanHistory(ctx context.Context, staffID, clientID string) ([]s
 // AddAdjustment adds a reasonable adjustment to a client's register. Vague
 // wording is refused with an example of a measurable one.
 func (e *Engine) AddAdjustment(ctx context.Context, staffID, clientID string, d flows.AdjustmentDraft) (string, error) {
+	if msg := e.overLimit(limited{"what", d.What, flows.MaxAdjustmentRunes}, limited{"when", d.When, flows.MaxAdjustmentRunes},
+		limited{"from", d.From, MaxSettingRunes}, limited{"for", d.For, MaxSettingRunes}, limited{"review", d.Review, MaxSettingRunes},
+		limited{"the notes", d.Notes, MaxNoteRunes}); msg != "" {
+		return msg, nil
+	}
 	var added *store.Adjustment
 	reply, err := e.staffStep(ctx, staffID, clientID, func(st redisstore.State, fc flows.Context, w store.Worker) (string, []flows.Effect, error) {
 		existing, err := e.store.Adjustments(ctx, clientID)
@@ -163,6 +173,9 @@ func (e *Engine) AddAdjustment(ctx context.Context, staffID, clientID string, d 
 
 // ChangeAdjustment changes one field of an adjustment, with a reason.
 func (e *Engine) ChangeAdjustment(ctx context.Context, staffID, clientID, id, field, value, reason string) (string, error) {
+	if msg := e.overLimit(limited{"the value", value, MaxNoteRunes}, limited{"the reason", reason, MaxNoteRunes}); msg != "" {
+		return msg, nil
+	}
 	return e.adjustmentStep(ctx, staffID, clientID, id, func(fc flows.Context, a store.Adjustment, w store.Worker) (store.Adjustment, string, []flows.Effect) {
 		a, why := flows.ChangeAdjustment(fc, a, w.ID, field, value, reason)
 		if why != "" {
@@ -181,6 +194,9 @@ func (e *Engine) ChangeAdjustment(ctx context.Context, staffID, clientID, id, fi
 // (continue, step_down, change, end), whether it is being honoured, a note,
 // and the next review date (a date or a length; "" takes the default).
 func (e *Engine) ReviewAdjustment(ctx context.Context, staffID, clientID, id string, r store.AdjustmentReview) (string, error) {
+	if msg := e.overLimit(limited{"next", r.Next, MaxSettingRunes}, limited{"the note", r.Note, MaxNoteRunes}); msg != "" {
+		return msg, nil
+	}
 	return e.adjustmentStep(ctx, staffID, clientID, id, func(fc flows.Context, a store.Adjustment, w store.Worker) (store.Adjustment, string, []flows.Effect) {
 		r.By = w.ID
 		a, why := flows.ReviewAdjustment(fc, a, r)
@@ -234,6 +250,9 @@ func (e *Engine) AdjustmentRegister(ctx context.Context, staffID, clientID strin
 // RecordJob records that a client started or left work ("started", "left"),
 // on a date ("" for today). Sustainment reports read these.
 func (e *Engine) RecordJob(ctx context.Context, staffID, clientID, status, date, note string) (string, error) {
+	if msg := e.overLimit(limited{"the date", date, MaxSettingRunes}); msg != "" {
+		return msg, nil
+	}
 	return e.staffStep(ctx, staffID, clientID, func(st redisstore.State, fc flows.Context, w store.Worker) (string, []flows.Effect, error) {
 		client, ev, why := flows.RecordJob(fc, w.ID, status, date, note)
 		if why != "" {

@@ -58,7 +58,7 @@ func TestPlanEditsAreVersionedWithWhoWhenWhy(t *testing.T) {
 	}
 	// Someone else's caseload, a stranger and a refused value change nothing.
 	for _, tc := range []struct{ staff, field, value, want string }{
-		{"kim", flows.PlanGrounding, "5-4-3-2-1", "not on your caseload"},
+		{"kim", flows.PlanGrounding, "5-4-3-2-1", "no client with that id on your caseload"},
 		{"nobody", flows.PlanGrounding, "5-4-3-2-1", "Only staff"},
 		{"sam", flows.SleepMaxLatency, "5 hours", "from 5 to 180"},
 	} {
@@ -66,6 +66,14 @@ func TestPlanEditsAreVersionedWithWhoWhenWhy(t *testing.T) {
 		if err != nil || !strings.Contains(reply, tc.want) {
 			t.Errorf("%s: %q %v, want %q", tc.staff, reply, err, tc.want)
 		}
+	}
+
+	// Another worker's client and an id nobody has get the same answer, so
+	// a refusal says nothing about which clients exist.
+	other, _ := b.engine.EditPlan(b.ctx, "kim", "alex", flows.PlanGrounding, "5-4-3-2-1", "because")
+	none, _ := b.engine.EditPlan(b.ctx, "kim", "zed", flows.PlanGrounding, "5-4-3-2-1", "because")
+	if other != none {
+		t.Errorf("another worker's client %q, no such client %q: want the same answer", other, none)
 	}
 
 	c, err := b.store.Client(b.ctx, "alex")

@@ -290,6 +290,9 @@ func (e *Engine) eraseAs(ctx context.Context, c store.Client, by, reason string,
 // are removed, and their records are erased once the retention period has
 // passed (a retention occurrence, with SweepRetention as the backstop).
 func (e *Engine) Discharge(ctx context.Context, staffID, clientID, reason string) (string, error) {
+	if msg := e.overLimit(limited{"the reason", reason, MaxNoteRunes}); msg != "" {
+		return msg, nil
+	}
 	var discharged *store.Client
 	reply, err := e.staffStep(ctx, staffID, clientID, func(st redisstore.State, fc flows.Context, w store.Worker) (string, []flows.Effect, error) {
 		if st.Client.Status == store.StatusDischarged {

@@ -44,8 +44,6 @@ const (
 	// daily, so each is stored at least a day before it is due.
 	planAhead     = 48 * time.Hour
 	planAheadRule = "daily 03:00"
-	// firstShiftChecks: a check after each of the first three shifts of a new job.
-	firstShiftChecks = 3
 	// firstMonthWeeks: weekly contact at least, for the first month.
 	firstMonthWeeks = 4
 	// refFirstMonth marks a check-in added for the first month's minimum.
@@ -129,7 +127,7 @@ func dated(c store.Client, workerZone string, from, to time.Time) ([]scheduler.O
 	if r := c.Schedules.Rota; !r.Empty() {
 		first := map[string]int{}
 		if c.JobStart != "" {
-			for i, s := range r.First(c.JobStart, firstShiftChecks) {
+			for i, s := range r.First(c.JobStart, flows.FirstShiftChecks) {
 				first[s.ID] = i + 1
 			}
 		}
@@ -274,26 +272,11 @@ func stillScheduled(c store.Client, o scheduler.Occurrence, now time.Time) bool 
 	return true
 }
 
-// fireSleep opens the morning sleep log.
-func (e *Engine) fireSleep(ctx context.Context, o scheduler.Occurrence) error {
-	return e.openPrompt(ctx, o, flows.FlowSleep, map[string]string{flows.AnswerNight: o.Local.Format(time.DateOnly)})
-}
-
-// fireCheckIn opens the weekly check-in (the series, or a first-month one).
-func (e *Engine) fireCheckIn(ctx context.Context, o scheduler.Occurrence) error {
-	return e.openPrompt(ctx, o, flows.FlowCheckIn, nil)
-}
-
-// fireDebrief opens the debrief after a rota shift (ref = shift id).
-func (e *Engine) fireDebrief(ctx context.Context, o scheduler.Occurrence) error {
-	c, err := e.store.Client(ctx, o.Client)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return e.openPrompt(ctx, o, flows.FlowDebrief, debriefAnswers(c, o.Ref))
+// firePrompt opens a scheduled prompt: the morning sleep log, the weekly
+// check-in (the series, or a first-month one), the debrief after a rota
+// shift (ref = shift id).
+func (e *Engine) firePrompt(ctx context.Context, o scheduler.Occurrence) error {
+	return e.openPrompt(ctx, o)
 }
 
 // fireReview opens the adjustment review flow for an adjustment whose
@@ -302,21 +285,7 @@ func (e *Engine) fireReview(ctx context.Context, o scheduler.Occurrence) error {
 	if err := e.remindReview(ctx, o); err != nil {
 		return err
 	}
-	return e.openPrompt(ctx, o, flows.FlowAdjustmentReview, map[string]string{flows.AnswerDue: o.Ref})
-}
-
-// debriefAnswers are what a debrief prompt for a rota shift starts with.
-func debriefAnswers(c store.Client, shiftID string) map[string]string {
-	date, _, _ := strings.Cut(shiftID, "T")
-	a := map[string]string{flows.AnswerShiftID: shiftID, flows.AnswerShiftDate: date}
-	if c.JobStart != "" {
-		for i, s := range c.Schedules.Rota.First(c.JobStart, firstShiftChecks) {
-			if s.ID == shiftID {
-				a[flows.AnswerFirstShift] = strconv.Itoa(i + 1)
-			}
-		}
-	}
-	return a
+	return e.openPrompt(ctx, o)
 }
 
 // fireWorkerReminder reminds a client's worker of what they planned for
@@ -385,6 +354,9 @@ func (e *Engine) firePlanAhead(ctx context.Context, o scheduler.Occurrence) erro
 
 // SetSleepLog sets the daily sleep-log time ("07:30"); "off" or "" stops it.
 func (e *Engine) SetSleepLog(ctx context.Context, staffID, clientID, at string) (string, error) {
+	if msg := e.overLimit(limited{"the time", at, MaxSettingRunes}); msg != "" {
+		return msg, nil
+	}
 	return e.editSchedules(ctx, staffID, clientID, func(s *store.Schedules, fc flows.Context) (string, string) {
 		at = offOr(at)
 		if at != "" {
@@ -399,6 +371,9 @@ func (e *Engine) SetSleepLog(ctx context.Context, staffID, clientID, at string) 
 
 // SetWeeklyCheckIn sets the weekly check-in ("mon 10:00" or "cron MIN HOUR DOM MON DOW"); "off" stops it.
 func (e *Engine) SetWeeklyCheckIn(ctx context.Context, staffID, clientID, spec string) (string, error) {
+	if msg := e.overLimit(limited{"the check-in time", spec, MaxSettingRunes}); msg != "" {
+		return msg, nil
+	}
 	return e.editSchedules(ctx, staffID, clientID, func(s *store.Schedules, fc flows.Context) (string, string) {
 		spec = offOr(spec)
 		if spec != "" {
@@ -413,6 +388,9 @@ func (e *Engine) SetWeeklyCheckIn(ctx context.Context, staffID, clientID, spec s
 
 // SetQuietHours sets the hours prompts wait for ("21:30-07:00"); "off" clears them.
 func (e *Engine) SetQuietHours(ctx context.Context, staffID, clientID, span string) (string, error) {
+	if msg := e.overLimit(limited{"the hours", span, MaxSettingRunes}); msg != "" {
+		return msg, nil
+	}
 	return e.editSchedules(ctx, staffID, clientID, func(s *store.Schedules, fc flows.Context) (string, string) {
 		span = offOr(span)
 		q := store.QuietHours{}
@@ -464,6 +442,9 @@ func (e *Engine) SetDebriefs(ctx context.Context, staffID, clientID string, ever
 // patterned one not worked ("2026-11-28 09:00 off"). A dated shift with the
 // same start replaces the earlier entry.
 func (e *Engine) AddShift(ctx context.Context, staffID, clientID, spec string) (string, error) {
+	if msg := e.overLimit(limited{"the shift", spec, MaxSettingRunes}); msg != "" {
+		return msg, nil
+	}
 	return e.editSchedules(ctx, staffID, clientID, func(s *store.Schedules, fc flows.Context) (string, string) {
 		return e.addShift(s, fc, spec, "schedule.shift_added")
 	})
@@ -471,6 +452,9 @@ func (e *Engine) AddShift(ctx context.Context, staffID, clientID, spec string) (
 
 // RemoveShift removes a dated shift by its date and start ("2026-11-28 10:00").
 func (e *Engine) RemoveShift(ctx context.Context, staffID, clientID, dateStart string) (string, error) {
+	if msg := e.overLimit(limited{"the shift", dateStart, MaxSettingRunes}); msg != "" {
+		return msg, nil
+	}
 	return e.editSchedules(ctx, staffID, clientID, func(s *store.Schedules, fc flows.Context) (string, string) {
 		date, start, _ := strings.Cut(strings.TrimSpace(dateStart), " ")
 		id := store.ShiftID(date, strings.TrimSpace(start))
@@ -486,6 +470,9 @@ func (e *Engine) RemoveShift(ctx context.Context, staffID, clientID, dateStart s
 // AddWorkerReminder adds a reminder for the worker: when is "week 2" (two
 // weeks after the job start) or a date; note says what to do.
 func (e *Engine) AddWorkerReminder(ctx context.Context, staffID, clientID, when, note string) (string, error) {
+	if msg := e.overLimit(limited{"when", when, MaxSettingRunes}, limited{"the note", note, MaxNoteRunes}); msg != "" {
+		return msg, nil
+	}
 	return e.editSchedules(ctx, staffID, clientID, func(s *store.Schedules, fc flows.Context) (string, string) {
 		w, err := ParseReminderWhen(when)
 		if err != nil {
@@ -534,7 +521,7 @@ func (e *Engine) addShift(s *store.Schedules, fc flows.Context, spec, replyKey s
 	if in, ok := s.Rota.Find(sh.ID()); ok {
 		c := fc.Client
 		c.Schedules = *s
-		if _, first := debriefAnswers(c, in.ID)[flows.AnswerFirstShift]; s.Rota.DebriefAll || first {
+		if _, first := flows.DebriefAnswers(c, in.ID)[flows.AnswerFirstShift]; s.Rota.DebriefAll || first {
 			debrief = in.End.Add(s.Rota.DebriefAfter()).Format("15:04")
 		}
 	}

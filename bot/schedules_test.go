@@ -201,15 +201,15 @@ func TestNewPromptWaitsThenSupersedesAnAbandonedOne(t *testing.T) {
 	b, _ := setup(t)
 	enrolWith(t, b, profile("Europe/London", "", `
 schedules: {sleep_log: "07:30", debrief_after: 30m, debrief_every_shift: true}
-rota: {shifts: ["2026-11-23 06:00-07:40"]}
+rota: {shifts: ["2026-11-23 05:00-07:25"]}
 `))
-	advance(t, b, 140*time.Minute) // 08:20: the 08:10 debrief found the sleep log open 40 minutes
+	advance(t, b, 140*time.Minute) // 08:20: the 07:55 debrief found the sleep log open, since 07:30
 	if conv := conversation(t, b); conv.Flow != flows.FlowSleep {
 		t.Fatalf("the debrief interrupted a sleep log in progress: %q", conv.Flow)
 	}
 	advance(t, b, 30*time.Minute) // 08:50
 	conv := conversation(t, b)
-	if conv.Flow != "debrief" || conv.Answers["shift_id"] != "2026-11-23T06:00" || conv.Answers["shift_date"] != "2026-11-23" {
+	if conv.Flow != "debrief" || conv.Answers["shift_id"] != "2026-11-23T05:00" || conv.Answers["shift_date"] != "2026-11-23" {
 		t.Fatalf("debrief not opened over the abandoned sleep log: %+v", conv)
 	}
 	missed, _ := b.store.MissedPrompts(b.ctx, "alex", "2026-11-01", "")

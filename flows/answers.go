@@ -31,6 +31,9 @@ const (
 // "a 7", "7/10", "7 out of 10", "twenty five", "7️⃣", "🔟". A range
 // ("7-8", "7 or 8") is not one number.
 func ReadNumber(s string) (int, bool) {
+	if signedNegative(emojiWords.Replace(s)) {
+		return 0, false
+	}
 	n := normalise(emojiWords.Replace(s))
 	words := strings.Fields(n)
 	for len(words) > 1 && (words[0] == "a" || words[0] == "an" || words[0] == "its" || words[0] == "is") {
@@ -80,10 +83,8 @@ func ReadScale(s string, lo, hi int) (int, Reading) {
 	if f := strings.Fields(n); len(f) == 4 && f[1] == "out" && f[2] == "of" && f[3] != strconv.Itoa(hi) {
 		return 0, Unreadable
 	}
-	if strings.HasPrefix(strings.TrimSpace(s), "-") {
-		if _, ok := ReadNumber(strings.TrimPrefix(strings.TrimSpace(s), "-")); ok {
-			return 0, OutOfRange
-		}
+	if signedNegative(emojiWords.Replace(s)) {
+		return 0, OutOfRange
 	}
 	v, ok := ReadNumber(s)
 	switch {
@@ -157,12 +158,18 @@ func ParseChoice(s string, choices []Choice) (string, bool) {
 	}
 	raw := strings.TrimSpace(s)
 	for _, ch := range choices {
-		if raw == ch.Value {
+		if raw == ch.Value || strings.EqualFold(raw, ch.Label) {
 			return ch.Value, true
 		}
 	}
 	n := normaliseLabel(emojiWords.Replace(raw))
 	if n == "" {
+		return "", false
+	}
+	// "-2" is neither the label "2" nor the second choice: the sign would
+	// be dropped. A word label typed as a bullet ("- racing thoughts")
+	// still matches.
+	if signedNumber(raw) {
 		return "", false
 	}
 	for _, ch := range choices {
@@ -190,11 +197,52 @@ func ParseChoice(s string, choices []Choice) (string, bool) {
 	return "", false
 }
 
+// signedNumber reports whether s is a number with a minus sign ("-2",
+// "minus two", "- 3 and 4"): no choice is read from it.
+func signedNumber(s string) bool {
+	s = emojiWords.Replace(s)
+	if !signedNegative(s) {
+		return false
+	}
+	if strings.IndexFunc(s, unicode.IsDigit) >= 0 {
+		return true
+	}
+	for _, w := range strings.Fields(normaliseLabel(s)) {
+		if _, ok := wordNumbers[w]; ok && !notACount[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// notACount are words wordNumbers reads as numbers that are ordinary words
+// in a list ("- no", "- none of these").
+var notACount = map[string]bool{"a": true, "an": true, "no": true, "none": true, "never": true, "nil": true}
+
+// matchLabel finds the choice whose label s is, ignoring case and
+// punctuation ("15-30 min" for "15–30 min"). Bare numbers are left to the
+// question's own reader, which knows their range and sign.
+func matchLabel(s string, choices []Choice) (string, bool) {
+	raw := strings.TrimSpace(s)
+	n := normaliseLabel(raw)
+	signed := signedNegative(raw)
+	for _, ch := range choices {
+		if strings.EqualFold(raw, ch.Label) {
+			return ch.Value, true
+		}
+		if l := normaliseLabel(ch.Label); n != "" && n == l && !signed && strings.IndexFunc(l, unicode.IsLetter) >= 0 {
+			return ch.Value, true
+		}
+	}
+	return "", false
+}
+
 // labelsAreNumbers reports whether the choices are themselves numbers (a
-// 0–10 scale), where "2" means the label 2, not the second choice.
+// 0–10 scale, or 0 1 2 3 4+), where "2" means the label 2, not the second
+// choice.
 func labelsAreNumbers(choices []Choice) bool {
 	for _, ch := range choices {
-		if _, err := strconv.Atoi(ch.Label); err != nil {
+		if l := strings.TrimSpace(ch.Label); l == "" || l[0] < '0' || l[0] > '9' {
 			return false
 		}
 	}
@@ -221,7 +269,7 @@ func normaliseLabel(s string) string {
 // ok). Each part must match a choice, or nothing is read.
 func ParseMulti(s string, choices []Choice) ([]string, bool) {
 	t := strings.ToLower(strings.TrimSpace(emojiWords.Replace(s)))
-	if t == "" || len([]rune(t)) > MaxInputRunes*4 {
+	if t == "" || len([]rune(t)) > MaxInputRunes*4 || signedNumber(t) {
 		return nil, false
 	}
 	switch normaliseLabel(t) {
@@ -308,6 +356,9 @@ const MaxAhead = 366 * 24 * time.Hour
 func ParseFutureDay(s string, today time.Time) (time.Time, bool) {
 	y, m, d := today.Date()
 	day0 := time.Date(y, m, d, 0, 0, 0, 0, today.Location())
+	if signedNegative(s) {
+		return time.Time{}, false // "-2 weeks" is not a day to come
+	}
 	n := normalise(s)
 	words := strings.Fields(n)
 	for len(words) > 0 && (words[0] == "until" || words[0] == "till" || words[0] == "til" || words[0] == "in" ||

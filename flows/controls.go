@@ -196,6 +196,10 @@ func Control(c Context, conv store.Conversation, cmd Command, key string, reg Re
 		return pause(c, conv, cmd.Until, cmd.Forever, key)
 
 	case CtlResume:
+		if !c.Client.Consents.WorkerSeesAnswers && !inFlow && c.Client.Status != store.StatusDischarged {
+			// "say start", as declining consent tells them: ask again.
+			return StartAgain(c, conv, key)
+		}
 		if c.Client.Status == store.StatusActive || c.Client.Status == "" {
 			return conv, append([]Effect{say(c, "control.not_paused", nil, "resume/"+key)}, resumeFlow(c, conv, "", key, reg)...)
 		}
@@ -234,7 +238,7 @@ func Control(c Context, conv store.Conversation, cmd Command, key string, reg Re
 	case CtlTalk:
 		effects := []Effect{
 			audit(c, "client.asked_for_worker", conv.Flow, ""),
-			Send{To: ToWorker, Message: Message{Text: c.Catalog.T("plan.worker_talk", map[string]any{"Name": c.Client.DisplayName})}, Key: "talk/" + key + "/worker"},
+			TalkRequest(c, key, staffTitle(c, conv)),
 		}
 		if inFlow {
 			return conv, append(effects, flow.Ask(c, conv, c.Catalog.T("control.talk_ack_in_flow", nil), key)...)
@@ -253,8 +257,8 @@ func Control(c Context, conv store.Conversation, cmd Command, key string, reg Re
 			return conv, []Effect{say(c, "control.stopped_idle", nil, "start/"+key)}
 		}
 		next, effects := f.Start(c, OnDemandPrompt(cmd.Flow, key), OnDemandAnswers(c, cmd.Flow))
-		next.Seen = conv.Seen
-		next.Version = conv.Version
+		next = conv.Carry(next)
+		markDebriefed(c, &next)
 		return next, append([]Effect{audit(c, "prompt.requested", cmd.Flow, "started by the client")}, effects...)
 	}
 	return conv, nil
@@ -264,13 +268,17 @@ func Control(c Context, conv store.Conversation, cmd Command, key string, reg Re
 func OnDemandPrompt(flow, key string) string { return "ask:" + flow + ":" + key }
 
 // OnDemandAnswers are what a flow started on demand knows before its first
-// question: the night a sleep log is about, the day a debrief is about.
+// question: the night a sleep log is about; the shift a debrief is about
+// (the one in progress or just ended, if the rota has one), else its day.
 func OnDemandAnswers(c Context, flow string) map[string]string {
 	day := c.Local().Format(time.DateOnly)
 	switch flow {
 	case FlowSleep:
 		return map[string]string{AnswerNight: day}
 	case FlowDebrief:
+		if sh, ok := RecentShift(c); ok {
+			return DebriefAnswers(c.Client, sh.ID)
+		}
 		return map[string]string{AnswerShiftDate: day}
 	}
 	return nil
@@ -301,8 +309,14 @@ func snooze(c Context, conv store.Conversation, until time.Time, key string, reg
 	}
 }
 
+// LongPauseDays is the longest pause, in days, the client's worker is not
+// told about: a week off is a holiday; longer, or with no end, is a gap in
+// support the worker should know of (the missed check-ins rule cannot see
+// it, since paused prompts are not missed).
+const LongPauseDays = 7
+
 // pause stops prompts until a day (or until the client says resume); the
-// open flow closes.
+// open flow closes. A pause longer than LongPauseDays is told to the worker.
 func pause(c Context, conv store.Conversation, until time.Time, forever bool, key string) (store.Conversation, []Effect) {
 	client := c.Client
 	client.Status = store.StatusPaused
@@ -323,6 +337,15 @@ func pause(c Context, conv store.Conversation, until time.Time, forever bool, ke
 		msg = "control.paused_forever"
 	}
 	effects = append(effects, say(c, msg, map[string]any{"Until": until.Format("Mon 2 Jan"), "Contacts": contactLines(c)}, "pause/"+key))
+	if forever || until.After(today(c).AddDate(0, 0, LongPauseDays)) {
+		shown := ""
+		if !forever {
+			shown = until.Format("Mon 2 Jan")
+		}
+		effects = append(effects, Send{To: ToWorker, Message: Message{Text: c.Catalog.T("control.worker_paused", map[string]any{
+			"Name": c.Client.DisplayName, "Until": shown,
+		})}, Key: "pause/" + key + "/worker"})
+	}
 	return conv.Close(), effects
 }
 

@@ -106,20 +106,23 @@ func find[T Effect](effects []Effect) (T, bool) {
 
 func TestWeeklyCheckInRecordsEveryAnswer(t *testing.T) {
 	s := newSession(t, richContext(t)).start(CheckIn, nil)
-	for _, in := range []string{"2", "four", "harder", "2", "well supported", "often", "3/5", "1, 4", "partly", "👍", "the new rota starts at 6"} {
-		s.say(in)
+	asked := 1
+	for _, in := range []string{"2", "four", "1, 4", "1, 4", "the new rota starts at 6"} {
+		if s.say(in); s.conv.Active() {
+			asked++
+		}
 	}
-	if s.conv.Active() {
-		t.Fatalf("check-in still open at %q", s.conv.State)
+	if s.conv.Active() || asked != 5 {
+		t.Fatalf("check-in open at %q after %d questions; want done after 5", s.conv.State, asked)
 	}
 	saved, ok := find[SaveCheckIn](s.last)
 	if !ok {
 		t.Fatalf("no check-in saved: %+v", s.last)
 	}
-	want := store.CheckIn{ID: "p1", Date: "2026-11-28", Coping: 2, Sleep: 4, Work: store.WorkHarder, Manager: store.SupportSome,
-		Colleagues: store.SupportGood, Isolated: store.IsolatedOften, Satisfied: 3,
+	want := store.CheckIn{ID: "p1", Date: "2026-11-28", Coping: 2, Sleep: 4,
+		WorkFlags: []string{store.WorkFlagHarder, store.WorkFlagIsolated}, WorkAsked: true,
 		Rights: []string{store.RightsBreaks, store.RightsTreatment}, RightsAsked: true,
-		Adjustments: map[string]string{"alex.adj1": store.Partly}, StillInJob: store.Yes, NoteForWorker: "the new rota starts at 6"}
+		StillInJob: store.Yes, NoteForWorker: "the new rota starts at 6"}
 	got := saved.CheckIn
 	got.LoggedAt = time.Time{}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -127,6 +130,75 @@ func TestWeeklyCheckInRecordsEveryAnswer(t *testing.T) {
 	}
 	if !strings.Contains(s.texts(ToClient), "Your worker will see what happened at work") {
 		t.Errorf("a rights concern was not acknowledged to the client: %q", s.texts(ToClient))
+	}
+}
+
+// Issue 12: at most five questions by default (four with a daily sleep
+// log, which asks about sleep already); the adjustment question follows
+// only when the client says one isn't happening or its review is due.
+func TestWeeklyCheckInIsShortAndFollowsUpOnlyWhenCalledFor(t *testing.T) {
+	withSleepLog := richContext(t)
+	withSleepLog.Client.Schedules.SleepLog = "07:30"
+	reviewDue := richContext(t)
+	reviewDue.Adjustments[0].ReviewOn = "2026-12-02"
+	tests := []struct {
+		name    string
+		c       Context
+		work    string
+		states  []string
+		honours string
+	}{
+		{"sleep log, nothing to follow up", withSleepLog, "none", []string{qCoping, qWork, qRights, qNote}, ""},
+		{"no sleep log", richContext(t), "none", []string{qCoping, qSleep, qWork, qRights, qNote}, ""},
+		{"an adjustment isn't happening", withSleepLog, "An agreed adjustment isn't happening",
+			[]string{qCoping, qWork, qRights, adjPrefix + "alex.adj1", qNote}, store.No},
+		{"its review is due this week", reviewDue, "none", []string{qCoping, qSleep, qWork, qRights, adjPrefix + "alex.adj1", qNote}, store.Yes},
+	}
+	for _, tt := range tests {
+		s := newSession(t, tt.c).start(CheckIn, nil)
+		var states []string
+		for s.conv.Active() {
+			states = append(states, s.conv.State)
+			switch {
+			case s.conv.State == qWork:
+				s.say(tt.work)
+			case strings.HasPrefix(s.conv.State, adjPrefix):
+				s.say(tt.honours)
+			case s.conv.State == qCoping || s.conv.State == qSleep:
+				s.say("4")
+			default:
+				s.say("none")
+			}
+		}
+		if !slices.Equal(states, tt.states) {
+			t.Errorf("%s: asked %v, want %v", tt.name, states, tt.states)
+		}
+		ci, _ := find[SaveCheckIn](s.last)
+		if tt.honours != "" && ci.CheckIn.Adjustments["alex.adj1"] != tt.honours {
+			t.Errorf("%s: adjustment recorded %q, want %q", tt.name, ci.CheckIn.Adjustments, tt.honours)
+		}
+	}
+	// The work question offers the adjustment only to a client with one in place.
+	none := richContext(t)
+	none.Adjustments = nil
+	for _, ch := range workChoices(none) {
+		if ch.Value == store.WorkFlagAdjustment {
+			t.Errorf("offered %q to a client with no adjustments", ch.Label)
+		}
+	}
+}
+
+// Having left the job is one of the work question's options: it records
+// "no longer in the job" (the sustainment report's evidence) and tells the worker.
+func TestCheckInLeftTheJob(t *testing.T) {
+	s := newSession(t, richContext(t)).start(CheckIn, nil)
+	s.say("3").say("3").say("I'm no longer in this job").say("none").say("nothing")
+	ci, ok := find[SaveCheckIn](s.last)
+	if !ok || ci.CheckIn.StillInJob != store.No {
+		t.Fatalf("still in job = %q, want no", ci.CheckIn.StillInJob)
+	}
+	if !strings.Contains(s.texts(ToWorker), "no longer in the job") {
+		t.Errorf("worker not told: %q", s.texts(ToWorker))
 	}
 }
 
@@ -473,8 +545,14 @@ func TestControlsWorkInEveryState(t *testing.T) {
 			}
 		}},
 		{"talk to my worker keeps the question", "talk to my worker", func(t *testing.T, s *session) {
-			if !strings.Contains(s.texts(ToWorker), "would like to talk") || s.conv.State != qSleep {
-				t.Errorf("worker %q, state %q", s.texts(ToWorker), s.conv.State)
+			// The request is a firing of the talk rule (one incident, however
+			// often they ask); the bot raises it and pings the worker.
+			esc, ok := find[Escalate](s.last)
+			if !ok || esc.Firing.Rule != RuleTalk || len(esc.Firing.Evidence) != 1 || s.conv.State != qSleep {
+				t.Errorf("escalation %+v, state %q", esc, s.conv.State)
+			}
+			if !strings.Contains(esc.Firing.Evidence[0].Summary, "asked to talk to you, during the weekly check-in") {
+				t.Errorf("evidence %q", esc.Firing.Evidence[0].Summary)
 			}
 		}},
 	} {

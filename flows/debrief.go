@@ -2,6 +2,8 @@ package flows
 
 import (
 	"strconv"
+	"strings"
+	"time"
 
 	"steady/store"
 )
@@ -37,6 +39,7 @@ const HighStress = 7
 var Debrief = Flow{
 	Name:  FlowDebrief,
 	Title: "title.debrief",
+	Intro: "debrief.intro",
 	Questions: []Question{
 		skippable(pick(qOutcome, "debrief.outcome", nil, func(c Context) []Choice {
 			return choices(c, "debrief.outcome.", store.ShiftCompleted, store.ShiftLeftEarly, store.ShiftAbsent)
@@ -124,6 +127,59 @@ func usedQuestion() Question {
 			}
 			return "", "reask.choice"
 		},
+	}
+}
+
+// FirstShiftChecks: a check after each of the first three shifts of a new job.
+const FirstShiftChecks = 3
+
+// DebriefAnswers are what a debrief about a rota shift starts with: the
+// shift, its date, and which of the job's first shifts it is.
+func DebriefAnswers(c store.Client, shiftID string) map[string]string {
+	date, _, _ := strings.Cut(shiftID, "T")
+	a := map[string]string{AnswerShiftID: shiftID, AnswerShiftDate: date}
+	if c.JobStart != "" {
+		for i, s := range c.Schedules.Rota.First(c.JobStart, FirstShiftChecks) {
+			if s.ID == shiftID {
+				a[AnswerFirstShift] = strconv.Itoa(i + 1)
+			}
+		}
+	}
+	return a
+}
+
+// RecentShiftWithin is how long after a shift ends a debrief the client
+// starts themselves is about that shift.
+const RecentShiftWithin = 12 * time.Hour
+
+// RecentShift is the rota shift a debrief started now is about: the one in
+// progress, or the latest to end within RecentShiftWithin.
+func RecentShift(c Context) (store.ShiftInstance, bool) {
+	r := c.Client.Schedules.Rota
+	now := time.Date(c.Local().Year(), c.Local().Month(), c.Local().Day(), c.Local().Hour(), c.Local().Minute(), 0, 0, time.UTC)
+	if in, ok := r.At(now); ok {
+		return in, true
+	}
+	var last store.ShiftInstance
+	found := false
+	for _, in := range r.Between(now.AddDate(0, 0, -2).Format(time.DateOnly), now.Format(time.DateOnly)) {
+		if !in.End.After(now) && now.Sub(in.End) <= RecentShiftWithin && (!found || in.End.After(last.End)) {
+			last, found = in, true
+		}
+	}
+	return last, found
+}
+
+// DebriefedMark is the Conversation.Done mark of a shift with a debrief
+// started: one debrief per shift, however it started.
+func DebriefedMark(shiftID string) string { return "debriefed:" + shiftID }
+
+// markDebriefed records that a debrief about conv's shift has started, so
+// the scheduled one does not come as well (quiet hours can put it off
+// until the morning after the client debriefed on their own).
+func markDebriefed(c Context, conv *store.Conversation) {
+	if id := conv.Answers[AnswerShiftID]; conv.Flow == FlowDebrief && id != "" {
+		conv.MarkDone(DebriefedMark(id), c.Now.Add(72*time.Hour), c.Now)
 	}
 }
 

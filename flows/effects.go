@@ -20,6 +20,12 @@ type Context struct {
 	// CrisisContacts are the service's crisis numbers, one per line as the
 	// client reads them; empty: the catalogue's (UK defaults).
 	CrisisContacts []string
+	// DangerContacts are the service's numbers for someone in danger from
+	// another person, one per line; empty: the catalogue's (UK defaults).
+	DangerContacts []string
+	// Detect reads a message for risk, with the client's earlier messages of
+	// the last few minutes (oldest first). Nil: DetectInContext.
+	Detect func(recent []string, text string) Detection
 	// Adjustments are the client's adjustments register, for the questions
 	// that ask about them.
 	Adjustments []store.Adjustment
@@ -44,7 +50,41 @@ type Input struct {
 	// Prompt is the prompt a tapped choice belonged to; a tap on an old prompt
 	// is answered "that check-in has closed".
 	Prompt string
+	// Recent are the client's other typed messages of the last few minutes,
+	// oldest first: the interceptor reads Text together with them.
+	Recent []string
+	// Before is what an edited message said until now (Read only; "" when
+	// unknown): an edit is acted on only for what it adds.
+	Before string
+	// Source says where typed words came from (store.From*; "" a message).
+	Source string
+	// Throttle says the client is sending faster than Steady answers (the
+	// bot's per-person inbound limit): the crisis interceptor still reads
+	// the input, and anything it flags, or an answer to "are you safe?", is
+	// handled as usual; the rest is not answered.
+	Throttle Throttle
 }
+
+// detect reads a message with the context's detector.
+func (c Context) detect(recent []string, text string) Detection {
+	if c.Detect != nil {
+		return c.Detect(recent, text)
+	}
+	return DetectInContext(recent, text)
+}
+
+// Throttle is what the inbound limit decided about one input.
+type Throttle int
+
+const (
+	// NotThrottled: within the limit.
+	NotThrottled Throttle = iota
+	// ThrottledFirst: the first input over the limit; the client is told,
+	// once, that Steady will answer again when they slow down.
+	ThrottledFirst
+	// Throttled: over the limit and already told.
+	Throttled
+)
 
 // Audience is who a message is for. The bot turns it into a DM or a channel.
 type Audience string
@@ -74,6 +114,12 @@ type Message struct {
 	Prompt string `json:"prompt,omitempty"`
 	// Multi says the client may pick several choices (a multi-select menu).
 	Multi bool `json:"multi,omitempty"`
+	// ValueChoices says the choices are shortcuts for values the client may
+	// as well type (a time, a count, a rating): they are shown without
+	// positions, and a typed number is read as the value, never as "the
+	// second button". Other choices are numbered, and a typed number picks
+	// by position, in Discord and in `steady try` alike.
+	ValueChoices bool `json:"value_choices,omitempty"`
 }
 
 // Effect is something a step decided should happen. The bot carries them out
@@ -86,6 +132,13 @@ type Send struct {
 	To      Audience
 	Message Message
 	Key     string
+	// Urgent messages (a crisis reply, an urgent incident's pings) go ahead
+	// of routine ones waiting to be delivered, for any client.
+	Urgent bool
+	// Replaces, if set, is the key of a message delivered earlier that this
+	// one rewrites in place (an acknowledged ping loses its Acknowledge
+	// button everywhere it landed) instead of being sent as a new message.
+	Replaces string
 }
 
 // SaveSleep records a completed night's log.
@@ -122,6 +175,13 @@ type SaveMissed struct{ Missed store.MissedPrompt }
 // Audit records a decision.
 type Audit struct{ Event store.AuditEvent }
 
+// SaveReadItem puts a message on the worker's "to read" list, or updates it
+// (marked as shown in a digest).
+type SaveReadItem struct{ Item store.ReadItem }
+
+// DropReadItem takes a message off the "to read" list: a person has read it.
+type DropReadItem struct{ ID string }
+
 // Escalate says a rule has fired. The bot looks up any incident the rule
 // already has in this episode and the client's worker, then lets Raise decide.
 type Escalate struct{ Firing Firing }
@@ -157,3 +217,5 @@ func (Escalate) isEffect()        {}
 func (Timer) isEffect()           {}
 func (SaveMissed) isEffect()      {}
 func (CancelTimer) isEffect()     {}
+func (SaveReadItem) isEffect()    {}
+func (DropReadItem) isEffect()    {}

@@ -43,6 +43,10 @@ type Flow struct {
 	// Title is the catalogue key of the flow's name as the client reads it
 	// ("your weekly check-in").
 	Title string
+	// Intro, if set, is the catalogue key of a line that opens the flow
+	// ("Morning Alex. Time for your sleep log…"): it goes before the first
+	// question when the prompt arrives, and never again with a re-ask.
+	Intro string
 	// Required flows cannot be skipped as a whole (onboarding: Steady cannot
 	// work without the client's consents).
 	Required bool
@@ -110,6 +114,22 @@ func (f Flow) question(c Context, conv store.Conversation, state string) (Questi
 // Start opens the flow for a prompt and asks its first question. A flow
 // with nothing to ask this client finishes at once.
 func (f Flow) Start(c Context, promptID string, answers map[string]string) (store.Conversation, []Effect) {
+	return f.start(c, promptID, answers, f.Intro)
+}
+
+// StartNext is Start for a prompt that follows straight on from another the
+// client has just finished, in the same message: its opening line is the
+// Intro's "_next" form where the catalogue has one ("One more while you're
+// here: your weekly check-in…"), not a fresh greeting.
+func (f Flow) StartNext(c Context, promptID string, answers map[string]string) (store.Conversation, []Effect) {
+	intro := f.Intro
+	if intro != "" && c.Catalog.Has(intro+"_next") {
+		intro += "_next"
+	}
+	return f.start(c, promptID, answers, intro)
+}
+
+func (f Flow) start(c Context, promptID string, answers map[string]string, introKey string) (store.Conversation, []Effect) {
 	conv := store.Conversation{Flow: f.Name, PromptID: promptID, Answers: map[string]string{}, OpenedAt: c.Now}
 	for k, v := range answers {
 		conv.Answers[k] = v
@@ -119,7 +139,11 @@ func (f Flow) Start(c Context, promptID string, answers map[string]string) (stor
 		return conv.Close(), f.Finish(c, conv)
 	}
 	conv.State = seq[0].State
-	return conv, []Effect{f.ask(c, conv, "", "start")}
+	intro := ""
+	if introKey != "" {
+		intro = c.Catalog.T(introKey, map[string]any{"Name": c.Client.DisplayName})
+	}
+	return conv, []Effect{f.ask(c, conv, intro, "start")}
 }
 
 // Ask repeats the question the conversation waits on (after a restart, a
@@ -145,16 +169,38 @@ func (f Flow) ask(c Context, conv store.Conversation, lead, why string) Effect {
 // what should happen. It does no I/O. Duplicates, stale taps, the crisis
 // interceptor and controls are dealt with by Handle before a step.
 func (f Flow) Step(c Context, conv store.Conversation, in Input) (store.Conversation, []Effect) {
+	next, effects, _ := f.step(c, conv, in)
+	return next, effects
+}
+
+// step is Step, also reporting whether the input did not answer the
+// question and it was asked again.
+func (f Flow) step(c Context, conv store.Conversation, in Input) (store.Conversation, []Effect, bool) {
 	q, ok := f.question(c, conv, conv.State)
 	if !ok {
 		// A state this build does not know (an older deploy's flow): close rather than trap the client.
-		return conv.Close(), []Effect{Send{To: ToClient, Message: Message{Text: c.Catalog.T("flow.unknown", nil)}, Key: "unknown/" + in.Key}}
+		return conv.Close(), []Effect{Send{To: ToClient, Message: Message{Text: c.Catalog.T("flow.unknown", nil)}, Key: "unknown/" + in.Key}}, true
 	}
-	value, reask := q.Answer(c, in)
+	value, reask := f.read(c, conv, q, in)
 	if reask != "" {
-		return conv, []Effect{f.ask(c, conv, c.Catalog.T(reask, nil), in.Key)}
+		return conv, []Effect{f.ask(c, conv, c.Catalog.T(reask, nil), in.Key)}, true
 	}
-	return f.advance(c, conv, q, value, false, in.Key)
+	next, effects := f.advance(c, conv, q, value, false, in.Key)
+	return next, effects, false
+}
+
+// read applies the question's answer reader to in. Typing the label of one
+// of a value question's buttons ("Over an hour") is tapping it, as it is
+// on a numbered question, where the readers match labels themselves.
+func (f Flow) read(c Context, conv store.Conversation, q Question, in Input) (string, string) {
+	if in.Choice == "" && in.Text != "" {
+		if m := q.Ask(c, conv); m.ValueChoices {
+			if v, ok := matchLabel(in.Text, m.Choices); ok {
+				in.Text, in.Choice = "", v
+			}
+		}
+	}
+	return q.Answer(c, in)
 }
 
 // accepts reports whether in answers the open question.
@@ -163,7 +209,7 @@ func (f Flow) accepts(c Context, conv store.Conversation, in Input) bool {
 	if !ok {
 		return false
 	}
-	_, reask := q.Answer(c, in)
+	_, reask := f.read(c, conv, q, in)
 	return reask == ""
 }
 

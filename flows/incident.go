@@ -78,6 +78,32 @@ const (
 	KindIncidentRenotify = "incident_renotify"
 	KindIncidentEscalate = "incident_escalate"
 	KindIncidentStale    = "incident_stale"
+	// KindIncidentNews sends evidence that arrived moments after staff were
+	// last pinged, gathered into one message (see Policy.NewsEvery).
+	KindIncidentNews = "incident_news"
+)
+
+// RuleTalk is a client asking to talk to their worker ("talk to my
+// worker", or that choice on an incident's options). It is not a threshold
+// rule: a request opens one incident, so the worker gets one ping, reminders
+// until someone acknowledges and the lead if nobody does; asking again while
+// it is open adds to it and pings nobody twice.
+const RuleTalk = "talk_request"
+
+// TalkRequest is the client asking to talk to their worker (key names the
+// request; during, the flow it came in, if any): a firing of RuleTalk, which
+// opens the request's incident or joins the one already open.
+func TalkRequest(c Context, key, during string) Effect {
+	return Escalate{Firing: Firing{Rule: RuleTalk, Evidence: []store.Evidence{{At: c.Now, Key: "talk:" + key,
+		Summary: c.Catalog.T("evidence.talk", map[string]any{"When": c.Local().Format("Mon 2 Jan 15:04"), "During": during})}}}}
+}
+
+// Limits on what one ping carries, so its size stays bounded however much
+// evidence an incident gathers: a full ping shows the first item and the
+// latest few, a news ping the latest few of the new ones.
+const (
+	pingLatest = 3
+	newsLatest = 3
 )
 
 // Policy is the service's escalation timing and routing. Zero fields take
@@ -97,10 +123,18 @@ type Policy struct {
 	// StaleAfter: acknowledged with no outcome recorded this long, an incident
 	// is closed as stale and the worker told (14 days).
 	StaleAfter time.Duration
+	// NewsEvery: new evidence on an urgent incident reaches staff at once,
+	// unless they were pinged about it less than this ago; then it waits and
+	// goes in one message at the end of this time (5 min). Fifty crisis
+	// messages in a few minutes are one incident and a few pings, not fifty.
+	NewsEvery time.Duration
 	// DefaultHours apply to staff with no hours of their own (zero: always at work).
 	DefaultHours Hours
 	// PeerApproval holds every peer nudge for a moderator to approve or decline.
 	PeerApproval bool
+	// CrisisHold: after crisis language, routine prompts wait this long at
+	// most for staff to acknowledge it (DefaultCrisisHold; see CrisisHold).
+	CrisisHold time.Duration
 }
 
 // WithDefaults fills unset fields.
@@ -120,8 +154,14 @@ func (p Policy) WithDefaults() Policy {
 	if p.StaleAfter <= 0 {
 		p.StaleAfter = 14 * 24 * time.Hour
 	}
+	if p.NewsEvery <= 0 {
+		p.NewsEvery = 5 * time.Minute
+	}
 	if p.DefaultHours.IsZero() {
 		p.DefaultHours = Always
+	}
+	if p.CrisisHold <= 0 {
+		p.CrisisHold = DefaultCrisisHold
 	}
 	return p
 }
@@ -131,6 +171,19 @@ func (p Policy) WithDefaults() Policy {
 type Staff struct {
 	Worker store.Worker
 	Lead   store.Worker
+}
+
+// nameOf is the name of the worker or the lead with that id ("" for anyone else).
+func (s Staff) nameOf(id string) string {
+	switch {
+	case id == "":
+		return ""
+	case id == s.Worker.ID:
+		return s.Worker.Name
+	case id == s.Lead.ID:
+		return s.Lead.Name
+	}
+	return ""
 }
 
 // HoursOf returns a member of staff's working hours and zone. Hours that do
@@ -201,24 +254,34 @@ func Raise(c Context, f Firing, ri RaiseInput) []Effect {
 
 	transition(&in, evContact)
 	if in.Urgent {
-		effects = append(effects, Send{To: ToClient, Message: Message{Text: c.Catalog.T("incident.client_contact_urgent", map[string]any{"Name": c.Client.DisplayName})}, Key: in.ID + "/client"},
+		effects = append(effects, Send{To: ToClient, Message: Message{Text: c.Catalog.T("incident.client_contact_urgent", map[string]any{"Name": c.Client.DisplayName})}, Key: in.ID + "/client", Urgent: true},
 			auditOf(c, in, "steady", "client.contacted", "told staff have been alerted"))
 		effects = append(effects, notifyStaff(c, &in, ri.Staff, true)...)
 		effects = append(effects, auditOf(c, in, "steady", "peer.suppressed", "urgent incidents go to staff only"))
 		return append([]Effect{SaveIncident{Incident: in}}, effects...)
 	}
 
-	effects = append(effects, Send{To: ToClient, Message: clientContact(c, in), Key: in.ID + "/client"},
-		auditOf(c, in, "steady", "client.contacted", "plan options offered"))
 	hours, loc := HoursOf(c, ri.Staff.Worker)
-	if start, ok := hours.NextStart(c.Now, loc); ok && start.After(c.Now) {
+	start, later := hours.NextStart(c.Now, loc)
+	later = later && start.After(c.Now)
+	away := ""
+	if later {
+		// Said inside the contact, before its question, so the question is
+		// the last thing the client reads.
+		away = c.Catalog.T("incident.client_out_of_hours", map[string]any{
+			"Worker": ri.Staff.Worker.Name, "When": start.In(c.Loc).Format("Mon 2 Jan 15:04"), "SelfHelp": selfHelp(c),
+		})
+	}
+	if in.Rule != RuleTalk {
+		// A client who asked to talk has had their answer (Control); the
+		// plan's options are for what Steady noticed on its own.
+		effects = append(effects, Send{To: ToClient, Message: clientContact(c, in, away), Key: in.ID + "/client"},
+			auditOf(c, in, "steady", "client.contacted", "plan options offered"))
+	}
+	if later {
 		in.RenotifyAt = start.Truncate(time.Minute)
 		in.EscalateAt = in.RenotifyAt.Add(p.EscalateAfter)
-		when := start.In(c.Loc).Format("Mon 2 Jan 15:04")
 		effects = append(effects,
-			Send{To: ToClient, Message: Message{Text: c.Catalog.T("incident.client_out_of_hours", map[string]any{
-				"Worker": ri.Staff.Worker.Name, "When": when, "SelfHelp": selfHelp(c),
-			})}, Key: in.ID + "/client/out_of_hours"},
 			auditOf(c, in, "steady", "worker.notify_deferred", fmt.Sprintf("outside the worker's working hours (%s); worker told at %s", hours, start.In(loc).Format("Mon 2 Jan 15:04 MST"))),
 			Timer{Kind: KindIncidentRenotify, Ref: in.ID, Due: in.RenotifyAt},
 			Timer{Kind: KindIncidentEscalate, Ref: in.ID, Due: in.EscalateAt},
@@ -226,7 +289,12 @@ func Raise(c Context, f Firing, ri RaiseInput) []Effect {
 	} else {
 		effects = append(effects, notifyStaff(c, &in, ri.Staff, false)...)
 	}
-	effects = append(effects, peerNudge(c, &in, ri.PeerToday)...)
+	if in.Rule == RuleTalk {
+		in.Peer = store.PeerNudgeSuppressed
+		effects = append(effects, auditOf(c, in, "steady", "peer.suppressed", "the client asked for their worker, not the group"))
+	} else {
+		effects = append(effects, peerNudge(c, &in, ri.PeerToday)...)
+	}
 	return append([]Effect{SaveIncident{Incident: in}}, effects...)
 }
 
@@ -236,13 +304,14 @@ func notifyStaff(c Context, in *store.Incident, s Staff, urgent bool) []Effect {
 	p := c.Policy.WithDefaults()
 	transition(in, evNotify)
 	in.NotifiedAt, in.LastNotice, in.Notices = c.Now, c.Now, 1
+	in.Told = len(in.Evidence)
 	effects := []Effect{
-		Send{To: ToWorker, Message: WorkerPing(c, *in, s.Worker, ""), Key: in.ID + "/worker/1"},
+		Send{To: ToWorker, Message: WorkerPing(c, *in, s.Worker, ""), Key: PingKey(in.ID, ToWorker, 1), Urgent: in.Urgent},
 		auditOf(c, *in, "steady", "worker.notified", "worker "+s.Worker.ID),
 	}
 	if urgent {
-		in.Escalated = true
-		effects = append(effects, leadNotice(c, *in, s, c.Catalog.T("incident.header_urgent_lead", map[string]any{"Worker": s.Worker.Name}), "urgent: lead / on-call told at once, any hour")...)
+		effects = append(effects, leadNotice(c, in, s, c.Catalog.T("incident.header_urgent_lead", map[string]any{"Worker": s.Worker.Name}), "urgent: lead / on-call told at once, any hour")...)
+		effects = append(effects, staffNotice(c, *in, s))
 		in.RenotifyAt = c.Now.Add(p.UrgentRenotifyAfter).Truncate(time.Minute)
 		return append(effects, Timer{Kind: KindIncidentRenotify, Ref: in.ID, Due: in.RenotifyAt})
 	}
@@ -253,14 +322,37 @@ func notifyStaff(c Context, in *store.Incident, s Staff, urgent bool) []Effect {
 		Timer{Kind: KindIncidentEscalate, Ref: in.ID, Due: in.EscalateAt})
 }
 
-func leadNotice(c Context, in store.Incident, s Staff, header, reason string) []Effect {
+// leadNotice pings the lead / on-call with the incident (its notice
+// number is the incident's current one) and marks them as brought in.
+func leadNotice(c Context, in *store.Incident, s Staff, header, reason string) []Effect {
+	in.Escalated = true
 	if s.Lead.ID == "" {
-		return []Effect{auditOf(c, in, "steady", "lead.unreachable", "no lead / on-call configured; the worker is re-notified until someone acknowledges")}
+		return []Effect{auditOf(c, *in, "steady", "lead.unreachable", "no lead / on-call configured; the worker is re-notified until someone acknowledges")}
+	}
+	if in.LeadSince == 0 {
+		in.LeadSince = in.Notices
 	}
 	return []Effect{
-		Send{To: ToLead, Message: WorkerPing(c, in, s.Lead, header), Key: fmt.Sprintf("%s/lead/%d", in.ID, in.Notices)},
-		auditOf(c, in, "steady", "lead.notified", reason),
+		Send{To: ToLead, Message: WorkerPing(c, *in, s.Lead, header), Key: PingKey(in.ID, ToLead, in.Notices), Urgent: in.Urgent},
+		auditOf(c, *in, "steady", "lead.notified", reason),
 	}
+}
+
+// PingKey is the delivery key of an incident's nth ping to the worker or the
+// lead. Every ping of an incident has one, so acknowledging it can rewrite
+// each copy wherever it landed.
+func PingKey(incidentID string, to Audience, n int) string {
+	return fmt.Sprintf("%s/%s/%d", incidentID, to, n)
+}
+
+// staffNotice is the shared staff channel's line about an urgent incident:
+// whose caseload and who has been told, and nothing about the client (not
+// their name, the rule, a figure or a word), so colleagues can cover
+// without the whole staff reading a client's health details.
+func staffNotice(c Context, in store.Incident, s Staff) Effect {
+	return Send{To: ToStaff, Urgent: true, Key: in.ID + "/staff", Message: Message{Text: c.Catalog.T("incident.staff_notice", map[string]any{
+		"Worker": s.Worker.Name, "Lead": s.Lead.Name, "HasLead": s.Lead.ID != "",
+	})}}
 }
 
 func selfHelp(c Context) string {
@@ -289,6 +381,8 @@ func TimerDue(in store.Incident, kind string, due time.Time) bool {
 		want = in.EscalateAt
 	case KindIncidentStale:
 		want = in.StaleAt
+	case KindIncidentNews:
+		want = in.NewsAt
 	}
 	return !want.IsZero() && want.Truncate(time.Minute).Equal(due.Truncate(time.Minute))
 }
@@ -343,13 +437,14 @@ func Renotify(c Context, in store.Incident, s Staff) []Effect {
 		every = p.EscalatedRenotifyAfter
 	}
 	in.RenotifyAt = c.Now.Add(every).Truncate(time.Minute)
+	in.Told = len(in.Evidence)
 	header := c.Catalog.T("incident.header_reminder", map[string]any{"N": in.Notices, "Since": FormatMinutes(int(c.Now.Sub(in.NotifiedAt).Minutes()))})
 	effects := []Effect{
-		Send{To: ToWorker, Message: WorkerPing(c, in, s.Worker, header), Key: fmt.Sprintf("%s/worker/%d", in.ID, in.Notices)},
+		Send{To: ToWorker, Message: WorkerPing(c, in, s.Worker, header), Key: PingKey(in.ID, ToWorker, in.Notices), Urgent: in.Urgent},
 		auditOf(c, in, "steady", "worker.renotified", fmt.Sprintf("notice %d; not acknowledged after %s", in.Notices, FormatMinutes(int(c.Now.Sub(in.NotifiedAt).Minutes())))),
 	}
 	if in.Escalated {
-		effects = append(effects, leadNotice(c, in, s, header, fmt.Sprintf("notice %d to the lead / on-call", in.Notices))...)
+		effects = append(effects, leadNotice(c, &in, s, header, fmt.Sprintf("notice %d to the lead / on-call", in.Notices))...)
 	}
 	effects = append(effects, Timer{Kind: KindIncidentRenotify, Ref: in.ID, Due: in.RenotifyAt})
 	return append([]Effect{SaveIncident{Incident: in}}, effects...)
@@ -377,7 +472,7 @@ func EscalateToLead(c Context, in store.Incident, s Staff) []Effect {
 				Timer{Kind: KindIncidentEscalate, Ref: in.ID, Due: in.EscalateAt}}
 		}
 	}
-	in.Escalated = true
+	in.Told = len(in.Evidence)
 	since := "not yet told"
 	if !in.NotifiedAt.IsZero() {
 		since = FormatMinutes(int(c.Now.Sub(in.NotifiedAt).Minutes()))
@@ -399,22 +494,27 @@ func EscalateToLead(c Context, in store.Incident, s Staff) []Effect {
 		in.LastNotice = c.Now
 		reminder := c.Catalog.T("incident.header_reminder", map[string]any{"N": in.Notices, "Since": since})
 		effects = append(effects,
-			Send{To: ToWorker, Message: WorkerPing(c, in, s.Worker, reminder+" "+c.Catalog.T("incident.header_now_with_lead", map[string]any{"Lead": s.Lead.Name})), Key: fmt.Sprintf("%s/worker/%d", in.ID, in.Notices)},
+			Send{To: ToWorker, Message: WorkerPing(c, in, s.Worker, reminder+" "+c.Catalog.T("incident.header_now_with_lead", map[string]any{"Lead": s.Lead.Name})), Key: PingKey(in.ID, ToWorker, in.Notices), Urgent: in.Urgent},
 			auditOf(c, in, "steady", "worker.renotified", fmt.Sprintf("notice %d; not acknowledged after %s", in.Notices, since)))
 	}
 	header := c.Catalog.T("incident.header_escalated", map[string]any{"Worker": s.Worker.Name, "Since": since})
-	effects = append(effects, leadNotice(c, in, s, header, "escalated to the lead / on-call")...)
+	effects = append(effects, leadNotice(c, &in, s, header, "escalated to the lead / on-call")...)
 	effects = append(effects, Timer{Kind: KindIncidentRenotify, Ref: in.ID, Due: in.RenotifyAt})
 	return append([]Effect{SaveIncident{Incident: in}}, effects...)
 }
 
-// disarm cancels an incident's pending timers.
-func disarm(in *store.Incident) []Effect {
+// disarm cancels an incident's pending timers. Acknowledging keeps the news
+// timer (keepNews): crisis messages held back moments before still reach
+// whoever has taken it on.
+func disarm(in *store.Incident, keepNews bool) []Effect {
 	var effects []Effect
 	for _, t := range []struct {
 		kind string
 		at   *time.Time
-	}{{KindIncidentRenotify, &in.RenotifyAt}, {KindIncidentEscalate, &in.EscalateAt}, {KindIncidentStale, &in.StaleAt}} {
+	}{{KindIncidentRenotify, &in.RenotifyAt}, {KindIncidentEscalate, &in.EscalateAt}, {KindIncidentStale, &in.StaleAt}, {KindIncidentNews, &in.NewsAt}} {
+		if keepNews && t.kind == KindIncidentNews {
+			continue
+		}
 		if !t.at.IsZero() {
 			effects = append(effects, CancelTimer{Kind: t.kind, Ref: in.ID, Due: *t.at})
 			*t.at = time.Time{}
@@ -439,19 +539,115 @@ func addEvidence(c Context, in store.Incident, f Firing, s Staff) []Effect {
 	if added == 0 {
 		return nil
 	}
-	effects := []Effect{auditOf(c, in, "steady", "incident.evidence_added", fmt.Sprintf("%d new, same episode; no new incident", added))}
-	if in.Urgent && !in.Closed() && s.Worker.ID != "" {
-		// Another crisis message is news to whoever holds the incident, even
-		// once acknowledged: they hear of it at once, not at the next reminder.
-		in.Notices++
-		in.LastNotice = c.Now
-		header := c.Catalog.T("incident.header_new_evidence", nil)
-		effects = append(effects,
-			Send{To: ToWorker, Message: WorkerPing(c, in, s.Worker, header), Key: fmt.Sprintf("%s/worker/%d", in.ID, in.Notices)},
-			auditOf(c, in, "steady", "worker.renotified", fmt.Sprintf("notice %d: new evidence on an urgent incident", in.Notices)))
-		effects = append(effects, leadNotice(c, in, s, header, fmt.Sprintf("notice %d to the lead / on-call: new evidence", in.Notices))...)
+	reason := fmt.Sprintf("%d new, same episode; no new incident", added)
+	if !in.Urgent || in.Closed() || s.Worker.ID == "" || in.NotifiedAt.IsZero() {
+		// Staff see it with the incident's next ping (a reminder, or the
+		// first notice at the start of working hours).
+		return []Effect{SaveIncident{Incident: in}, auditOf(c, in, "steady", "incident.evidence_added", reason)}
 	}
+	// Another crisis message is news to whoever holds the incident, even
+	// once acknowledged: they hear of it at once, unless they were pinged
+	// moments ago, when it waits a few minutes and goes with whatever else
+	// comes meanwhile.
+	p := c.Policy.WithDefaults()
+	if !in.NewsAt.IsZero() {
+		return []Effect{SaveIncident{Incident: in}, auditOf(c, in, "steady", "incident.evidence_added", reason+"; goes with the news at "+in.NewsAt.In(c.Loc).Format("15:04"))}
+	}
+	if next := in.LastNotice.Add(p.NewsEvery); c.Now.Before(next) {
+		in.NewsAt = next.Truncate(time.Minute)
+		if !in.NewsAt.After(c.Now) {
+			in.NewsAt = in.NewsAt.Add(time.Minute)
+		}
+		return []Effect{SaveIncident{Incident: in},
+			auditOf(c, in, "steady", "incident.evidence_added", reason+"; staff were pinged "+FormatMinutes(int(c.Now.Sub(in.LastNotice).Minutes()))+" ago, so it goes at "+in.NewsAt.In(c.Loc).Format("15:04")),
+			Timer{Kind: KindIncidentNews, Ref: in.ID, Due: in.NewsAt}}
+	}
+	effects := append([]Effect{auditOf(c, in, "steady", "incident.evidence_added", reason)}, news(c, &in, s)...)
 	return append([]Effect{SaveIncident{Incident: in}}, effects...)
+}
+
+// News handles an incident's news timer: the evidence gathered since staff
+// were last pinged goes out in one message, if there is any and the
+// incident is still open.
+func News(c Context, in store.Incident, s Staff) []Effect {
+	in.NewsAt = time.Time{}
+	if in.Closed() || in.Told >= len(in.Evidence) || s.Worker.ID == "" {
+		return []Effect{SaveIncident{Incident: in}}
+	}
+	return append([]Effect{SaveIncident{Incident: in}}, news(c, &in, s)...)
+}
+
+// news pings the worker, and the lead once brought in, with the evidence
+// they have not seen: the latest few items and how many more, never the
+// whole history again.
+func news(c Context, in *store.Incident, s Staff) []Effect {
+	fresh := in.Evidence[in.Told:]
+	in.Notices++
+	in.LastNotice = c.Now
+	in.Told = len(in.Evidence)
+	msg := func(to store.Worker) Message {
+		shown := fresh
+		if len(shown) > newsLatest {
+			shown = shown[len(shown)-newsLatest:]
+		}
+		var lines []string
+		for _, e := range shown {
+			lines = append(lines, e.Summary)
+		}
+		m := pingMessage(c, *in)
+		m.Text = c.Catalog.T("incident.worker_news", map[string]any{
+			"Name": c.Client.DisplayName, "Rule": c.Catalog.T("rule."+in.Rule+".staff", nil), "Urgent": in.Urgent,
+			"New": len(fresh), "Evidence": lines, "More": len(fresh) - len(shown), "ID": c.Client.ID,
+			"Acknowledged": in.State == store.IncidentAcknowledged, "By": s.nameOf(in.AckBy),
+		})
+		return m
+	}
+	effects := []Effect{
+		Send{To: ToWorker, Message: msg(s.Worker), Key: PingKey(in.ID, ToWorker, in.Notices), Urgent: in.Urgent},
+		auditOf(c, *in, "steady", "worker.renotified", fmt.Sprintf("notice %d: %s of new evidence", in.Notices, plural(len(fresh), "piece", "pieces"))),
+	}
+	if in.Escalated && s.Lead.ID != "" {
+		if in.LeadSince == 0 {
+			in.LeadSince = in.Notices
+		}
+		effects = append(effects,
+			Send{To: ToLead, Message: msg(s.Lead), Key: PingKey(in.ID, ToLead, in.Notices), Urgent: in.Urgent},
+			auditOf(c, *in, "steady", "lead.notified", fmt.Sprintf("notice %d to the lead / on-call: new evidence", in.Notices)))
+	}
+	return effects
+}
+
+// pingMessage is a ping's buttons for the incident's state: Acknowledge and
+// Resolve while it waits for staff, Resolve alone once someone has it, none
+// once it is closed.
+func pingMessage(c Context, in store.Incident) Message {
+	switch {
+	case in.Closed():
+		return Message{}
+	case in.State == store.IncidentAcknowledged:
+		return Message{Choices: []Choice{{c.Catalog.T("choice.resolve", nil), ChoiceResolve}}, Prompt: IncidentPrompt(in.ID)}
+	}
+	return Message{
+		Choices: []Choice{{c.Catalog.T("choice.ack", nil), ChoiceAck}, {c.Catalog.T("choice.resolve", nil), ChoiceResolve}},
+		Prompt:  IncidentPrompt(in.ID),
+	}
+}
+
+// updateCopies rewrites every ping the incident has sent staff, wherever it
+// landed, to show what became of it (acknowledged, resolved, stale) with
+// only the buttons that still apply: a worker who opens an old reminder
+// sees that Jo already has it, and cannot acknowledge it twice.
+func updateCopies(c Context, in store.Incident, s Staff, header string) []Effect {
+	var effects []Effect
+	for n := 1; n <= in.Notices; n++ {
+		effects = append(effects, Send{To: ToWorker, Replaces: PingKey(in.ID, ToWorker, n), Key: PingKey(in.ID, ToWorker, n) + "/" + in.State,
+			Message: WorkerPing(c, in, s.Worker, header)})
+		if in.LeadSince > 0 && n >= in.LeadSince {
+			effects = append(effects, Send{To: ToLead, Replaces: PingKey(in.ID, ToLead, n), Key: PingKey(in.ID, ToLead, n) + "/" + in.State,
+				Message: WorkerPing(c, in, s.Lead, header)})
+		}
+	}
+	return effects
 }
 
 // Plan-check choices offered to the client when an incident opens.
@@ -461,18 +657,25 @@ const (
 	ChoiceOK    = "ok"
 )
 
-func clientContact(c Context, in store.Incident) Message {
+// clientContact is the client's side of an incident: the rule in their
+// words, their plan's actions for it (if it has any), when their worker
+// will see it (away, when they are not at work), and the plan's options.
+func clientContact(c Context, in store.Incident, away string) Message {
 	cat := c.Catalog
 	data := map[string]any{
 		"Name": c.Client.DisplayName, "Rule": cat.T("rule."+in.Rule+".client", nil),
-		"Actions": strings.Join(PlanActions(c, in.Rule), "; "),
+		"Actions": strings.Join(PlanActions(c, in.Rule), "; "), "Away": away,
 	}
-	choices := []Choice{{cat.T("choice.talk", nil), ChoiceTalk}}
+	return Message{Text: cat.T("incident.client_contact", data), Choices: planOptions(c), Prompt: PlanCheckPrompt(in.ID)}
+}
+
+// planOptions are what the client is offered when an incident opens.
+func planOptions(c Context) []Choice {
+	choices := []Choice{{c.Catalog.T("choice.talk", nil), ChoiceTalk}}
 	if c.Client.Plan.PauseScript != "" {
-		choices = append(choices, Choice{cat.T("choice.pause_script", nil), ChoicePause})
+		choices = append(choices, Choice{c.Catalog.T("choice.pause_script", nil), ChoicePause})
 	}
-	choices = append(choices, Choice{cat.T("choice.ok", nil), ChoiceOK})
-	return Message{Text: cat.T("incident.client_contact", data), Choices: choices, Prompt: PlanCheckPrompt(in.ID)}
+	return append(choices, Choice{c.Catalog.T("choice.ok", nil), ChoiceOK})
 }
 
 // PlanCheckPrompt is the prompt id of the options offered to the client for an incident.
@@ -481,22 +684,27 @@ func PlanCheckPrompt(incidentID string) string { return "plan:" + incidentID }
 // WorkerPing is the staff message for an incident: who, which rule, the
 // evidence, the plan's actions and the supervisor-consent status, under an
 // optional header (a reminder, an escalation).
+//
+// However much evidence the incident has gathered, the ping shows the
+// first item (what opened it) and the latest few, with a count of those in
+// between: its size stays bounded, and /client shows everything.
 func WorkerPing(c Context, in store.Incident, to store.Worker, header string) Message {
 	cat := c.Catalog
 	var ev []string
 	for _, e := range in.Evidence {
 		ev = append(ev, e.Summary)
 	}
+	if between := len(ev) - 1 - pingLatest; between > 1 {
+		ev = append([]string{ev[0], cat.T("incident.evidence_between", map[string]any{"N": between, "ID": c.Client.ID})}, ev[len(ev)-pingLatest:]...)
+	}
 	data := map[string]any{
 		"Header": header, "Worker": to.Name, "Name": c.Client.DisplayName, "Rule": cat.T("rule."+in.Rule+".staff", nil),
 		"Evidence": ev, "Actions": PlanActions(c, in.Rule), "Supervisor": SupervisorStatus(c, c.Client.Consents),
 		"Urgent": in.Urgent,
 	}
-	return Message{
-		Text:    cat.T("incident.worker_ping", data),
-		Choices: []Choice{{cat.T("choice.ack", nil), ChoiceAck}, {cat.T("choice.resolve", nil), ChoiceResolve}},
-		Prompt:  IncidentPrompt(in.ID),
-	}
+	m := pingMessage(c, in)
+	m.Text = cat.T("incident.worker_ping", data)
+	return m
 }
 
 // SupervisorStatus says in one line what the worker may discuss with the supervisor.
@@ -596,7 +804,7 @@ func DeclinePeer(c Context, in store.Incident, by string) (store.Incident, []Eff
 // Acknowledge records that a member of staff has taken the incident on: the
 // re-notify and lead timers are disarmed, and the staff who were pinged are
 // told who has it. It reports false if it was not open to acknowledge.
-func Acknowledge(c Context, in store.Incident, by store.Worker) (store.Incident, []Effect, bool) {
+func Acknowledge(c Context, in store.Incident, by store.Worker, s Staff) (store.Incident, []Effect, bool) {
 	if !awaitingAck(in) || !transition(&in, evAck) {
 		return in, nil, false
 	}
@@ -605,12 +813,13 @@ func Acknowledge(c Context, in store.Incident, by store.Worker) (store.Incident,
 	effects := []Effect{
 		auditOf(c, in, by.ID, "incident.acknowledged", "by "+by.ID),
 	}
-	effects = append(effects, disarm(&in)...)
+	effects = append(effects, disarm(&in, true)...)
 	in.StaleAt = c.Now.Add(p.StaleAfter).Truncate(time.Minute)
 	effects = append(effects, Timer{Kind: KindIncidentStale, Ref: in.ID, Due: in.StaleAt})
 	msg := Message{Text: c.Catalog.T("incident.acknowledged", map[string]any{
 		"Name": c.Client.DisplayName, "By": by.Name, "Rule": c.Catalog.T("rule."+in.Rule+".staff", nil),
 	})}
+	effects = append(effects, updateCopies(c, in, s, c.Catalog.T("incident.header_acknowledged", map[string]any{"By": by.Name, "At": c.Now.In(c.Loc).Format("Mon 2 Jan 15:04")}))...)
 	effects = append(effects, Send{To: ToWorker, Message: msg, Key: in.ID + "/ack"})
 	if in.Escalated {
 		effects = append(effects, Send{To: ToLead, Message: msg, Key: in.ID + "/ack/lead"})
@@ -620,7 +829,7 @@ func Acknowledge(c Context, in store.Incident, by store.Worker) (store.Incident,
 
 // Resolve closes an incident with an outcome note (stored for the audit
 // sample; the audit records that an outcome was given, never its text).
-func Resolve(c Context, in store.Incident, by store.Worker, outcome string) (store.Incident, []Effect, bool) {
+func Resolve(c Context, in store.Incident, by store.Worker, outcome string, s Staff) (store.Incident, []Effect, bool) {
 	if in.Closed() || !transition(&in, evResolve) {
 		return in, nil, false
 	}
@@ -628,10 +837,11 @@ func Resolve(c Context, in store.Incident, by store.Worker, outcome string) (sto
 	if in.AckBy == "" {
 		in.AckBy, in.AckAt = by.ID, c.Now // resolving is taking it on
 	}
-	effects := append([]Effect{auditOf(c, in, by.ID, "incident.resolved", "by "+by.ID+"; outcome recorded")}, disarm(&in)...)
+	effects := append([]Effect{auditOf(c, in, by.ID, "incident.resolved", "by "+by.ID+"; outcome recorded")}, disarm(&in, false)...)
 	msg := Message{Text: c.Catalog.T("incident.resolved", map[string]any{
 		"Name": c.Client.DisplayName, "By": by.Name, "Rule": c.Catalog.T("rule."+in.Rule+".staff", nil),
 	})}
+	effects = append(effects, updateCopies(c, in, s, c.Catalog.T("incident.header_resolved", map[string]any{"By": by.Name, "At": c.Now.In(c.Loc).Format("Mon 2 Jan 15:04")}))...)
 	effects = append(effects, Send{To: ToWorker, Message: msg, Key: in.ID + "/resolved"})
 	if in.Escalated {
 		effects = append(effects, Send{To: ToLead, Message: msg, Key: in.ID + "/resolved/lead"})
@@ -642,19 +852,18 @@ func Resolve(c Context, in store.Incident, by store.Worker, outcome string) (sto
 // CloseStale handles an incident's stale timer: acknowledged long ago and
 // never resolved, it is closed as stale and the worker told, so nothing sits
 // open forever without anyone noticing.
-func CloseStale(c Context, in store.Incident) []Effect {
+func CloseStale(c Context, in store.Incident, s Staff) []Effect {
 	if in.State != store.IncidentAcknowledged || !transition(&in, evStale) {
 		return nil
 	}
 	in.StaleAt = time.Time{}
 	days := int(c.Now.Sub(in.AckAt).Hours() / 24)
-	return []Effect{
-		SaveIncident{Incident: in},
-		auditOf(c, in, "steady", "incident.stale", fmt.Sprintf("acknowledged by %s %d days ago; no outcome recorded", in.AckBy, days)),
-		Send{To: ToWorker, Message: Message{Text: c.Catalog.T("incident.stale", map[string]any{
-			"Name": c.Client.DisplayName, "Rule": c.Catalog.T("rule."+in.Rule+".staff", nil), "Days": days,
-		})}, Key: in.ID + "/stale"},
-	}
+	effects := append([]Effect{auditOf(c, in, "steady", "incident.stale", fmt.Sprintf("acknowledged by %s %d days ago; no outcome recorded", in.AckBy, days))}, disarm(&in, false)...)
+	effects = append(effects, updateCopies(c, in, s, c.Catalog.T("incident.header_stale", map[string]any{"Days": days}))...)
+	effects = append(effects, Send{To: ToWorker, Message: Message{Text: c.Catalog.T("incident.stale", map[string]any{
+		"Name": c.Client.DisplayName, "Rule": c.Catalog.T("rule."+in.Rule+".staff", nil), "Days": days,
+	})}, Key: in.ID + "/stale"})
+	return append([]Effect{SaveIncident{Incident: in}}, effects...)
 }
 
 // plural writes a count with the right noun: "1 piece", "2 pieces".

@@ -20,7 +20,11 @@ func summary(c Context, effects []Effect) []string {
 	for _, e := range effects {
 		switch e := e.(type) {
 		case Send:
-			out = append(out, string(e.To)+": "+strings.SplitN(e.Message.Text, "\n", 2)[0])
+			line := string(e.To) + ": " + strings.SplitN(e.Message.Text, "\n", 2)[0]
+			if e.Replaces != "" {
+				line = "edit " + line
+			}
+			out = append(out, line)
 		case Audit:
 			out = append(out, "audit "+e.Event.Action)
 		case Timer:
@@ -159,7 +163,7 @@ func TestUrgentGoesToWorkerAndLeadAtOnceAndRepeats(t *testing.T) {
 			t.Fatalf("notice %d: %q", i, s)
 		}
 	}
-	acked, effects, ok := Acknowledge(c, in, jo)
+	acked, effects, ok := Acknowledge(c, in, jo, Staff{Worker: sam, Lead: jo})
 	if !ok || acked.RenotifyAt != (time.Time{}) {
 		t.Fatalf("ack: %v %+v", ok, acked)
 	}
@@ -202,13 +206,13 @@ func TestRenotifyThenEscalateThenAck(t *testing.T) {
 		t.Errorf("after escalation the next reminder should be a day later: %q", s)
 	}
 	in = saved(t, effects)
-	acked, effects, _ := Acknowledge(c, in, sam)
+	acked, effects, _ := Acknowledge(c, in, sam, staff)
 	s := summary(c, effects)
 	if has(s, "cancel incident_renotify") != 1 || has(s, "timer incident_stale +336h0m0s") != 1 || acked.AckBy != "sam" {
 		t.Errorf("ack: %q", s)
 	}
 	c = at(t, c, "2026-12-07 12:01")
-	effects = CloseStale(c, acked)
+	effects = CloseStale(c, acked, staff)
 	if st := saved(t, effects); st.State != store.IncidentStale || has(summary(c, effects), "worker: Alex: two disrupted nights in a row was acknowledged 14 days ago") != 1 {
 		t.Errorf("stale: %+v %q", st, summary(c, effects))
 	}
@@ -280,7 +284,7 @@ func TestPeerNudgeCapAndApproval(t *testing.T) {
 func TestResolveWithoutAckDisarmsEverything(t *testing.T) {
 	c := at(t, testContext(t), "2026-11-23 10:00")
 	in := saved(t, Raise(c, nights, RaiseInput{Staff: Staff{Worker: sam, Lead: jo}}))
-	res, effects, ok := Resolve(c, in, sam, "spoke to Alex; hours reduced for a week")
+	res, effects, ok := Resolve(c, in, sam, "spoke to Alex; hours reduced for a week", Staff{Worker: sam, Lead: jo})
 	s := summary(c, effects)
 	if !ok || res.State != store.IncidentResolved || has(s, "cancel incident_renotify") != 1 || has(s, "cancel incident_escalate") != 1 {
 		t.Errorf("resolve: %q", s)
@@ -290,7 +294,62 @@ func TestResolveWithoutAckDisarmsEverything(t *testing.T) {
 			t.Errorf("outcome text leaked into the audit log: %q", a.Event.Reason)
 		}
 	}
-	if Renotify(c, res, Staff{Worker: sam}) != nil || EscalateToLead(c, res, Staff{Worker: sam, Lead: jo}) != nil || CloseStale(c, res) != nil {
+	if Renotify(c, res, Staff{Worker: sam}) != nil || EscalateToLead(c, res, Staff{Worker: sam, Lead: jo}) != nil || CloseStale(c, res, Staff{Worker: sam}) != nil {
 		t.Error("timers acted on a resolved incident")
+	}
+}
+
+// Crisis messages moments after a ping are gathered into one message that
+// carries only what is new, and acknowledging does not drop it.
+func TestNewEvidenceIsGatheredAndCarriesOnlyWhatIsNew(t *testing.T) {
+	c := at(t, testContext(t), "2026-11-23 10:00")
+	staff := Staff{Worker: sam, Lead: jo}
+	crisis := func(key string) Firing {
+		return Firing{Rule: RuleCrisis, Episode: "e", Urgent: true, Evidence: []store.Evidence{{Key: key, Summary: "crisis message " + key}}}
+	}
+	in := saved(t, Raise(c, crisis("1"), RaiseInput{Staff: staff}))
+	c = at(t, c, "2026-11-23 10:01")
+	effects := Raise(c, crisis("2"), RaiseInput{Existing: &in, Staff: staff})
+	in = saved(t, effects)
+	if s := summary(c, effects); has(s, "worker:") != 0 || has(s, "lead:") != 0 || has(s, "timer incident_news +4m0s") != 1 {
+		t.Fatalf("evidence a minute after the ping: %q", s)
+	}
+	c = at(t, c, "2026-11-23 10:02")
+	effects = Raise(c, crisis("3"), RaiseInput{Existing: &in, Staff: staff})
+	in = saved(t, effects)
+	if s := summary(c, effects); has(s, "worker:") != 0 || has(s, "timer") != 0 {
+		t.Fatalf("more evidence while the news waits: %q", s)
+	}
+	in, effects, _ = Acknowledge(c, in, sam, staff)
+	if s := summary(c, effects); has(s, "cancel incident_news") != 0 || has(s, "edit worker: Acknowledged by Sam") != 1 || has(s, "edit lead: Acknowledged by Sam") != 1 {
+		t.Fatalf("acknowledging: %q", s)
+	}
+	c = at(t, c, "2026-11-23 10:05")
+	if !TimerDue(in, KindIncidentNews, c.Now) {
+		t.Fatal("the news timer is not due at 10:05")
+	}
+	effects = News(c, in, staff)
+	in = saved(t, effects)
+	var news []Send
+	for _, e := range effects {
+		if s, ok := e.(Send); ok {
+			news = append(news, s)
+		}
+	}
+	if len(news) != 2 || news[0].To != ToWorker || news[1].To != ToLead || !news[0].Urgent {
+		t.Fatalf("news: %+v", news)
+	}
+	text := news[0].Message.Text
+	if !strings.Contains(text, "(acknowledged by Sam). 2 new since the last message") || !strings.Contains(text, "crisis message 2") ||
+		!strings.Contains(text, "crisis message 3") || strings.Contains(text, "crisis message 1") {
+		t.Errorf("news text: %q", text)
+	}
+	if len(news[0].Message.Choices) != 1 || news[0].Message.Choices[0].Value != ChoiceResolve {
+		t.Errorf("news after acknowledgement offers %+v, want Resolve only", news[0].Message.Choices)
+	}
+	// Long after, the next message pings at once.
+	c = at(t, c, "2026-11-23 10:30")
+	if s := summary(c, Raise(c, crisis("4"), RaiseInput{Existing: &in, Staff: staff})); has(s, "worker: URGENT: New on Alex") != 1 || has(s, "timer") != 0 {
+		t.Errorf("evidence long after the last ping: %q", s)
 	}
 }

@@ -24,7 +24,7 @@ func TestLateTypedAnswerIsToldItsPromptClosed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			next, effects := Handle(c, tt.conv, Input{Key: "k1", Text: "11pm"}, reg)
-			if len(effects) != 1 || !strings.Contains(effects[0].(Send).Message.Text, tt.want) {
+			if s := sendsOf(effects); len(s) != 1 || !strings.Contains(s[0].Message.Text, tt.want) {
 				t.Fatalf("effects %+v, want a reply containing %q", effects, tt.want)
 			}
 			for _, e := range effects {
@@ -40,7 +40,7 @@ func TestLateTypedAnswerIsToldItsPromptClosed(t *testing.T) {
 	// Said once: the next message gets the ordinary reply.
 	next, _ := Handle(c, lapsed, Input{Key: "k1", Text: "11pm"}, reg)
 	_, effects := Handle(c, next, Input{Key: "k2", Text: "20 mins"}, reg)
-	if len(effects) != 1 || strings.Contains(effects[0].(Send).Message.Text, "had closed") {
+	if s := sendsOf(effects); len(s) != 1 || strings.Contains(s[0].Message.Text, "had closed") {
 		t.Errorf("second late message: %+v", effects)
 	}
 }
@@ -56,7 +56,18 @@ func TestTapOnLapsedPromptThenTextIsToldOnce(t *testing.T) {
 		t.Fatalf("tap on the closed prompt: %+v", effects)
 	}
 	_, effects = Handle(c, next, Input{Key: "k2", Text: "sorry, was asleep"}, reg)
-	if len(effects) != 1 || strings.Contains(effects[0].(Send).Message.Text, "closed") {
+	if s := sendsOf(effects); len(s) != 1 || strings.Contains(s[0].Message.Text, "closed") {
 		t.Errorf("text after the tap was told again it closed: %+v", effects)
 	}
+}
+
+// sendsOf are the messages among a step's effects.
+func sendsOf(effects []Effect) []Send {
+	var out []Send
+	for _, e := range effects {
+		if s, ok := e.(Send); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }

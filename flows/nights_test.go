@@ -143,12 +143,16 @@ func TestSleepLogStepsThroughQuestionsAndIgnoresRedelivery(t *testing.T) {
 func TestSleepLogReasksAndStaysOnBadInput(t *testing.T) {
 	c := testContext(t)
 	conv, _ := SleepLog.Start(c, "p1", map[string]string{AnswerNight: "2026-11-28"})
-	next, effects := Handle(c, conv, Input{Key: "k1", Text: "25:99"}, allFlows)
-	if next.State != "bedtime" || len(effects) != 1 {
+	next, effects := Handle(c, conv, Input{Key: "k1", Text: "yesterday-ish"}, allFlows)
+	if next.State != "bedtime" || len(sendsOf(effects)) != 1 {
 		t.Fatalf("state %q effects %d", next.State, len(effects))
 	}
-	if s := effects[0].(Send); !strings.Contains(s.Message.Text, "didn't catch a time") || len(s.Message.Choices) == 0 {
+	if s := sendsOf(effects)[0]; !strings.Contains(s.Message.Text, "didn't catch a time") || len(s.Message.Choices) == 0 {
 		t.Errorf("re-ask = %+v", s.Message)
+	}
+	next, effects = Handle(c, next, Input{Key: "k1b", Text: "25:99"}, allFlows)
+	if s := effects[0].(Send); next.State != "bedtime" || !strings.Contains(s.Message.Text, "isn't a time on the clock") {
+		t.Errorf("off-the-clock re-ask = %+v", s.Message)
 	}
 	// A tap on an older prompt changes nothing and says the prompt closed.
 	next2, effects := Handle(c, next, Input{Key: "k2", Choice: "22:00", Prompt: "old"}, allFlows)
@@ -221,18 +225,18 @@ func TestRaiseOnExistingIncidentOnlyAddsNewEvidence(t *testing.T) {
 func TestAcknowledgeOnlyOnce(t *testing.T) {
 	c := testContext(t)
 	in := store.Incident{ID: "alex.x", Rule: RuleTwoDisruptedNights, State: store.IncidentWorkerNotified}
-	acked, effects, ok := Acknowledge(c, in, store.Worker{ID: "sam", Name: "Sam"})
+	acked, effects, ok := Acknowledge(c, in, store.Worker{ID: "sam", Name: "Sam"}, Staff{})
 	if !ok || acked.State != store.IncidentAcknowledged || acked.AckBy != "sam" || len(effects) == 0 {
 		t.Fatalf("first ack: %+v %v", acked, ok)
 	}
-	if _, _, ok := Acknowledge(c, acked, store.Worker{ID: "jo"}); ok {
+	if _, _, ok := Acknowledge(c, acked, store.Worker{ID: "jo"}, Staff{}); ok {
 		t.Error("acknowledged twice")
 	}
-	resolved, _, ok := Resolve(c, acked, store.Worker{ID: "sam"}, "spoke to Alex")
+	resolved, _, ok := Resolve(c, acked, store.Worker{ID: "sam"}, "spoke to Alex", Staff{})
 	if !ok || resolved.State != store.IncidentResolved || !resolved.Closed() {
 		t.Fatalf("resolve: %+v %v", resolved, ok)
 	}
-	if _, _, ok := Resolve(c, resolved, store.Worker{ID: "sam"}, "again"); ok {
+	if _, _, ok := Resolve(c, resolved, store.Worker{ID: "sam"}, "again", Staff{}); ok {
 		t.Error("resolved twice")
 	}
 }

@@ -18,6 +18,11 @@ const (
 	qWhich      = "which"
 )
 
+// answerAgain marks onboarding opened again by "start" after the client
+// declined (or withdrew) their worker seeing answers: the introduction is
+// not repeated.
+const answerAgain = "again"
+
 // Consent change choices.
 const (
 	changeNothing = "nothing"
@@ -39,13 +44,15 @@ var Onboarding = Flow{
 	Questions: []Question{
 		{
 			State: qIntro,
+			When:  func(c Context, conv store.Conversation) bool { return conv.Answers[answerAgain] == "" },
 			Ask: func(c Context, conv store.Conversation) Message {
 				return Message{Text: c.Catalog.T("onboarding.intro", map[string]any{
 					"Name": c.Client.DisplayName, "Contacts": contactLines(c),
 				}), Choices: []Choice{{c.Catalog.T("onboarding.intro_ok", nil), introOK}}}
 			},
 			Answer: func(c Context, in Input) (string, string) {
-				if in.Choice == introOK {
+				// Its one button, tapped, typed or picked by its number.
+				if _, ok := ParseChoice(answerText(in), []Choice{{c.Catalog.T("onboarding.intro_ok", nil), introOK}}); ok {
 					return introOK, ""
 				}
 				if yes, ok := ParseYesNo(answerText(in)); ok && yes {
@@ -280,6 +287,25 @@ func consentsAfter(c Context, conv store.Conversation) store.Consents {
 		cs.SupervisorItems = lines(a[qItems])
 	}
 	return cs
+}
+
+// StartAgain opens onboarding again at the consent Steady cannot work
+// without, for a client who declined it (or withdrew it) and now says
+// "start", as the decline told them to. A client who had stopped is
+// active again.
+func StartAgain(c Context, conv store.Conversation, key string) (store.Conversation, []Effect) {
+	var effects []Effect
+	if c.Client.Status == store.StatusStopped || c.Client.Status == store.StatusPaused {
+		client := c.Client
+		client.Status, client.PausedUntil = store.StatusActive, time.Time{}
+		effects = append(effects, SaveClient{Client: client}, audit(c, "client.resumed", "", "was "+string(c.Client.Status)))
+		c.Client = client
+	}
+	next, start := Onboarding.Start(c, "onboarding:again:"+key, map[string]string{answerAgain: "yes"})
+	next = conv.Carry(next)
+	effects = append(effects, audit(c, "prompt.requested", FlowOnboarding, "the client said start; asked for consent again"),
+		say(c, "onboarding.again", nil, "again/"+key))
+	return next, append(effects, start...)
 }
 
 // Welcome is the first message to a client whose worker recorded their

@@ -31,8 +31,7 @@ func normalise(s string) string {
 	}
 	var words []string
 	for _, w := range strings.Fields(b.String()) {
-		w = strings.Trim(w, ".-/")
-		w = strings.TrimSuffix(w, "ish")
+		w = strings.Trim(strings.TrimSuffix(strings.Trim(w, ".-/"), "ish"), ".-/") // "11-ish"
 		switch w {
 		case "", "about", "around", "roughly", "approx", "approximately", "at", "maybe", "probably",
 			"like", "just", "say", "i", "went", "bed", "woke", "up", "got", "it", "was", "took",
@@ -83,20 +82,72 @@ const (
 	Morning
 )
 
+// minusSigns are the ways people type a minus: a hyphen, the minus sign,
+// dashes, the full-width and small forms, and the emoji.
+const minusSigns = "-−–—‐‑﹣－➖"
+
+// signedNegative reports whether s carries a minus sign or says "minus":
+// "-5", "- 5", "−2am", "-twice", "about -5", "minus 3". normalise drops
+// signs along with other punctuation, so every numeric parser asks this
+// first rather than read -5 as 5. A hyphen between two letters or digits
+// ("7-8", "twenty-five", "2026-12-01") joins them; it is not a sign.
+func signedNegative(s string) bool {
+	if len(s) > MaxInputRunes*16 {
+		return false // too long to be an answer; the parsers refuse it anyway
+	}
+	rs := []rune(strings.ToLower(s))
+	alnum := func(i int) bool { return i >= 0 && i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.IsDigit(rs[i])) }
+	for i, r := range rs {
+		if strings.ContainsRune(minusSigns, r) && !(alnum(i-1) && alnum(i+1)) {
+			return true
+		}
+	}
+	for _, w := range strings.FieldsFunc(string(rs), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if w == "minus" || w == "negative" {
+			return true
+		}
+	}
+	return false
+}
+
 // ParseClock reads a time of day: "11pm", "23:30", "11.30", "half 11",
 // "quarter to twelve", "7", "seven thirty", "midnight". It returns the hour
 // (0–23) and minute.
 func ParseClock(s string, prefer Meridiem) (hour, minute int, ok bool) {
+	h, m, r := ReadClock(s, prefer)
+	return h, m, r == Read
+}
+
+// ReadClock is ParseClock telling a time that is not on the clock ("25:99",
+// "13pm", "-5") from text that is not a time at all, so each gets its own
+// re-ask.
+func ReadClock(s string, prefer Meridiem) (hour, minute int, r Reading) {
+	if signedNegative(emojiWords.Replace(s)) {
+		return 0, 0, OutOfRange
+	}
+	h, m, ok, outside := readClock(s, prefer)
+	switch {
+	case ok:
+		return h, m, Read
+	case outside:
+		return 0, 0, OutOfRange
+	}
+	return 0, 0, Unreadable
+}
+
+// readClock does ReadClock's reading; outside says the words were a time
+// whose hour or minute is off the clock.
+func readClock(s string, prefer Meridiem) (hour, minute int, ok, outside bool) {
 	n := normalise(s)
 	if n == "" {
-		return 0, 0, false
+		return 0, 0, false, false
 	}
 	words := strings.Fields(n)
 	if words[0] == "to" || words[0] == "by" {
 		words = words[1:] // "went to bed at 11", "by midnight"
 	}
 	if len(words) == 0 {
-		return 0, 0, false
+		return 0, 0, false, false
 	}
 	suffix := ""
 	// "11pm", "11:30am" → split the suffix off the number.
@@ -115,21 +166,24 @@ func ParseClock(s string, prefer Meridiem) (hour, minute int, ok bool) {
 	}
 	switch strings.Join(words, " ") {
 	case "midnight":
-		return 0, 0, suffix == ""
+		return 0, 0, suffix == "", false
 	case "noon", "midday":
-		return 12, 0, suffix == ""
+		return 12, 0, suffix == "", false
 	}
 	if len(words) == 0 {
-		return 0, 0, false
+		return 0, 0, false, false
 	}
 	h, m, explicit24, ok := clockWords(words)
-	if !ok || h < 0 || m < 0 || m > 59 {
-		return 0, 0, false
+	if !ok {
+		return 0, 0, false, false
+	}
+	if h < 0 || m < 0 || m > 59 {
+		return 0, 0, false, true
 	}
 	switch {
 	case suffix != "":
 		if h < 1 || h > 12 {
-			return 0, 0, false
+			return 0, 0, false, true
 		}
 		if suffix == "am" && h == 12 {
 			h = 0
@@ -139,16 +193,16 @@ func ParseClock(s string, prefer Meridiem) (hour, minute int, ok bool) {
 	case explicit24 || h > 12:
 		if h > 23 {
 			if h == 24 && m == 0 {
-				return 0, 0, true
+				return 0, 0, true, false
 			}
-			return 0, 0, false
+			return 0, 0, false, true
 		}
 	case h == 0:
 		// "0:30" is a 24-hour reading already.
 	default:
 		h = guessHalf(h, prefer)
 	}
-	return h, m, true
+	return h, m, true, false
 }
 
 func guessHalf(h int, prefer Meridiem) int {
@@ -283,9 +337,27 @@ var minuteUnits = strings.NewReplacer("hours", " h ", "hour", " h ", "hrs", " h 
 // "an hour", "1h30", "1.5 hours", "an hour and a half", "90 minutes".
 // A bare number means minutes.
 func ParseMinutes(s string) (int, bool) {
-	if strings.HasPrefix(strings.TrimSpace(s), "-") {
-		return 0, false // a negative duration is a typo, not a value
+	v, r := ReadMinutes(s)
+	return v, r == Read
+}
+
+// ReadMinutes is ParseMinutes telling a length below zero or over a day
+// from text that is not a length at all.
+func ReadMinutes(s string) (int, Reading) {
+	if signedNegative(s) {
+		return 0, OutOfRange
 	}
+	v, ok, over := readMinutes(s)
+	switch {
+	case ok:
+		return v, Read
+	case over:
+		return 0, OutOfRange
+	}
+	return 0, Unreadable
+}
+
+func readMinutes(s string) (minutes int, ok, over bool) {
 	n := minutePhrases.Replace(" " + normalise(s) + " ")
 	n = minuteUnits.Replace(n)
 	// Split "1h30" into "1 h 30".
@@ -309,7 +381,7 @@ func ParseMinutes(s string) (int, bool) {
 			continue
 		case "h", "m":
 			if !havePending {
-				return 0, false
+				return 0, false, false
 			}
 			if t == "h" {
 				total += pending * 60
@@ -327,7 +399,7 @@ func ParseMinutes(s string) (int, bool) {
 		} else if (t == "no" || t == "never" || t == "none") && len(tokens) == 1 {
 			v = 0
 		} else {
-			return 0, false
+			return 0, false, false
 		}
 		if havePending {
 			// "twenty five" → 25, "2 .5 h" → 2.5; nothing else stacks.
@@ -338,7 +410,7 @@ func ParseMinutes(s string) (int, bool) {
 			case v < 1 && v > 0:
 				pending += v
 			default:
-				return 0, false
+				return 0, false, false
 			}
 			continue
 		}
@@ -346,19 +418,32 @@ func ParseMinutes(s string) (int, bool) {
 	}
 	if havePending {
 		if lastUnit == "m" {
-			return 0, false // "20 m 5" is not a duration
+			return 0, false, false // "20 m 5" is not a duration
 		}
 		total += pending // bare minutes, or the minutes after "1 h"
 	}
-	if !sawNumber || total < 0 || total > 24*60 {
-		return 0, false
+	if !sawNumber || total < 0 {
+		return 0, false, false
 	}
-	return int(total + 0.5), true
+	if total > 24*60 {
+		return 0, false, true
+	}
+	return int(total + 0.5), true, false
 }
 
 // ParseCount reads a small count: "0", "none", "once", "twice", "3 times", "three".
 func ParseCount(s string, max int) (int, bool) {
-	n := normalise(s)
+	v, r := ReadCount(s, max)
+	return v, r == Read
+}
+
+// ReadCount is ParseCount telling a count below zero or above max from text
+// that is not a count at all.
+func ReadCount(s string, max int) (int, Reading) {
+	if signedNegative(emojiWords.Replace(s)) {
+		return 0, OutOfRange
+	}
+	n := normalise(emojiWords.Replace(s))
 	words := strings.Fields(n)
 	if len(words) > 1 && (words[len(words)-1] == "times" || words[len(words)-1] == "time" || words[len(words)-1] == "x") {
 		words = words[:len(words)-1]
@@ -367,17 +452,23 @@ func ParseCount(s string, max int) (int, bool) {
 		words[0] = strings.TrimSuffix(words[0], "x")
 	}
 	if n == "not all" || n == "not once" { // "not at all" once filler words are gone
-		return 0, true
+		return 0, Read
 	}
 	v, ok := number(words)
-	if !ok || v < 0 || v > max {
-		return 0, false
+	switch {
+	case !ok:
+		return 0, Unreadable
+	case v < 0 || v > max:
+		return 0, OutOfRange
 	}
-	return v, true
+	return v, Read
 }
 
 // ParseScale reads a rating between lo and hi: "4", "4/5", "four", "4 out of 5".
 func ParseScale(s string, lo, hi int) (int, bool) {
+	if signedNegative(emojiWords.Replace(s)) {
+		return 0, false
+	}
 	n := normalise(s)
 	words := strings.Fields(n)
 	if len(words) == 1 {

@@ -21,9 +21,17 @@ var PlanCheck = Flow{
 		State: "option",
 		Ask: func(c Context, conv store.Conversation) Message {
 			in := store.Incident{ID: conv.Answers[AnswerIncident], Rule: conv.Answers["rule"]}
-			return clientContact(c, in)
+			return clientContact(c, in, "")
 		},
 		Answer: func(c Context, in Input) (string, string) {
+			// The options are numbered: "1" picks the first, as it does
+			// at every other question with numbered options.
+			if v, ok := ParseChoice(answerText(in), planOptions(c)); ok {
+				if v == ChoicePause && c.Client.Plan.PauseScript == "" {
+					return "", "plan.reask"
+				}
+				return v, ""
+			}
 			v := strings.ToLower(strings.TrimSpace(answerText(in)))
 			switch {
 			case v == ChoiceTalk || strings.Contains(v, "talk") || strings.Contains(v, "worker"):
@@ -57,7 +65,7 @@ func finishPlanCheck(c Context, conv store.Conversation) []Effect {
 	switch choice {
 	case ChoiceTalk:
 		return []Effect{audit,
-			Send{To: ToWorker, Message: Message{Text: c.Catalog.T("plan.worker_talk", map[string]any{"Name": c.Client.DisplayName})}, Key: key + "/worker"},
+			TalkRequest(c, key, ""),
 			Send{To: ToClient, Message: Message{Text: c.Catalog.T("plan.talk_ack", nil)}, Key: key},
 		}
 	case ChoicePause:

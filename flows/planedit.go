@@ -47,6 +47,9 @@ func PlanFields() []string {
 const (
 	MaxPlanItems     = 12
 	MaxPlanItemRunes = 300
+	// MaxPlanTextRunes bounds the pause script and the grounding: a few
+	// sentences, read in a hard moment.
+	MaxPlanTextRunes = MaxPlanItemRunes * 4
 )
 
 // InitialPlanVersion is version 1: the plan as recorded at enrolment.
@@ -165,8 +168,8 @@ func planList(c Context, value string) ([]string, string) {
 
 func planText(c Context, value string) (string, string) {
 	value = strings.TrimSpace(value)
-	if len([]rune(value)) > MaxPlanItemRunes*4 {
-		return "", c.Catalog.T("plan.refuse.long", map[string]any{"Max": MaxPlanItemRunes * 4})
+	if len([]rune(value)) > MaxPlanTextRunes {
+		return "", c.Catalog.T("plan.refuse.long", map[string]any{"Max": MaxPlanTextRunes})
 	}
 	return value, ""
 }

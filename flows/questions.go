@@ -75,7 +75,7 @@ func scale(state, askKey string, lo, hi int) Question {
 	return Question{
 		State: state,
 		Ask: func(c Context, conv store.Conversation) Message {
-			return Message{Text: c.Catalog.T(askKey, nil), Choices: opts}
+			return Message{Text: c.Catalog.T(askKey, nil), Choices: opts, ValueChoices: true}
 		},
 		Answer: func(c Context, in Input) (string, string) {
 			v, r := ReadScale(answerText(in), lo, hi)

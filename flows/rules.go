@@ -17,6 +17,9 @@ const (
 	RuleRightsConcern      = "rights_concern"
 	RuleMissedCheckins     = "missed_checkins"
 	RuleCrisis             = "crisis"
+	// RuleDanger: the client is in danger from someone else. Like the crisis
+	// rule it is urgent and cannot be turned off.
+	RuleDanger = "danger"
 )
 
 // Rule is one escalation rule as data: what qualifies, how many times, how
@@ -49,15 +52,16 @@ func DefaultRules() map[string]Rule {
 		RuleRightsConcern:      {ID: RuleRightsConcern, Count: 1, Brings: []string{RuleRightsConcern}},
 		RuleMissedCheckins:     {ID: RuleMissedCheckins, Count: 2, Brings: []string{RuleMissedCheckins}},
 		RuleCrisis:             {ID: RuleCrisis, Count: 1, Urgent: true, Brings: []string{RuleCrisis}},
+		RuleDanger:             {ID: RuleDanger, Count: 1, Urgent: true, Brings: []string{RuleDanger}},
 	}
 }
 
 // RuleIDs lists every rule id, in a fixed order for displays.
-var RuleIDs = []string{RuleCrisis, RuleTwoDisruptedNights, RuleDebriefStress, RuleWarningSigns, RuleLowCoping, RuleRightsConcern, RuleMissedCheckins}
+var RuleIDs = []string{RuleCrisis, RuleDanger, RuleTwoDisruptedNights, RuleDebriefStress, RuleWarningSigns, RuleLowCoping, RuleRightsConcern, RuleMissedCheckins}
 
 // Rule returns a rule as it applies to this client: the service default,
 // changed by the service's settings, changed by the client's own. The crisis
-// rule can be tuned but never turned off or made non-urgent.
+// and danger rules can be tuned but never turned off or made non-urgent.
 func (c Context) Rule(id string) Rule {
 	r, ok := DefaultRules()[id]
 	if !ok {
@@ -71,7 +75,7 @@ func (c Context) Rule(id string) Rule {
 			r.Off = true // no count agreed in the plan: nothing to compare against
 		}
 	}
-	if id == RuleCrisis {
+	if alwaysUrgent(id) {
 		r.Off, r.Urgent = false, true
 	}
 	return r
@@ -105,6 +109,8 @@ func ValidateRuleOverride(id string, o store.RuleOverride) string {
 	switch {
 	case id == RuleCrisis && o.Off:
 		return "The crisis rule cannot be turned off."
+	case id == RuleDanger && o.Off:
+		return "The danger rule cannot be turned off."
 	case o.Count < 0 || o.Count > 14:
 		return "Count must be between 1 and 14."
 	case o.WithinDays < 0 || o.WithinDays > 90:
@@ -118,6 +124,10 @@ func ValidateRuleOverride(id string, o store.RuleOverride) string {
 	}
 	return ""
 }
+
+// alwaysUrgent are the rules for someone at risk now: nobody can turn them
+// off or make them wait for working hours.
+func alwaysUrgent(id string) bool { return id == RuleCrisis || id == RuleDanger }
 
 // PlanActions returns the client's plan actions a rule brings up, in plan
 // order, without repeats.

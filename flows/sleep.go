@@ -19,11 +19,12 @@ const AnswerNight = "night"
 var SleepLog = Flow{
 	Name:  FlowSleep,
 	Title: "title.sleep",
+	Intro: "sleep.intro",
 	Questions: []Question{
 		{
 			State: "bedtime",
 			Ask: func(c Context, conv store.Conversation) Message {
-				return Message{Text: c.Catalog.T("sleep.bedtime", map[string]any{"Name": c.Client.DisplayName}), Choices: []Choice{
+				return Message{Text: c.Catalog.T("sleep.bedtime", nil), ValueChoices: true, Choices: []Choice{
 					{"9pm", "21:00"}, {"10pm", "22:00"}, {"11pm", "23:00"}, {"Midnight", "00:00"}, {"1am", "01:00"}, {"2am", "02:00"},
 				}}
 			},
@@ -32,13 +33,16 @@ var SleepLog = Flow{
 		{
 			State: "latency",
 			Ask: func(c Context, conv store.Conversation) Message {
-				return Message{Text: c.Catalog.T("sleep.latency", nil), Choices: []Choice{
+				return Message{Text: c.Catalog.T("sleep.latency", nil), ValueChoices: true, Choices: []Choice{
 					{"Under 15 min", "10"}, {"15–30 min", "20"}, {"30–60 min", "45"}, {"Over an hour", "75"},
 				}}
 			},
 			Answer: func(c Context, in Input) (string, string) {
-				v, ok := ParseMinutes(answerText(in))
-				if !ok || v > 12*60 {
+				v, r := ReadMinutes(answerText(in))
+				switch {
+				case r == OutOfRange, r == Read && v > maxLatency:
+					return "", "sleep.reask_latency_range"
+				case r != Read:
 					return "", "sleep.reask_latency"
 				}
 				return strconv.Itoa(v), ""
@@ -47,13 +51,16 @@ var SleepLog = Flow{
 		{
 			State: "awakenings",
 			Ask: func(c Context, conv store.Conversation) Message {
-				return Message{Text: c.Catalog.T("sleep.awakenings", nil), Choices: []Choice{
+				return Message{Text: c.Catalog.T("sleep.awakenings", nil), ValueChoices: true, Choices: []Choice{
 					{"0", "0"}, {"1", "1"}, {"2", "2"}, {"3", "3"}, {"4+", "4"},
 				}}
 			},
 			Answer: func(c Context, in Input) (string, string) {
-				v, ok := ParseCount(strings.TrimSuffix(strings.TrimSpace(answerText(in)), "+"), 20)
-				if !ok {
+				v, r := ReadCount(strings.TrimSuffix(strings.TrimSpace(answerText(in)), "+"), maxAwakenings)
+				switch r {
+				case OutOfRange:
+					return "", "sleep.reask_awakenings_range"
+				case Unreadable:
 					return "", "sleep.reask_awakenings"
 				}
 				return strconv.Itoa(v), ""
@@ -62,7 +69,7 @@ var SleepLog = Flow{
 		{
 			State: "wake",
 			Ask: func(c Context, conv store.Conversation) Message {
-				return Message{Text: c.Catalog.T("sleep.wake", nil), Choices: []Choice{
+				return Message{Text: c.Catalog.T("sleep.wake", nil), ValueChoices: true, Choices: []Choice{
 					{"5am", "05:00"}, {"6am", "06:00"}, {"7am", "07:00"}, {"8am", "08:00"}, {"9am", "09:00"}, {"10am", "10:00"},
 				}}
 			},
@@ -71,13 +78,16 @@ var SleepLog = Flow{
 		{
 			State: "quality",
 			Ask: func(c Context, conv store.Conversation) Message {
-				return Message{Text: c.Catalog.T("sleep.quality", nil), Choices: []Choice{
+				return Message{Text: c.Catalog.T("sleep.quality", nil), ValueChoices: true, Choices: []Choice{
 					{"1", "1"}, {"2", "2"}, {"3", "3"}, {"4", "4"}, {"5", "5"},
 				}}
 			},
 			Answer: func(c Context, in Input) (string, string) {
-				v, ok := ParseScale(answerText(in), 1, 5)
-				if !ok {
+				v, r := ReadScale(answerText(in), 1, 5)
+				switch r {
+				case OutOfRange:
+					return "", "sleep.reask_quality_range"
+				case Unreadable:
 					return "", "sleep.reask_quality"
 				}
 				return strconv.Itoa(v), ""
@@ -95,10 +105,21 @@ func answerText(in Input) string {
 	return in.Text
 }
 
+// Bounds a sleep log records; a number beyond them is asked again, never cut to fit.
+const (
+	maxLatency    = 12 * 60 // minutes to fall asleep
+	maxAwakenings = 20
+)
+
+// clockAnswer reads a time; a time off the clock ("25:99", "-5") gets
+// reask+"_range", anything else unreadable gets reask.
 func clockAnswer(prefer Meridiem, reask string) func(Context, Input) (string, string) {
 	return func(c Context, in Input) (string, string) {
-		h, m, ok := ParseClock(answerText(in), prefer)
-		if !ok {
+		h, m, r := ReadClock(answerText(in), prefer)
+		switch r {
+		case OutOfRange:
+			return "", reask + "_range"
+		case Unreadable:
 			return "", reask
 		}
 		return fmt.Sprintf("%02d:%02d", h, m), ""
@@ -108,11 +129,13 @@ func clockAnswer(prefer Meridiem, reask string) func(Context, Input) (string, st
 func finishSleep(c Context, conv store.Conversation) []Effect {
 	e := SleepEntryFrom(conv.Answers)
 	e.LoggedAt = c.Now
+	// Thanks first: what the night sets off (the plan's question after two
+	// disrupted nights) must be the last thing on the client's screen.
 	return []Effect{
-		SaveSleep{Entry: e},
 		Send{To: ToClient, Message: Message{Text: c.Catalog.T("sleep.thanks", map[string]any{
 			"Asleep": FormatMinutes(e.AsleepMin),
 		})}, Key: conv.PromptID + "/thanks"},
+		SaveSleep{Entry: e},
 	}
 }
 

@@ -296,6 +296,47 @@ func (s *Scheduler) Pending(ctx context.Context, client string) ([]Occurrence, e
 	return out, nil
 }
 
+// Lookup returns those of ids that are pending (stored and waiting to be
+// claimed: not in flight, not fired), earliest due first, in one round trip
+// (two for a series occurrence never handed back). Unlike Pending it reads
+// only the ids asked about, so a step may use it.
+func (s *Scheduler) Lookup(ctx context.Context, ids ...string) ([]Occurrence, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	pipe := s.rdb.Pipeline()
+	scores := make([]*redis.FloatCmd, len(ids))
+	bodies := make([]*redis.StringCmd, len(ids))
+	for i, id := range ids {
+		scores[i] = pipe.ZScore(ctx, s.dueKey(), id)
+		bodies[i] = pipe.HGet(ctx, s.occKey(), id)
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("scheduler: look up occurrences: %w", err)
+	}
+	var out []Occurrence
+	for i, id := range ids {
+		if scores[i].Err() != nil {
+			continue // not pending
+		}
+		if body, err := bodies[i].Result(); err == nil {
+			if o, err := decodeBody(id, body); err == nil {
+				out = append(out, o)
+			}
+			continue
+		}
+		o, ok, err := s.lookup(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, o)
+		}
+	}
+	sortByDue(out)
+	return out, nil
+}
+
 // lookup decodes a pending occurrence from its stored form.
 func (s *Scheduler) lookup(ctx context.Context, id string) (Occurrence, bool, error) {
 	body, err := s.rdb.HGet(ctx, s.occKey(), id).Result()

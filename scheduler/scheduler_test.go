@@ -714,3 +714,47 @@ func FuzzParseRule(f *testing.F) {
 		}
 	})
 }
+
+// Lookup finds a client's pending occurrences by id, without a scan: a
+// one-off, a series' pending occurrence, one handed back with MoveTo (at
+// its new time); not one already fired, nor an id never stored.
+func TestLookupFindsOnlyPendingOccurrences(t *testing.T) {
+	start := time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
+	e := newEnv(t, start, scheduler.Options{})
+	if err := e.sched.PutSeries(e.ctx, scheduler.Series{Client: "c1", Kind: "sleep_log", Zone: "Europe/London", Rule: "daily 07:30"}); err != nil {
+		t.Fatal(err)
+	}
+	at := func(kind, ref string, h, m int) scheduler.Occurrence {
+		o, err := scheduler.At("c1", kind, ref, "Europe/London", time.Date(2026, 11, 23, h, m, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	early, debrief, moved := at("grounding", "s1", 6, 30), at("debrief", "s1", 16, 30), at("weekly_checkin", "", 10, 0)
+	if err := e.sched.Add(e.ctx, early, debrief, moved); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Date(2026, 11, 23, 16, 0, 0, 0, time.UTC)
+	h := &recorder{fire: func(o scheduler.Occurrence) error {
+		if o.ID == moved.ID && o.Due.Before(later) {
+			return scheduler.MoveTo(later, "on shift")
+		}
+		return nil
+	}}
+	e.stepTo(t, time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), h) // fires the grounding and the 07:30 sleep log; moves the check-in
+	sleep := scheduler.OccurrenceID("c1", "sleep_log", "", time.Date(2026, 11, 24, 7, 30, 0, 0, time.UTC))
+	got, err := e.sched.Lookup(e.ctx, early.ID, debrief.ID, moved.ID, sleep,
+		scheduler.OccurrenceID("c1", "sleep_log", "", time.Date(2026, 11, 23, 7, 30, 0, 0, time.UTC)), "c1|nothing||2026-11-23T09:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, o := range got {
+		ids = append(ids, o.ID+" "+o.Due.Format("15:04"))
+	}
+	want := []string{moved.ID + " 16:00", debrief.ID + " 16:30", sleep + " 07:30"}
+	if !slices.Equal(ids, want) {
+		t.Errorf("Lookup = %q, want %q", ids, want)
+	}
+}

@@ -34,6 +34,23 @@ const (
 	IsolatedOften     = "often"
 )
 
+// What a weekly check-in's one pick-all-that-apply work question can say
+// (CheckIn.WorkFlags): the predictors of leaving a job (it feeling harder,
+// poor support, conflict, isolation, low job satisfaction), an adjustment
+// not being kept to, and having left the job.
+const (
+	WorkFlagHarder      = "harder"
+	WorkFlagUnsupported = "unsupported"
+	WorkFlagConflict    = "conflict"
+	WorkFlagIsolated    = "isolated"
+	WorkFlagUnhappy     = "unhappy"
+	WorkFlagAdjustment  = "adjustment" // an agreed adjustment isn't happening
+	WorkFlagLeftJob     = "left_job"
+)
+
+// WorkFlags lists every work flag in the order a check-in offers them.
+var WorkFlags = []string{WorkFlagHarder, WorkFlagUnsupported, WorkFlagConflict, WorkFlagIsolated, WorkFlagUnhappy, WorkFlagAdjustment, WorkFlagLeftJob}
+
 // Employment-rights concerns a check-in asks about. Any of them reaches the
 // worker (rule rights_concern): they predict leaving, and some are unlawful.
 const (
@@ -53,7 +70,14 @@ type CheckIn struct {
 	Date   string `json:"date"` // local date it was answered, 2006-01-02
 	Coping int    `json:"coping,omitempty"`
 	Sleep  int    `json:"sleep,omitempty"` // sleep overall this week, 1 very bad – 5 very good
-	Work   string `json:"work,omitempty"`  // WorkHarder, WorkSame, WorkEasier
+	// WorkFlags are what the client picked at "how has work been?"
+	// (WorkFlag…); empty with WorkAsked true means none applied.
+	WorkFlags []string `json:"work_flags,omitempty"`
+	WorkAsked bool     `json:"work_asked,omitempty"`
+	// Work, Manager, Colleagues, Isolated and Satisfied are the answers of
+	// check-ins recorded before the work question replaced their five
+	// questions (issue 12); newer check-ins leave them empty.
+	Work string `json:"work,omitempty"` // WorkHarder, WorkSame, WorkEasier
 	// Manager and Colleagues are SupportGood, SupportSome or SupportNone.
 	Manager    string `json:"manager,omitempty"`
 	Colleagues string `json:"colleagues,omitempty"`

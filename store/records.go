@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // SleepEntry is one night's log, keyed by the local date of the morning it ended.
 type SleepEntry struct {
@@ -32,6 +35,10 @@ type Conversation struct {
 	// HoldSafety ("are you safe right now?"), HoldSnooze or HoldPause (for how long?).
 	// It can be set with no flow open.
 	Hold string `json:"hold,omitempty"`
+	// SafetyKind is the kind of concern an "are you safe?" aside asked about
+	// (flows.KindDanger gets the danger contacts, and a "not safe" answer
+	// raises the danger rule).
+	SafetyKind string `json:"safety_kind,omitempty"`
 	// SnoozedUntil is when a snoozed prompt is asked again (zero: not snoozed).
 	SnoozedUntil time.Time `json:"snoozed_until,omitzero"`
 	// Seen holds the keys of recent inputs so a redelivered one changes nothing.
@@ -42,6 +49,12 @@ type Conversation struct {
 	// met with "nothing to answer". Opening or finishing any flow clears it.
 	Lapsed   string    `json:"lapsed,omitempty"`
 	LapsedAt time.Time `json:"lapsed_at,omitzero"`
+	// Done are things already seen to outside their own occurrence, so it
+	// does nothing when it comes: a prompt opened early together with
+	// another ("opened:" + occurrence id), a notice sent with it ("sent:"
+	// + id), a shift the client has debriefed ("debriefed:" + shift id).
+	// Each is kept until it can no longer matter. It outlives flows.
+	Done []Mark `json:"done,omitempty"`
 	// Version increases with every saved step; a save from a stale read is refused.
 	Version int64 `json:"version"`
 }
@@ -59,7 +72,46 @@ func (c Conversation) Active() bool { return c.Flow != "" || c.Hold != "" }
 // Close ends the flow and any aside, keeping only what must outlive them:
 // the keys of inputs already handled.
 func (c Conversation) Close() Conversation {
-	return Conversation{Seen: c.Seen, Version: c.Version}
+	return Conversation{Seen: c.Seen, Done: c.Done, Version: c.Version}
+}
+
+// Carry gives next, a conversation that replaces c, what outlives flows:
+// the inputs already handled, what is already done, and c's version.
+func (c Conversation) Carry(next Conversation) Conversation {
+	next.Seen, next.Done, next.Version = c.Seen, c.Done, c.Version
+	return next
+}
+
+// Mark is one thing already done (Conversation.Done).
+type Mark struct {
+	Key   string    `json:"key"`
+	Until time.Time `json:"until"`
+}
+
+// MarkDone records key as done until until, forgetting marks past theirs.
+func (c *Conversation) MarkDone(key string, until, now time.Time) {
+	kept := make([]Mark, 0, len(c.Done)+1)
+	for _, m := range c.Done {
+		if m.Until.After(now) && m.Key != key {
+			kept = append(kept, m)
+		}
+	}
+	c.Done = append(kept, Mark{Key: key, Until: until})
+}
+
+// Unmark forgets key.
+func (c *Conversation) Unmark(key string) {
+	c.Done = slices.DeleteFunc(slices.Clone(c.Done), func(m Mark) bool { return m.Key == key })
+}
+
+// IsDone reports whether key is marked done and still matters at now.
+func (c Conversation) IsDone(key string, now time.Time) bool {
+	for _, m := range c.Done {
+		if m.Key == key && m.Until.After(now) {
+			return true
+		}
+	}
+	return false
 }
 
 // SeenInput reports whether an input with this key was already handled.
@@ -113,8 +165,16 @@ type Incident struct {
 	NotifiedAt time.Time `json:"notified_at,omitzero"`
 	Notices    int       `json:"notices,omitempty"` // how many times staff were pinged
 	LastNotice time.Time `json:"last_notice,omitzero"`
-	// Escalated is set once the lead / on-call has been brought in.
+	// Escalated is set once the lead / on-call has been brought in;
+	// LeadSince is the notice that first reached them (every later notice
+	// reaches them too), so a ping's copies can all be found again.
 	Escalated bool `json:"escalated,omitempty"`
+	LeadSince int  `json:"lead_since,omitempty"`
+	// Told is how many of the evidence items staff have been shown; a news
+	// ping carries only the ones after it. NewsAt is when evidence held back
+	// (staff were pinged moments ago) goes out (zero: nothing held).
+	Told   int       `json:"told,omitempty"`
+	NewsAt time.Time `json:"news_at,omitzero"`
 	// The incident's pending timers (zero: none). A timer that fires for a
 	// time other than these is stale and does nothing.
 	RenotifyAt time.Time `json:"renotify_at,omitzero"`

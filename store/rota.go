@@ -136,6 +136,20 @@ func (r Rota) Find(id string) (ShiftInstance, bool) {
 	return ShiftInstance{}, false
 }
 
+// At returns the shift in progress at a civil time, if any (one that
+// started the day before runs past midnight into it).
+func (r Rota) At(local time.Time) (ShiftInstance, bool) {
+	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
+	for _, d := range []time.Time{day.AddDate(0, 0, -1), day} {
+		for _, in := range r.On(d.Format(time.DateOnly)) {
+			if !local.Before(in.Start) && local.Before(in.End) {
+				return in, true
+			}
+		}
+	}
+	return ShiftInstance{}, false
+}
+
 // Between returns the shifts starting on local dates from..to inclusive, earliest first.
 func (r Rota) Between(from, to string) []ShiftInstance {
 	f, err1 := time.Parse(time.DateOnly, from)

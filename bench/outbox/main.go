@@ -174,7 +174,12 @@ func (r *recorder) Post(context.Context, string, bot.Outgoing) (bot.MessageRef, 
 	r.sent.Add(1)
 	return bot.MessageRef{}, nil
 }
+func (r *recorder) SendStaff(context.Context, string, bot.Outgoing) (bot.MessageRef, error) {
+	r.sent.Add(1)
+	return bot.MessageRef{}, nil
+}
 func (r *recorder) Update(context.Context, bot.MessageRef, bot.Outgoing) error { return nil }
+func (r *recorder) UpdateSent(context.Context, string, bot.Outgoing) error     { return nil }
 func (r *recorder) OpenThread(context.Context, string, string) (string, error) {
 	return "", nil
 }
@@ -184,12 +189,15 @@ func inbound(addr string, answers, clients int, cpuProfile string) error {
 	ctx := context.Background()
 	rdb := redis.NewClient(&redis.Options{Addr: addr, PoolSize: 4 * runtime.GOMAXPROCS(0)})
 	defer rdb.Close()
-	clock := scheduler.NewFakeClock(time.Date(2026, 11, 23, 7, 30, 0, 0, time.UTC))
+	// Enrolled before 07:30, so the day's 07:30 sleep log is theirs to answer.
+	clock := scheduler.NewFakeClock(time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC))
 	st := redisstore.New(rdb, "bench-in")
 	sched := scheduler.New(rdb, clock, scheduler.Options{Prefix: "bench-in"})
 	rec := &recorder{}
 	engine := bot.New(bot.Deps{Store: st, Scheduler: sched, Messenger: rec, Clock: clock,
-		Config: bot.Config{StaffChannel: "1", PeerChannel: "2"}})
+		// Every answer comes at the same simulated instant; the limit on how
+		// fast one person is answered is not what this measures.
+		Config: bot.Config{StaffChannel: "1", PeerChannel: "2", Inbound: bot.InboundLimit{Burst: answers}}})
 	// Enrol the clients and open each one's sleep log, as the scheduler would.
 	for i := 0; i < clients; i++ {
 		var p bot.Profile
@@ -201,13 +209,16 @@ func inbound(addr string, answers, clients int, cpuProfile string) error {
 			return err
 		}
 	}
+	clock.Set(time.Date(2026, 11, 23, 7, 30, 0, 0, time.UTC))
 	if _, err := sched.Tick(ctx, engine); err != nil {
 		return err
 	}
 	// Each answer is a sleep-log answer that the flow re-asks or moves on
 	// from: a full step (load, decide, commit, reply queued and flushed).
-	// Taps alternate with typed answers the flow must parse.
-	inputs := []string{"23:00", "20", "1", "07:00", "4"}
+	// Taps alternate with typed answers the flow must parse. A finished log
+	// is opened again by asking for one, so every answer is routine (idle
+	// talk would go on the worker's to-read list, a different path).
+	inputs := []string{"23:00", "20", "1", "07:00", "4", "sleep log"}
 	hook := &roundTrips{}
 	rdb.AddHook(hook)
 	lat := make([]time.Duration, answers)

@@ -440,7 +440,11 @@ func (nowhere) SendDM(context.Context, string, bot.Outgoing) (bot.MessageRef, er
 func (nowhere) Post(context.Context, string, bot.Outgoing) (bot.MessageRef, error) {
 	return bot.MessageRef{}, nil
 }
+func (nowhere) SendStaff(context.Context, string, bot.Outgoing) (bot.MessageRef, error) {
+	return bot.MessageRef{}, nil
+}
 func (nowhere) Update(context.Context, bot.MessageRef, bot.Outgoing) error { return nil }
+func (nowhere) UpdateSent(context.Context, string, bot.Outgoing) error     { return nil }
 func (nowhere) OpenThread(context.Context, string, string) (string, error) { return "", nil }
 func (nowhere) Delete(context.Context, bot.MessageRef) error               { return nil }
 

@@ -87,6 +87,7 @@ const help = `commands:
   :at TIME            let time pass until TIME: "07:30" (next time the clock shows it) or "2026-11-24 07:30"
   :shift START-END     the client works a shift today (e.g. :shift 09:00-17:00, or 22:00-06:00 overnight)
   :ack                the worker acknowledges the client's open incidents
+  :read N             the worker taps Acknowledge on item N of their last "to read" digest (:read all: every item)
   :resolve NOTE       the worker resolves them with an outcome note
   :approve / :decline a moderator approves or declines the held peer nudge
   :peer TEXT          someone posts TEXT in the peer channel
@@ -95,9 +96,14 @@ const help = `commands:
   :stranger TEXT      someone not enrolled sends the bot TEXT
   :summary            show the worker's summary of the client (check-ins, debriefs, first-month trend)
   :status             show the simulated time and what is due next
+  :autopilot DURATION play the client for DURATION (e.g. 30d): each question is answered at once, as in an
+                      ordinary week; then what they received is counted day by day
   :help               this list
   :quit               leave
-anything else is the client's message; a number or a label picks one of the choices offered`
+anything else is the client's message. Choices, the same as in Discord:
+  [1] Harder than usual   numbered options: type the number (1) or the label to pick one
+  [11pm] [0] [1] [4+]     values (a time, a count, a rating): type the value itself; a number
+                          there is the value (1 wake, a rating of 1), never a button's position`
 
 func (s *Simulator) handleLine(ctx context.Context, line string) (quit bool, err error) {
 	t := strings.TrimSpace(line)
@@ -126,19 +132,36 @@ func (s *Simulator) handleLine(ctx context.Context, line string) (quit bool, err
 		}
 		return false, s.AdvanceTo(ctx, target)
 	case "ack":
-		n, err := s.Engine.AcknowledgeOpen(ctx, s.ClientID, s.WorkerID)
-		if err != nil {
+		n, deny, err := s.Engine.AcknowledgeOpen(ctx, s.ClientID, s.WorkerID)
+		switch {
+		case err != nil:
 			return false, err
-		}
-		if n == 0 {
+		case deny != "":
+			s.Console.Note("%s", deny)
+		case n == 0:
 			s.Console.Note("no open incident to acknowledge")
 		}
-	case "resolve":
-		_, reply, err := s.Engine.ResolveOpen(ctx, s.ClientID, s.WorkerID, arg)
+	case "read":
+		choice, prompt, ok := s.Console.PickDigest(arg)
+		if !ok {
+			s.Console.Note("no such item in the worker's last to-read digest; :read 1, :read 2 … or :read all")
+			return false, nil
+		}
+		reply, err := s.Engine.AcknowledgeRead(ctx, s.WorkerID, prompt, choice)
 		if err != nil {
 			return false, err
 		}
 		s.Console.Note("%s", reply)
+	case "resolve":
+		n, deny, err := s.Engine.ResolveOpen(ctx, s.ClientID, s.WorkerID, arg)
+		switch {
+		case err != nil:
+			return false, err
+		case deny != "":
+			s.Console.Note("%s", deny)
+		default:
+			s.Console.Note("resolved %d open incident(s)", n)
+		}
 	case "approve", "decline":
 		held, reply, err := s.Engine.HeldPeerNudges(ctx, s.WorkerID)
 		if err != nil {
@@ -198,6 +221,13 @@ func (s *Simulator) handleLine(ctx context.Context, line string) (quit bool, err
 		return false, err
 	case "status":
 		return false, s.status(ctx)
+	case "autopilot":
+		d, err := ParseSpan(arg)
+		if err != nil {
+			s.Console.Note("%v", err)
+			return false, nil
+		}
+		return false, s.Autopilot(ctx, d)
 	default:
 		s.Console.Note("unknown command %q; :help lists them", cmd)
 	}
@@ -205,6 +235,7 @@ func (s *Simulator) handleLine(ctx context.Context, line string) (quit bool, err
 }
 
 func (s *Simulator) clientSays(ctx context.Context, line string) error {
+	defer s.Console.Replying()()
 	s.inputs++
 	in := bot.Inbound{
 		UserID: s.UserID, Text: line,
@@ -221,7 +252,17 @@ func (s *Simulator) clientSays(ctx context.Context, line string) error {
 // AdvanceTo moves the clock to target, stopping at each due occurrence on
 // the way so everything fires at its own time and in order.
 func (s *Simulator) AdvanceTo(ctx context.Context, target time.Time) error {
+	return s.advance(ctx, target, false)
+}
+
+// advance is AdvanceTo; with answer, every question is answered as it comes.
+func (s *Simulator) advance(ctx context.Context, target time.Time, answer bool) error {
 	for {
+		if answer {
+			if err := s.answerAll(ctx); err != nil {
+				return err
+			}
+		}
 		next, ok, err := s.Sched.NextDue(ctx)
 		if err != nil {
 			return err
@@ -239,6 +280,111 @@ func (s *Simulator) AdvanceTo(ctx context.Context, target time.Time) error {
 	}
 	s.Clock.Set(target)
 	return s.saveClock(ctx)
+}
+
+// Autopilot plays the client for d: time passes as with :advance, and each
+// question is answered the moment it comes, as a client having an ordinary
+// week would answer it (a usual night, coping 4, nothing wrong at work,
+// nothing to add). Then it prints what the client received, day by day:
+// the messages that arrived unasked, and all DMs.
+func (s *Simulator) Autopilot(ctx context.Context, d time.Duration) error {
+	from := s.Clock.Now()
+	if err := s.advance(ctx, from.Add(d), true); err != nil {
+		return err
+	}
+	s.printDays(from, from.Add(d))
+	return nil
+}
+
+// answerAll answers the question waiting on the client, and the next one,
+// until none waits (or the same one is asked again: a reply it cannot read).
+func (s *Simulator) answerAll(ctx context.Context) error {
+	var last string
+	for range 50 {
+		choices, values, multi := s.Console.Offered()
+		if len(choices) == 0 {
+			return nil
+		}
+		line := everydayAnswer(choices, values, multi)
+		if key := fmt.Sprint(choices, line); key == last {
+			return nil
+		} else {
+			last = key
+		}
+		s.Console.Echo(line)
+		if err := s.clientSays(ctx, line); err != nil {
+			return err
+		}
+		if err := s.showAudit(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// everydayChoices are the options an ordinary week's answers pick, by
+// value, where a question offers them: "I'm OK for now", "Worked the whole
+// shift", "Nothing to add", and a usual night (11pm, 15–30 min, 7am).
+var everydayChoices = []string{flows.ChoiceOK, "completed", "-", "23:00", "20", "07:00"}
+
+// everydayAnswer is what an ordinary week's client types at a question.
+func everydayAnswer(choices []flows.Choice, values, multi bool) string {
+	if multi {
+		return "none"
+	}
+	want := everydayChoices
+	for _, ch := range choices {
+		if ch.Value == "partly" {
+			want = append([]string{"yes"}, want...) // the adjustment is kept to
+			break
+		}
+		if ch.Value == "no" {
+			want = append([]string{"no"}, want...) // no conflict
+		}
+	}
+	for _, want := range want {
+		for _, ch := range choices {
+			if ch.Value == want {
+				return ch.Label
+			}
+		}
+	}
+	switch {
+	case !values:
+		return "1"
+	case len(choices) == 11:
+		return "3" // stress, 0 to 10
+	case choices[len(choices)-1].Label == "4+":
+		return "1" // woke once
+	}
+	return "4" // coping, sleep quality: 1 to 5
+}
+
+// printDays prints, for each day of the client's calendar from..to, what
+// they received, and the average and the busiest day.
+func (s *Simulator) printDays(from, to time.Time) {
+	counted := map[string]DayCount{}
+	for _, d := range s.Console.Days() {
+		counted[d.Day] = d
+	}
+	var days []DayCount
+	for d := from.In(s.Loc); d.Before(to); d = d.AddDate(0, 0, 1) {
+		day := d.Format("Mon 2 Jan")
+		c := counted[day]
+		c.Day = day
+		days = append(days, c)
+	}
+	if len(days) == 0 {
+		return
+	}
+	s.Console.Note("what the client received, day by day (unasked: arrived without their having just written; DMs: all, each next question and thanks included)")
+	busiest, unasked, dms := 0, 0, 0
+	for _, d := range days {
+		s.Console.Note("%-10s  unasked %d  DMs %2d", d.Day, d.Unasked, d.DMs)
+		busiest, unasked, dms = max(busiest, d.Unasked), unasked+d.Unasked, dms+d.DMs
+	}
+	s.Console.Note("%d days: %.2f unasked messages a day on average, %d on the busiest day; %.1f DMs a day in all",
+		len(days), float64(unasked)/float64(len(days)), busiest, float64(dms)/float64(len(days)))
 }
 
 func (s *Simulator) saveClock(ctx context.Context) error {
@@ -265,6 +411,37 @@ func (s *Simulator) parseAt(arg string) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("can't read time %q: use 07:30 or 2026-11-24 07:30", arg)
+}
+
+// promptNames are what the client is asked, by occurrence kind, as :status
+// and the start of a run name them.
+var promptNames = []struct{ kind, name string }{
+	{bot.KindSleepLog, "sleep log"}, {bot.KindWeeklyCheckIn, "weekly check-in"}, {bot.KindGrounding, "grounding before a shift"},
+	{bot.KindDebrief, "shift debrief"}, {bot.KindAdjustmentReview, "adjustment review"},
+}
+
+// Upcoming prints when each kind of prompt next comes, so what happens
+// next does not depend on guessing the weekday the run started on.
+func (s *Simulator) Upcoming(ctx context.Context) error {
+	pending, err := s.Sched.Pending(ctx, s.ClientID)
+	if err != nil {
+		return err
+	}
+	var parts []string
+	for _, p := range promptNames {
+		for _, o := range pending {
+			if o.Kind == p.kind {
+				parts = append(parts, p.name+" "+o.Due.In(s.Loc).Format("Mon 2 Jan 15:04"))
+				break
+			}
+		}
+	}
+	if len(parts) == 0 {
+		s.Console.Note("nothing is scheduled for the client")
+		return nil
+	}
+	s.Console.Note("next: %s", strings.Join(parts, "; "))
+	return nil
 }
 
 func (s *Simulator) status(ctx context.Context) error {

@@ -39,6 +39,9 @@ type Options struct {
 	// PeerChannelID is the peer-support channel Steady watches for crisis
 	// language (it then needs the Message Content intent). Empty: no watch.
 	PeerChannelID string
+	// StaffChannelID is the shared staff channel; each member of staff's
+	// private Steady channel is created in the same category.
+	StaffChannelID string
 
 	Redis  redis.UniversalClient
 	Prefix string // Redis key prefix (e.g. "steady")
@@ -65,6 +68,10 @@ type Options struct {
 	// SentTTL is how long a delivered message's key is remembered (default
 	// 45 days: longer than any occurrence can be retried).
 	SentTTL time.Duration
+	// TransientTTL is how long a reply to a stranger is remembered, so a
+	// redelivered message is not answered twice (default 1 hour); their DM
+	// channel is not remembered at all.
+	TransientTTL time.Duration
 
 	Catalog *flows.Catalog
 	Log     *slog.Logger
@@ -78,12 +85,17 @@ type Engine interface {
 	HandleMessage(ctx context.Context, in bot.Inbound) error
 	Acknowledge(ctx context.Context, incidentID, workerID string) (string, error)
 	Resolve(ctx context.Context, incidentID, workerID, outcome string) (string, error)
-	AcknowledgeOpen(ctx context.Context, clientID, workerID string) (int, error)
+	ClientOfIncident(ctx context.Context, incidentID string) (string, bool, error)
+	AcknowledgeOpen(ctx context.Context, clientID, workerID string) (int, string, error)
 	Enrol(ctx context.Context, p bot.Profile, by string) error
 	StaffMember(ctx context.Context, discordID, name string, lead bool) (store.Worker, error)
 	ApprovePeer(ctx context.Context, incidentID, moderatorID string) (string, error)
 	DeclinePeer(ctx context.Context, incidentID, moderatorID string) (string, error)
 	HandlePeerMessage(ctx context.Context, m bot.PeerMessage) error
+	HandleEdit(ctx context.Context, in bot.Inbound) error
+	ReadClientWords(ctx context.Context, userID, key string, texts ...string) (reply string, acted bool, err error)
+	ReadStaffNote(ctx context.Context, staffID, clientID string, texts ...string) (string, error)
+	AcknowledgeReadFrom(ctx context.Context, discordUserID, prompt, choice string) (string, error)
 	Caseload(ctx context.Context, staffID string) (string, error)
 	ClientSummary(ctx context.Context, staffID, clientID string) (bot.Summary, error)
 	EditPlan(ctx context.Context, staffID, clientID, field, value, reason string) (string, error)
@@ -130,6 +142,18 @@ type Client struct {
 	closing atomic.Bool
 	inbound atomic.Int64
 	me      atomic.Value // the bot's own user id, once asked (botID)
+	// threads remembers which channels are threads under the peer channel
+	// (true) and which are not (false): Discord sends a thread's messages
+	// with the thread's own channel id. A cache of Discord's facts, so a
+	// restart loses nothing: it asks Discord again.
+	threads sync.Map // channel id → bool
+	// noRoomUntil (Unix ns) skips trying to create private staff channels
+	// for a while after Discord refused (no permission), so every ping does
+	// not pay a refused request first.
+	noRoomUntil atomic.Int64
+	// roomLocks serialise creating one person's private channel in this
+	// process (striped by user id).
+	roomLocks [32]sync.Mutex
 }
 
 var (
@@ -162,6 +186,9 @@ func New(opt Options) (*Client, error) {
 	}
 	if opt.SentTTL == 0 {
 		opt.SentTTL = 45 * 24 * time.Hour
+	}
+	if opt.TransientTTL == 0 {
+		opt.TransientTTL = time.Hour
 	}
 	if opt.Catalog == nil {
 		opt.Catalog = flows.DefaultCatalog()
@@ -221,6 +248,8 @@ func (c *Client) Open(ctx context.Context, engine Engine) error {
 	c.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { c.ready.Store(true) })
 	c.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { c.ready.Store(false) })
 	c.s.AddHandler(c.onMessage)
+	c.s.AddHandler(c.onMessageUpdate)
+	c.s.AddHandler(c.onThreadCreate)
 	c.s.AddHandler(c.onInteraction)
 	if err := c.s.Open(); err != nil {
 		return fmt.Errorf("discord: open gateway: %w", err)
@@ -294,6 +323,7 @@ func clientDM(m bot.Outgoing) bool {
 // SendDM sends a direct message, with its choices as buttons or a menu.
 // A message whose key was delivered before is not sent again.
 func (c *Client) SendDM(ctx context.Context, userID string, m bot.Outgoing) (bot.MessageRef, error) {
+	ctx = withUrgency(ctx, m.Urgent)
 	m.UserID = userID
 	var names []string
 	if m.Key != "" {
@@ -341,10 +371,15 @@ func (c *Client) SendDM(ctx context.Context, userID string, m bot.Outgoing) (bot
 			return bot.MessageRef{}, fmt.Errorf("discord: decode DM channel: %v", err)
 		}
 		chID = ch.ID
-		if own {
+		switch {
+		case own:
 			c.rememberDM(ctx, m.Client, "", chID)
-		} else if err := c.rdb.HSet(ctx, c.dmKey(), userID, chID).Err(); err != nil {
-			c.log.Warn("could not cache DM channel", "err", err)
+		case m.Transient:
+			// A stranger: nothing of theirs is kept, not even their channel.
+		default:
+			if err := c.rdb.HSet(ctx, c.dmKey(), userID, chID).Err(); err != nil {
+				c.log.Warn("could not cache DM channel", "err", err)
+			}
 		}
 	}
 	return c.deliver(ctx, chID, m)
@@ -364,16 +399,26 @@ func (c *Client) rememberDM(ctx context.Context, clientID, legacyUser, chID stri
 
 // Post posts in a channel or thread, mentioning m.Mention if set.
 func (c *Client) Post(ctx context.Context, channelID string, m bot.Outgoing) (bot.MessageRef, error) {
+	ctx = withUrgency(ctx, m.Urgent)
 	if m.Key != "" {
-		vals, err := c.records.Markers(ctx, m.Client, sentMarker(m.Key))
-		if err != nil {
-			return bot.MessageRef{}, fmt.Errorf("discord: read delivery state: %w", err)
-		}
-		if ref, ok := parseRef(vals[0]); ok {
-			return ref, nil
+		ref, err := c.sentRef(ctx, m.Client, m.Key)
+		if err != nil || ref.MessageID != "" {
+			return ref, err
 		}
 	}
 	return c.deliver(ctx, channelID, m)
+}
+
+// sentRef is where the message with a delivery key about a client ("" for
+// the service) went, or the zero ref when it has not been delivered (or is
+// long forgotten).
+func (c *Client) sentRef(ctx context.Context, clientID, key string) (bot.MessageRef, error) {
+	vals, err := c.records.Markers(ctx, clientID, sentMarker(key))
+	if err != nil {
+		return bot.MessageRef{}, fmt.Errorf("discord: read delivery state: %w", err)
+	}
+	ref, _ := parseRef(vals[0])
+	return ref, nil
 }
 
 func parseRef(v string) (bot.MessageRef, bool) {
@@ -401,6 +446,7 @@ var errClientGone = errors.New("discord: the client is being erased")
 // delete. A message about a client whose erasure began meanwhile is taken
 // back at once (or queued for deletion), and nothing is remembered.
 func (c *Client) deliver(ctx context.Context, channelID string, m bot.Outgoing) (bot.MessageRef, error) {
+	ctx = withUrgency(ctx, m.Urgent)
 	parts, err := c.render(ctx, m)
 	if errors.Is(err, errClientGone) {
 		return bot.MessageRef{}, nil // nothing was sent; the outbox it came from is going too
@@ -442,7 +488,11 @@ func (c *Client) deliver(ctx context.Context, channelID string, m bot.Outgoing) 
 	if !clientDM(m) {
 		posted = refs // the client's own DMs are deleted channel-wide
 	}
-	kept, err := c.records.SetMarker(ctx, m.Client, name, value, c.opt.SentTTL, posted...)
+	ttl := c.opt.SentTTL
+	if m.Transient {
+		ttl = c.opt.TransientTTL
+	}
+	kept, err := c.records.SetMarker(ctx, m.Client, name, value, ttl, posted...)
 	if err != nil {
 		// Delivered all the same; Discord's nonce still guards a quick retry.
 		c.log.Warn("could not record delivery", "err", err)
@@ -474,11 +524,16 @@ func nonce(key string) string {
 
 // Update replaces a delivered message's text and choices.
 func (c *Client) Update(ctx context.Context, ref bot.MessageRef, m bot.Outgoing) error {
+	ctx = withUrgency(ctx, m.Urgent)
 	parts, err := c.render(ctx, m)
 	if err != nil {
 		return err
 	}
 	last := parts[len(parts)-1]
+	if last.Components == nil {
+		// An empty list takes the buttons away; a missing one would keep them.
+		last.Components = []discordgo.MessageComponent{}
+	}
 	content := last.Content
 	edit := &discordgo.MessageEdit{ID: ref.MessageID, Channel: ref.ChannelID, Content: &content,
 		Components: &last.Components, AllowedMentions: last.AllowedMentions}
@@ -520,9 +575,22 @@ func classify(err error, what string) error {
 		case discordgo.ErrCodeUnknownUser, 50033: // 50033: invalid recipient
 			return bot.ErrUnreachable{Reason: "no such Discord user"}
 		}
-		return fmt.Errorf("discord: %s: %d %s (code %d)", what, re.Response.StatusCode, re.Message.Message, re.Message.Code)
+		return restFailure{what: what, err: re}
 	}
 	return fmt.Errorf("discord: %s: %w", what, err)
 }
+
+// restFailure is Discord's refusal of a call, said in one line without the
+// response body; it unwraps to discordgo's error so its code can be read.
+type restFailure struct {
+	what string
+	err  *discordgo.RESTError
+}
+
+func (f restFailure) Error() string {
+	return fmt.Sprintf("discord: %s: %d %s (code %d)", f.what, f.err.Response.StatusCode, f.err.Message.Message, f.err.Message.Code)
+}
+
+func (f restFailure) Unwrap() error { return f.err }
 
 var _ Engine = (*bot.Engine)(nil)

@@ -52,6 +52,14 @@ func (inv invocation) boolean(name string) bool {
 var (
 	guildOnly = &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
 	anywhere  = &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
+	// guildInstall: client commands come with Steady's bot in the server,
+	// not as an app a user installs on their own account.
+	guildInstall = &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+	// staffOnly hides staff commands from everyone but the server's
+	// administrators until they allow the staff role to use them (Server
+	// Settings → Integrations → Steady). Steady checks the role on every
+	// use whatever Discord shows.
+	staffOnly = new(int64)
 )
 
 const (
@@ -249,17 +257,56 @@ func (c *Client) commands() map[string]command {
 	}
 	out := map[string]command{}
 	for _, cmd := range list {
+		boundOptions(cmd.def.Name, cmd.def.Options)
 		out[cmd.def.Name] = cmd
 	}
 	return out
+}
+
+// optionBounds are the longest text each option takes, by option name, or
+// by command/subcommand/option where one name means different things: the
+// bounds the engine holds what staff type to (bot.Max…), so Discord's own
+// form stops an over-long value before it is sent.
+var optionBounds = map[string]int{
+	"client": bot.MaxIDRunes, "id": bot.MaxIDRunes, "code": bot.MaxIDRunes, "worker": bot.MaxIDRunes,
+	"name": bot.MaxNameRunes, "time_zone": bot.MaxSettingRunes, "sleep_log": bot.MaxSettingRunes,
+	"weekly_checkin": bot.MaxSettingRunes, "job_start": bot.MaxSettingRunes, "field": bot.MaxSettingRunes,
+	"for": bot.MaxSettingRunes, "when": bot.MaxSettingRunes, "from": bot.MaxSettingRunes, "review": bot.MaxSettingRunes,
+	"next": bot.MaxSettingRunes, "shift": bot.MaxSettingRunes, "start": bot.MaxSettingRunes, "at": bot.MaxSettingRunes,
+	"hours": bot.MaxSettingRunes, "date": bot.MaxSettingRunes, "until": bot.MaxSettingRunes, "to": bot.MaxSettingRunes,
+	"reason": bot.MaxNoteRunes, "notes": bot.MaxNoteRunes, "note": bot.MaxNoteRunes, "value": bot.MaxNoteRunes,
+	"what": flows.MaxAdjustmentRunes, "outcome": bot.MaxOutcomeRunes,
+	"plan/edit/value":     bot.MaxPlanValueRunes,
+	"adjustment/add/when": flows.MaxAdjustmentRunes,
+}
+
+// boundOptions sets max_length on every free-text option under path.
+func boundOptions(path string, opts []*discordgo.ApplicationCommandOption) {
+	for _, o := range opts {
+		if o.Type == optSub {
+			boundOptions(path+"/"+o.Name, o.Options)
+			continue
+		}
+		if o.Type != optString || len(o.Choices) > 0 {
+			continue
+		}
+		if n, ok := optionBounds[path+"/"+o.Name]; ok {
+			o.MaxLength = n
+		} else {
+			o.MaxLength = optionBounds[o.Name]
+		}
+	}
 }
 
 func jsonFile(name string, data []byte) *discordgo.File {
 	return &discordgo.File{Name: name, ContentType: "application/json", Reader: bytes.NewReader(data)}
 }
 
-// registerCommands replaces the guild's commands with Steady's (bulk
-// overwrite: a removed command disappears, a changed one updates).
+// registerCommands replaces Steady's commands (bulk overwrite: a removed
+// command disappears, a changed one updates). Client commands are global,
+// because Discord honours a command's contexts only for global commands:
+// registered in the server, /mydata and /erase would not exist in a
+// client's DMs with Steady. Staff commands are the server's own.
 func (c *Client) registerCommands(ctx context.Context) error {
 	if c.opt.GuildID == "" {
 		return nil
@@ -273,12 +320,24 @@ func (c *Client) registerCommands(ctx context.Context) error {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	defs := make([]*discordgo.ApplicationCommand, 0, len(names))
+	global := []*discordgo.ApplicationCommand{}
+	guild := []*discordgo.ApplicationCommand{}
 	for _, n := range names {
-		defs = append(defs, c.cmds[n].def)
+		cmd := c.cmds[n]
+		def := *cmd.def
+		if cmd.staff {
+			def.DefaultMemberPermissions = staffOnly
+			guild = append(guild, &def)
+			continue
+		}
+		def.IntegrationTypes = guildInstall
+		global = append(global, &def)
 	}
-	if _, err := c.s.ApplicationCommandBulkOverwrite(app.ID, c.opt.GuildID, defs, discordgo.WithContext(ctx)); err != nil {
-		return classify(err, "register slash commands")
+	if _, err := c.s.ApplicationCommandBulkOverwrite(app.ID, "", global, discordgo.WithContext(ctx)); err != nil {
+		return classify(err, "register client commands")
+	}
+	if _, err := c.s.ApplicationCommandBulkOverwrite(app.ID, c.opt.GuildID, guild, discordgo.WithContext(ctx)); err != nil {
+		return classify(err, "register staff commands")
 	}
 	return nil
 }
@@ -307,9 +366,45 @@ func (c *Client) runCommand(ctx context.Context, in *discordgo.Interaction) {
 				return reply{text: c.cat.T("discord.staff_only", nil)}, nil
 			}
 			inv.workerID = w
+			r, err := cmd.run(ctx, inv)
+			if err != nil {
+				return r, err
+			}
+			// What a member of staff typed about a client is read too: it
+			// raises nothing, but they are told if it reads as risk.
+			if client := inv.str("client"); client != "" {
+				note, err := c.engine.ReadStaffNote(ctx, w, client, inv.typed()...)
+				r.text = joinReplies(r.text, note)
+				return r, err
+			}
+			return r, nil
+		}
+		// A client's words in an option go through the crisis interceptor
+		// first, as a message would; if it answers them, the command waits.
+		if words := inv.typed(); len(words) > 0 {
+			text, acted, err := c.engine.ReadClientWords(ctx, inv.user.ID, inv.key, words...)
+			if err != nil || acted {
+				return reply{text: text}, err
+			}
 		}
 		return cmd.run(ctx, inv)
 	})
+}
+
+// typed returns the text a person typed into the command's options: every
+// string option but the ids that name a client.
+func (inv invocation) typed() []string {
+	var out []string
+	for name, o := range inv.opts {
+		if o.Type != optString || name == "client" || name == "id" {
+			continue
+		}
+		if v := strings.TrimSpace(o.StringValue()); v != "" {
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out) // options come as a map; the same command reads the same way every time
+	return out
 }
 
 // enrol builds a profile from the options; the invoking worker becomes the
@@ -425,9 +520,9 @@ func (c *Client) incident(ctx context.Context, inv invocation) (reply, error) {
 		}
 		return reply{text: c.cat.T("discord.resolved_open", map[string]any{"N": n, "ID": client})}, nil
 	}
-	n, err := c.engine.AcknowledgeOpen(ctx, client, inv.workerID)
-	if err != nil {
-		return reply{}, err
+	n, deny, err := c.engine.AcknowledgeOpen(ctx, client, inv.workerID)
+	if err != nil || deny != "" {
+		return reply{text: deny}, err
 	}
 	return reply{text: c.cat.T("discord.acknowledged_open", map[string]any{"N": n, "ID": client})}, nil
 }

@@ -157,6 +157,21 @@ func (c *Client) render(ctx context.Context, m bot.Outgoing) ([]discordgo.Messag
 	return out, nil
 }
 
+// keycaps number a client's options (1️⃣ Harder than usual), as `steady
+// try` prints "[1] Harder than usual": typing the number picks it, in both.
+// Values (9pm, 0 1 2 3 4+, a 1–5 scale) are shown as themselves, with no
+// number that could be taken for one.
+var keycaps = []string{"1\ufe0f\u20e3", "2\ufe0f\u20e3", "3\ufe0f\u20e3", "4\ufe0f\u20e3", "5\ufe0f\u20e3",
+	"6\ufe0f\u20e3", "7\ufe0f\u20e3", "8\ufe0f\u20e3", "9\ufe0f\u20e3", "\U0001f51f"}
+
+// numberOf is the emoji that numbers the i-th option of m, if it is numbered.
+func numberOf(m bot.Outgoing, i int) *discordgo.ComponentEmoji {
+	if m.Audience != flows.ToClient || m.ValueChoices || i >= len(keycaps) || len(m.Choices) > len(keycaps) {
+		return nil
+	}
+	return &discordgo.ComponentEmoji{Name: keycaps[i]}
+}
+
 func (c *Client) choiceRows(ctx context.Context, m bot.Outgoing) ([]discordgo.MessageComponent, error) {
 	staff := m.Audience != flows.ToClient
 	var rows []discordgo.MessageComponent
@@ -171,7 +186,7 @@ func (c *Client) choiceRows(ctx context.Context, m bot.Outgoing) ([]discordgo.Me
 			if staff && i == 0 {
 				style = discordgo.PrimaryButton
 			}
-			buttons = append(buttons, discordgo.Button{Label: clip(ch.Label, maxButtonLabel), CustomID: id, Style: style})
+			buttons = append(buttons, discordgo.Button{Label: clip(ch.Label, maxButtonLabel), CustomID: id, Style: style, Emoji: numberOf(m, i)})
 		}
 		rows = append(rows, discordgo.ActionsRow{Components: buttons})
 	} else {
@@ -180,12 +195,12 @@ func (c *Client) choiceRows(ctx context.Context, m bot.Outgoing) ([]discordgo.Me
 			return nil, err
 		}
 		var opts []discordgo.SelectMenuOption
-		for _, ch := range m.Choices {
+		for i, ch := range m.Choices {
 			if len(opts) == maxMenuOptions {
 				c.log.Warn("choices beyond Discord's 25-option menu left out", "prompt_choices", len(m.Choices))
 				break
 			}
-			opts = append(opts, discordgo.SelectMenuOption{Label: clip(ch.Label, maxOptionLabel), Value: clip(ch.Value, maxOptionLabel)})
+			opts = append(opts, discordgo.SelectMenuOption{Label: clip(ch.Label, maxOptionLabel), Value: clip(ch.Value, maxOptionLabel), Emoji: numberOf(m, i)})
 		}
 		menu := discordgo.SelectMenu{
 			MenuType: discordgo.StringSelectMenu, CustomID: id, Placeholder: clip(c.cat.T("discord.menu_placeholder", nil), 150), Options: opts,

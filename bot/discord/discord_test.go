@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
+
 	"steady/bot"
 	"steady/bot/discord/fakediscord"
 	"steady/flows"
@@ -93,6 +95,64 @@ func TestSendDMRendersChoicesAndNeverSendsAKeyTwice(t *testing.T) {
 	}
 	if n := countRoute(fake, "/users/@me/channels"); n != 1 {
 		t.Fatalf("DM channel opened %d times, want once (cached)", n)
+	}
+}
+
+// Issue 12: a client's options carry their numbers (1️⃣ Harder), as `steady
+// try` prints "[1] Harder", so typing 2 picks the second in both; values
+// (a 0 1 2 3 4+ count, a 1–5 scale) carry none that could be taken for one.
+func TestOptionsAreNumberedAndValuesAreNot(t *testing.T) {
+	fake := startFake(t, fakediscord.Options{})
+	c := newClient(t, fake, Options{})
+	ctx := context.Background()
+	user := fake.AddUser("alex")
+	options := prompt("k1", "Harder", "About the same", "Easier")
+	values := prompt("k2", "0", "1", "2", "3", "4+")
+	values.ValueChoices = true
+	staff := prompt("k3", "Acknowledge", "Resolve")
+	staff.Audience = flows.ToWorker
+	for _, m := range []bot.Outgoing{options, values, staff} {
+		if _, err := c.SendDM(ctx, user, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dms := fake.DMsTo(user)
+	var got [][]string
+	for _, dm := range dms {
+		var emoji []string
+		for _, b := range dm.Buttons() {
+			if b.Label != "Type my answer" {
+				emoji = append(emoji, b.Emoji)
+			}
+		}
+		got = append(got, emoji)
+	}
+	want := [][]string{{"1\ufe0f\u20e3", "2\ufe0f\u20e3", "3\ufe0f\u20e3"}, {"", "", "", "", ""}, {"", ""}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("button numbers %q, want %q", got, want)
+	}
+}
+
+// Every free-text option of a slash command has a max_length, the bound the
+// engine holds it to, so Discord's own form stops an over-long value.
+func TestEveryTextOptionIsBounded(t *testing.T) {
+	var check func(path string, opts []*discordgo.ApplicationCommandOption)
+	check = func(path string, opts []*discordgo.ApplicationCommandOption) {
+		for _, o := range opts {
+			switch {
+			case o.Type == discordgo.ApplicationCommandOptionSubCommand:
+				check(path+"/"+o.Name, o.Options)
+			case o.Type == discordgo.ApplicationCommandOptionString && len(o.Choices) == 0 && o.MaxLength <= 0:
+				t.Errorf("/%s %s has no max_length", path, o.Name)
+			}
+		}
+	}
+	c := &Client{}
+	for name, cmd := range c.commands() {
+		check(name, cmd.def.Options)
+	}
+	if n := (&Client{}).commands()["plan"].def.Options[0].Options[2].MaxLength; n != bot.MaxPlanValueRunes {
+		t.Errorf("/plan edit value bounded to %d, want %d", n, bot.MaxPlanValueRunes)
 	}
 }
 

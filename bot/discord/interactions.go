@@ -19,14 +19,10 @@ const (
 )
 
 // onMessage hands a client's DM to the engine, and a post in the peer
-// channel to its crisis watch. Other guild messages and bots' are not
-// Steady's to read.
+// channel (or a thread under it) to its crisis watch. Other guild messages
+// and bots' are not Steady's to read.
 func (c *Client) onMessage(_ *discordgo.Session, m *discordgo.MessageCreate) {
 	if m.Author == nil || m.Author.Bot {
-		return
-	}
-	peer := m.GuildID != "" && c.opt.PeerChannelID != "" && m.ChannelID == c.opt.PeerChannelID
-	if m.GuildID != "" && !peer {
 		return
 	}
 	ctx, done, ok := c.track()
@@ -34,7 +30,10 @@ func (c *Client) onMessage(_ *discordgo.Session, m *discordgo.MessageCreate) {
 		return
 	}
 	defer done()
-	if peer {
+	if m.GuildID != "" {
+		if !c.inPeerChannel(ctx, m.GuildID, m.ChannelID) {
+			return
+		}
 		if err := c.engine.HandlePeerMessage(ctx, bot.PeerMessage{ChannelID: m.ChannelID, MessageID: m.ID, AuthorID: m.Author.ID, Text: m.Content}); err != nil {
 			c.log.Error("watching the peer channel failed", "err", err)
 		}
@@ -44,6 +43,77 @@ func (c *Client) onMessage(_ *discordgo.Session, m *discordgo.MessageCreate) {
 	if err := c.engine.HandleMessage(ctx, bot.Inbound{UserID: m.Author.ID, Key: "msg:" + m.ID, Text: m.Content}); err != nil {
 		c.log.Error("handling a DM failed", "err", err)
 	}
+}
+
+// onMessageUpdate reads an edited message again: a client's DM (an edit that
+// now reads as a crisis is handled as one, and is never a new answer) or a
+// post in the peer channel or its threads. Discord also sends updates that
+// are not edits (a link's preview arriving): those have no edited timestamp
+// and are left alone.
+func (c *Client) onMessageUpdate(_ *discordgo.Session, m *discordgo.MessageUpdate) {
+	if m.Message == nil || m.Author == nil || m.Author.Bot || m.EditedTimestamp == nil || m.Content == "" {
+		return
+	}
+	ctx, done, ok := c.track()
+	if !ok {
+		return
+	}
+	defer done()
+	version := m.EditedTimestamp.UTC().Format(time.RFC3339Nano)
+	if m.GuildID != "" {
+		if !c.inPeerChannel(ctx, m.GuildID, m.ChannelID) {
+			return
+		}
+		if err := c.engine.HandlePeerMessage(ctx, bot.PeerMessage{ChannelID: m.ChannelID, MessageID: m.ID, AuthorID: m.Author.ID, Text: m.Content, Edit: version}); err != nil {
+			c.log.Error("watching an edit in the peer channel failed", "err", err)
+		}
+		return
+	}
+	if err := c.engine.HandleEdit(ctx, bot.Inbound{UserID: m.Author.ID, Key: "edit:" + m.ID + "@" + version, Text: m.Content, Edits: "msg:" + m.ID}); err != nil {
+		c.log.Error("handling an edited DM failed", "err", err)
+	}
+}
+
+// onThreadCreate remembers a new thread's parent, so its messages are read
+// as the peer channel's when it is under it.
+func (c *Client) onThreadCreate(_ *discordgo.Session, t *discordgo.ThreadCreate) {
+	if t.Channel == nil || c.opt.PeerChannelID == "" {
+		return
+	}
+	c.threads.Store(t.ID, t.ParentID == c.opt.PeerChannelID)
+}
+
+// maxThreadsRemembered bounds the thread cache; a full one starts again.
+const maxThreadsRemembered = 10_000
+
+// inPeerChannel reports whether a guild channel is the peer channel or a
+// thread under it. A channel not seen before is looked up once.
+func (c *Client) inPeerChannel(ctx context.Context, guildID, channelID string) bool {
+	if c.opt.PeerChannelID == "" || guildID == "" {
+		return false
+	}
+	if channelID == c.opt.PeerChannelID {
+		return true
+	}
+	if v, ok := c.threads.Load(channelID); ok {
+		return v.(bool)
+	}
+	ch, err := c.s.Channel(channelID, discordgo.WithContext(ctx))
+	if err != nil {
+		// Not known either way. Steady reads only the peer channel (a staff
+		// channel's talk is not its to read), so this message is left, and
+		// the next one in the channel asks again.
+		c.log.Warn("could not tell whether a channel is under the peer channel", "err", err)
+		return false
+	}
+	under := ch.IsThread() && ch.ParentID == c.opt.PeerChannelID
+	n := 0
+	c.threads.Range(func(_, _ any) bool { n++; return n <= maxThreadsRemembered })
+	if n > maxThreadsRemembered {
+		c.threads.Clear()
+	}
+	c.threads.Store(channelID, under)
+	return under
 }
 
 func (c *Client) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
@@ -85,6 +155,15 @@ func (c *Client) onComponent(ctx context.Context, in *discordgo.Interaction) {
 		c.respond(ctx, in, ephemeral(c.cat.T("prompt.closed", nil)))
 		return
 	}
+	staffPrompt := strings.HasPrefix(id.prompt, flows.PeerPrompt("")) || strings.HasPrefix(id.prompt, flows.IncidentPrompt("")) ||
+		strings.HasPrefix(id.prompt, flows.ReadPromptPrefix)
+	if !staffPrompt && in.GuildID != "" {
+		// A client's answer is only ever taken from their DMs: the same
+		// custom_id pressed in a server channel (copied onto a staff ping,
+		// say) must not answer for them, nor edit the message it is on.
+		c.respond(ctx, in, ephemeral(c.cat.T("discord.client_only_in_dm", nil)))
+		return
+	}
 	if id.kind == idType {
 		c.respond(ctx, in, c.answerModal(ctx, id.client, id.prompt))
 		return
@@ -105,6 +184,14 @@ func (c *Client) onComponent(ctx context.Context, in *discordgo.Interaction) {
 	}
 	if strings.HasPrefix(id.prompt, flows.IncidentPrompt("")) {
 		c.onStaffButton(ctx, in, strings.TrimPrefix(id.prompt, flows.IncidentPrompt("")), choice)
+		return
+	}
+	if strings.HasPrefix(id.prompt, flows.ReadPromptPrefix) {
+		// A digest's Acknowledge, in the reader's private channel or, without
+		// one, their DMs: the engine finds who tapped as staff by their id.
+		c.answer(ctx, in, true, func(ctx context.Context) (string, error) {
+			return c.engine.AcknowledgeReadFrom(ctx, user.ID, id.prompt, choice)
+		})
 		return
 	}
 	// A client's answer: show what they picked and take the buttons away at
@@ -236,6 +323,10 @@ func (c *Client) onModal(ctx context.Context, in *discordgo.Interaction) {
 	values := modalValues(data)
 	switch id.kind {
 	case idAnswer:
+		if in.GuildID != "" {
+			c.respond(ctx, in, ephemeral(c.cat.T("discord.client_only_in_dm", nil)))
+			return
+		}
 		content := ""
 		if in.Message != nil {
 			content = in.Message.Content
@@ -253,7 +344,22 @@ func (c *Client) onModal(ctx context.Context, in *discordgo.Interaction) {
 			if !ok {
 				return c.cat.T("discord.staff_only", nil), nil
 			}
-			return c.engine.Resolve(ctx, incidentID, w, values[inputOutcome])
+			reply, err := c.engine.Resolve(ctx, incidentID, w, values[inputOutcome])
+			if err != nil {
+				return reply, err
+			}
+			client, ok, err := c.engine.ClientOfIncident(ctx, incidentID)
+			if err != nil {
+				return reply, err
+			}
+			if ok {
+				note, err := c.engine.ReadStaffNote(ctx, w, client, values[inputOutcome])
+				if err != nil {
+					return reply, err
+				}
+				reply = joinReplies(reply, note)
+			}
+			return reply, nil
 		})
 	default:
 		c.respond(ctx, in, ephemeral(c.cat.T("prompt.closed", nil)))
@@ -277,24 +383,45 @@ func modalValues(data discordgo.ModalSubmitInteractionData) map[string]string {
 }
 
 // staffMember checks the staff role and returns the member's worker id,
-// creating or updating their worker record (name, lead role) as needed.
+// creating or updating their worker record (name, lead role) as needed. A
+// press in a DM (a ping sent there because Steady may not create staff
+// channels) is checked against the person's roles in the server now.
 func (c *Client) staffMember(ctx context.Context, in *discordgo.Interaction) (string, bool) {
-	if in.Member == nil || in.Member.User == nil || in.GuildID == "" {
+	member := in.Member
+	switch {
+	case in.GuildID != "" && c.opt.GuildID != "" && in.GuildID != c.opt.GuildID:
+		return "", false // another server's roles mean nothing here
+	case in.GuildID == "" && in.User != nil && c.opt.GuildID != "":
+		m, err := c.s.GuildMember(c.opt.GuildID, in.User.ID, discordgo.WithContext(ctx))
+		if err != nil {
+			if !isCode(err, discordgo.ErrCodeUnknownMember) {
+				c.log.Error("could not read a member's roles", "err", classify(err, "read guild member"))
+			}
+			return "", false
+		}
+		if m.User == nil {
+			m.User = in.User
+		}
+		member = m
+	case in.GuildID == "":
+		return "", false
+	}
+	if member == nil || member.User == nil {
 		return "", false
 	}
 	staff, lead := false, false
-	for _, r := range in.Member.Roles {
+	for _, r := range member.Roles {
 		staff = staff || r == c.opt.StaffRoleID || (c.opt.LeadRoleID != "" && r == c.opt.LeadRoleID)
 		lead = lead || (c.opt.LeadRoleID != "" && r == c.opt.LeadRoleID)
 	}
 	if !staff {
 		return "", false
 	}
-	name := in.Member.Nick
+	name := member.Nick
 	if name == "" {
-		name = displayName(in.Member.User)
+		name = displayName(member.User)
 	}
-	w, err := c.engine.StaffMember(ctx, in.Member.User.ID, name, lead)
+	w, err := c.engine.StaffMember(ctx, member.User.ID, name, lead)
 	if err != nil {
 		c.log.Error("could not load staff member", "err", err)
 		return "", false
@@ -377,4 +504,16 @@ func afterDeferral(d time.Duration) <-chan time.Time {
 	}
 	t := time.NewTimer(d)
 	return t.C
+}
+
+// joinReplies puts a second sentence (a note about what was read) under an
+// interaction's answer.
+func joinReplies(first, second string) string {
+	switch {
+	case second == "":
+		return first
+	case first == "":
+		return second
+	}
+	return first + "\n\n" + second
 }

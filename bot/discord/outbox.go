@@ -23,7 +23,10 @@ import (
 // through. It is one queue under a global rate (Discord allows 50/s per bot;
 // we default to 45), waits out per-route buckets as Discord reports them,
 // honours retry_after on a 429, and retries 5xx and network errors with
-// capped exponential backoff. It keeps nothing durable: a call that still
+// capped exponential backoff. Urgent calls (withUrgency: a crisis reply, an
+// urgent incident's pings) take the next free turn ahead of routine ones,
+// whoever they are for, so one client's thirty routine messages cannot
+// delay another client's urgent ping. It keeps nothing durable: a call that still
 // fails returns its error, and the engine's durable per-client outbox keeps
 // the message for a later attempt, so the two never both queue the same send.
 type outbox struct {
@@ -35,8 +38,19 @@ type outbox struct {
 	backoff    time.Duration
 	backoffCap time.Duration
 
-	mu       sync.Mutex
-	nextSlot time.Time // the global pacer: the earliest a request may start
+	mu sync.Mutex
+	// waiting are the calls waiting for their turn: urgent ones, then
+	// routine ones, each in arrival order. One dispatcher goroutine (while
+	// any wait) hands out turns; wake tells it something changed.
+	waiting     [2][]*ticket
+	dispatching bool
+	wake        chan struct{}
+	nextSlot    time.Time // the global pacer: the earliest a request may start
+	// queued and granted, if set, hear of every call that starts waiting
+	// and of every turn handed out (tests use them to see the queue's
+	// order). Called with mu held.
+	queued  func(priority int)
+	granted func(priority int, route string)
 	// window holds the send times of the last perSecond requests: a slot
 	// handed out on time can still be used late (a busy host), and late
 	// requests must not bunch into more than perSecond in any second.
@@ -77,8 +91,38 @@ func newOutbox(next http.RoundTripper, api *url.URL, clock scheduler.Clock, rate
 	return &outbox{
 		next: next, api: api, clock: clock, interval: time.Duration(float64(time.Second) / rate),
 		maxRetries: maxRetries, backoff: backoff, backoffCap: backoffCap, buckets: map[string]*routeBucket{},
-		window: make([]time.Time, perSecond), perSecond: perSecond,
+		window: make([]time.Time, perSecond), perSecond: perSecond, wake: make(chan struct{}, 1),
 	}
+}
+
+// urgencyKey marks a request's context as urgent.
+type urgencyKey struct{}
+
+// withUrgency marks the REST calls made with ctx as urgent when urgent is
+// set: they take the next turn ahead of routine calls.
+func withUrgency(ctx context.Context, urgent bool) context.Context {
+	if !urgent {
+		return ctx
+	}
+	return context.WithValue(ctx, urgencyKey{}, true)
+}
+
+func isUrgent(ctx context.Context) bool {
+	u, _ := ctx.Value(urgencyKey{}).(bool)
+	return u
+}
+
+// Priorities, as indexes of outbox.waiting.
+const (
+	urgentCalls  = 0
+	routineCalls = 1
+)
+
+// ticket is one call waiting for its turn.
+type ticket struct {
+	route  string
+	global bool // counts against the global rate (everything but interaction callbacks)
+	ready  chan struct{}
 }
 
 func (o *outbox) snapshot() Stats {
@@ -105,8 +149,12 @@ func (o *outbox) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		body = b
 	}
+	priority := routineCalls
+	if isUrgent(ctx) {
+		priority = urgentCalls
+	}
 	for attempt := 0; ; attempt++ {
-		if err := o.waitTurn(ctx, route, global); err != nil {
+		if err := o.waitTurn(ctx, route, global, priority); err != nil {
 			return nil, err
 		}
 		if global {
@@ -170,32 +218,114 @@ func (o *outbox) rewrite(req *http.Request) {
 	req.Host = ""
 }
 
-// waitTurn blocks until the route's bucket has room and a global slot is free.
-func (o *outbox) waitTurn(ctx context.Context, route string, global bool) error {
+// waitTurn blocks until the call's turn: its route's bucket has room, a
+// global slot is free (for global calls), and no call of higher priority, or
+// of the same priority and waiting longer, could go instead.
+func (o *outbox) waitTurn(ctx context.Context, route string, global bool, priority int) error {
+	t := &ticket{route: route, global: global, ready: make(chan struct{})}
+	o.mu.Lock()
+	o.waiting[priority] = append(o.waiting[priority], t)
+	if o.queued != nil {
+		o.queued(priority)
+	}
+	o.kick()
+	o.mu.Unlock()
+	select {
+	case <-t.ready:
+		return nil
+	case <-ctx.Done():
+		o.mu.Lock()
+		o.waiting[priority] = dropTicket(o.waiting[priority], t)
+		o.kick()
+		o.mu.Unlock()
+		return fmt.Errorf("discord: waiting to send: %w", ctx.Err())
+	}
+}
+
+func dropTicket(q []*ticket, t *ticket) []*ticket {
+	for i, w := range q {
+		if w == t {
+			return append(q[:i], q[i+1:]...)
+		}
+	}
+	return q
+}
+
+// kick starts the dispatcher, or wakes it to look again. Call with mu held.
+func (o *outbox) kick() {
+	if !o.dispatching {
+		o.dispatching = true
+		go o.dispatch()
+		return
+	}
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// dispatch hands out turns while calls wait, then ends.
+func (o *outbox) dispatch() {
 	for {
 		o.mu.Lock()
 		now := o.clock.Now()
-		var until time.Time
-		if b := o.buckets[route]; b != nil && b.known && b.remaining <= 0 && now.Before(b.resetAt) {
-			until = b.resetAt
-		}
-		if until.IsZero() {
-			start := now
-			if global {
-				start = maxTime(now, o.nextSlot)
-				o.nextSlot = start.Add(o.interval)
+		t, priority, wait := o.turn(now)
+		if t != nil {
+			o.waiting[priority] = dropTicket(o.waiting[priority], t)
+			if t.global {
+				o.nextSlot = now.Add(o.interval)
 			}
-			if b := o.buckets[route]; b != nil && b.known {
-				b.remaining-- // reserve: a concurrent call must not spend the same slot
+			if b := o.buckets[t.route]; b != nil && b.known {
+				b.remaining-- // reserve: the next call must not spend the same slot
 			}
+			if o.granted != nil {
+				o.granted(priority, t.route)
+			}
+			close(t.ready)
 			o.mu.Unlock()
-			return o.pause(ctx, start.Sub(now))
+			continue
+		}
+		if len(o.waiting[urgentCalls])+len(o.waiting[routineCalls]) == 0 {
+			o.dispatching = false
+			o.mu.Unlock()
+			return
 		}
 		o.mu.Unlock()
-		if err := o.pause(ctx, until.Sub(now)); err != nil {
-			return err
+		timer := time.NewTimer(wait)
+		select {
+		case <-timer.C:
+		case <-o.wake:
+		}
+		timer.Stop()
+	}
+}
+
+// turn finds the call whose turn it is now, in priority then arrival
+// order, skipping calls whose route is held; or, if none may go yet, how
+// long until one may. Call with mu held.
+func (o *outbox) turn(now time.Time) (*ticket, int, time.Duration) {
+	wait := time.Second
+	globalTaken := false // a global call ahead is waiting for the next slot: none behind it may take it
+	for priority, queue := range o.waiting {
+		for _, t := range queue {
+			if b := o.buckets[t.route]; b != nil && b.known && b.remaining <= 0 && now.Before(b.resetAt) {
+				wait = min(wait, b.resetAt.Sub(now))
+				continue
+			}
+			if !t.global {
+				return t, priority, 0
+			}
+			if globalTaken {
+				continue
+			}
+			if !now.Before(o.nextSlot) {
+				return t, priority, 0
+			}
+			globalTaken = true
+			wait = min(wait, o.nextSlot.Sub(now))
 		}
 	}
+	return nil, 0, max(wait, time.Millisecond)
 }
 
 // waitWindow blocks until fewer than perSecond requests were sent in the
@@ -234,6 +364,9 @@ func (o *outbox) observe(route string, h http.Header) {
 	}
 	b.known, b.remaining = true, rem
 	b.resetAt = o.clock.Now().Add(time.Duration(after * float64(time.Second)))
+	if len(o.waiting[urgentCalls])+len(o.waiting[routineCalls]) > 0 {
+		o.kick() // a bucket that has room again may let a waiting call go
+	}
 }
 
 // hold keeps a route (or, for a global 429, every route) waiting.

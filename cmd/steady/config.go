@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"steady/bot"
+	"steady/flows"
 	"steady/scheduler"
 	"steady/store/redisstore"
 )
@@ -23,6 +24,10 @@ import (
 // environment variable (README.md and docs/examples/steady.env list them);
 // --config FILE reads the same NAME=value lines from a file, and the
 // environment wins over the file.
+// DefaultHTTPAddr is where /healthz, /readyz and /metrics listen unless
+// STEADY_HTTP_ADDR says otherwise: this host only.
+const DefaultHTTPAddr = "127.0.0.1:8080"
+
 type serveConfig struct {
 	Token          string // STEADY_DISCORD_TOKEN
 	RedisURL       string // REDIS_URL
@@ -35,15 +40,17 @@ type serveConfig struct {
 	PeerChannelID  string              // STEADY_PEER_CHANNEL_ID
 	LeadID         string              // STEADY_LEAD_ID
 	Keys           *redisstore.Keyring // STEADY_ENCRYPTION_KEYS
-	HTTPAddr       string              // STEADY_HTTP_ADDR
+	HTTPAddr       string              // STEADY_HTTP_ADDR (default DefaultHTTPAddr)
 	APIURL         string              // STEADY_DISCORD_API_URL
 	Rate           float64             // STEADY_DISCORD_RATE
 	MessagesFile   string              // STEADY_MESSAGES_FILE
 	CrisisContacts []string            // STEADY_CRISIS_CONTACTS: one per contact, separated by ";"
+	DangerContacts []string            // STEADY_DANGER_CONTACTS: the same, for danger from someone else
 	LogLevel       slog.Level          // STEADY_LOG_LEVEL
 	FlushEvery     time.Duration       // STEADY_FLUSH_INTERVAL
 	ShutdownGrace  time.Duration       // STEADY_SHUTDOWN_TIMEOUT
 	Retention      time.Duration       // STEADY_RETENTION_DAYS
+	CrisisHold     time.Duration       // STEADY_CRISIS_HOLD
 
 	// Escalation: STEADY_WORKING_HOURS, STEADY_RENOTIFY_AFTER, STEADY_ESCALATE_AFTER,
 	// STEADY_URGENT_RENOTIFY_AFTER, STEADY_ESCALATED_RENOTIFY_AFTER, STEADY_STALE_AFTER, STEADY_PEER_APPROVAL.
@@ -63,7 +70,8 @@ var configNames = []string{
 	"STEADY_MESSAGES_FILE", "STEADY_LOG_LEVEL", "STEADY_FLUSH_INTERVAL", "STEADY_SHUTDOWN_TIMEOUT",
 	"STEADY_RETENTION_DAYS", "STEADY_WORKING_HOURS", "STEADY_RENOTIFY_AFTER", "STEADY_ESCALATE_AFTER",
 	"STEADY_URGENT_RENOTIFY_AFTER", "STEADY_ESCALATED_RENOTIFY_AFTER", "STEADY_STALE_AFTER", "STEADY_PEER_APPROVAL", "STEADY_MODERATOR_CHANNEL_ID",
-	"STEADY_MODERATORS", "STEADY_SERVICE_ZONE", "STEADY_HUDDLE_AT", "STEADY_CRISIS_CONTACTS", "REDIS_PASSWORD",
+	"STEADY_MODERATORS", "STEADY_SERVICE_ZONE", "STEADY_HUDDLE_AT", "STEADY_CRISIS_CONTACTS", "STEADY_CRISIS_HOLD",
+	"STEADY_DANGER_CONTACTS", "REDIS_PASSWORD",
 }
 
 // readConfigFile parses NAME=value lines (# comments, blank lines, optional
@@ -141,6 +149,13 @@ func loadConfig(getenv func(string) string, file map[string]string) (serveConfig
 			c.CrisisContacts = append(c.CrisisContacts, contact)
 		}
 	}
+	if v := get("STEADY_DANGER_CONTACTS"); v != "" {
+		contacts, problems := parseDangerContacts(v)
+		for _, p := range problems {
+			bad("STEADY_DANGER_CONTACTS: %s", p)
+		}
+		c.DangerContacts = contacts
+	}
 	if c.Token == "" {
 		bad("STEADY_DISCORD_TOKEN is required: the bot token from the Discord developer portal")
 	} else if strings.HasPrefix(c.Token, "Bot ") {
@@ -172,7 +187,7 @@ func loadConfig(getenv func(string) string, file map[string]string) (serveConfig
 		bad("STEADY_STAFF_ROLE_ID is required: without it nobody could use the staff commands")
 	}
 	if c.StaffChannelID == "" {
-		bad("STEADY_STAFF_CHANNEL_ID is required: worker pings go there")
+		bad("STEADY_STAFF_CHANNEL_ID is required: urgent-incident notices (with no client details) go there, and each worker's private channel beside it")
 	}
 	if v := get(redisstore.EnvKeys); v == "" {
 		bad("%s is required: base64 of a 32-byte key that encrypts client records at rest (head -c32 /dev/urandom | base64)", redisstore.EnvKeys)
@@ -182,7 +197,9 @@ func loadConfig(getenv func(string) string, file map[string]string) (serveConfig
 		c.Keys = kr
 	}
 	if c.HTTPAddr == "" {
-		c.HTTPAddr = ":8080"
+		// Metrics and health are for the operator on this host: reachable
+		// from elsewhere only when asked for (":8080" in a container).
+		c.HTTPAddr = DefaultHTTPAddr
 	}
 	if c.APIURL != "" {
 		if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -269,6 +286,7 @@ func loadConfig(getenv func(string) string, file map[string]string) (serveConfig
 			bad("STEADY_HUDDLE_AT %q: e.g. \"weekly mon 09:30\", or off", c.HuddleAt)
 		}
 	}
+	c.CrisisHold = duration("STEADY_CRISIS_HOLD", flows.DefaultCrisisHold)
 	c.FlushEvery = duration("STEADY_FLUSH_INTERVAL", 30*time.Second)
 	c.ShutdownGrace = duration("STEADY_SHUTDOWN_TIMEOUT", 25*time.Second)
 	if r, err := retentionSetting(get); err != nil {
@@ -312,6 +330,55 @@ func redisOptions(url, password string) (*redis.Options, error) {
 		opt.Password = password
 	}
 	return opt, nil
+}
+
+// Limits on STEADY_DANGER_CONTACTS: a client in danger reads them on a
+// phone, perhaps in a hurry, so the list is short and every line is a way
+// to reach someone.
+const (
+	maxDangerContacts     = 8
+	maxDangerContactRunes = 200
+)
+
+// parseDangerContacts reads the ";"-separated contacts a client in danger
+// from someone else is given. Each must hold a number to call or text, and
+// the list must include an emergency number (999, or 112): someone in
+// danger right now needs that first.
+func parseDangerContacts(v string) (contacts, problems []string) {
+	emergency := false
+	for _, contact := range strings.Split(v, ";") {
+		contact = strings.TrimSpace(contact)
+		switch {
+		case contact == "":
+			continue
+		case len([]rune(contact)) > maxDangerContactRunes:
+			problems = append(problems, fmt.Sprintf("%q is longer than %d characters; keep each contact to a line", clipForError(contact), maxDangerContactRunes))
+			continue
+		case !strings.ContainsAny(contact, "0123456789"):
+			problems = append(problems, fmt.Sprintf("%q has no number to call or text", contact))
+			continue
+		}
+		for _, f := range strings.FieldsFunc(contact, func(r rune) bool { return r < '0' || r > '9' }) {
+			emergency = emergency || f == "999" || f == "112"
+		}
+		contacts = append(contacts, contact)
+	}
+	switch {
+	case len(contacts) == 0 && len(problems) == 0:
+		problems = append(problems, "no contacts; leave it unset for the UK defaults")
+	case len(contacts) > maxDangerContacts:
+		problems = append(problems, fmt.Sprintf("%d contacts; give at most %d", len(contacts), maxDangerContacts))
+	case len(contacts) > 0 && !emergency:
+		problems = append(problems, "include 999 (or 112): someone in danger right now needs the emergency number first")
+	}
+	return contacts, problems
+}
+
+func clipForError(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
 }
 
 func isSnowflake(s string) bool {

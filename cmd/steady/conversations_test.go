@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -83,18 +84,22 @@ func TestTryOnboardingGivesConsentsInChat(t *testing.T) {
 
 func TestTryWeeklyCheckInRecordsAndFlagsRightsConcerns(t *testing.T) {
 	p := quietProfile(t, `weekly_checkin: ""`, `weekly_checkin: "mon 10:00"`)
-	tr := trySteady(t, ":at 10:00\n3\nfour\nharder\nsome support\n1\nsometimes\n3\n1 4\npartly\nyes\nthe new rota starts at 6\n",
+	// Coping, sleep (no daily sleep log), work (harder, and an adjustment
+	// isn't happening), rights (a reply it cannot read, then breaks and
+	// unfair treatment), which adjustment, and a note: six questions.
+	tr := trySteady(t, ":at 10:00\n3\nfour\n1 6\nsome support\n1 4\npartly\nthe new rota starts at 6\n",
 		nil, "--start", "2026-11-23 09:00", "--profile", p)
 	inOrder(t, tr,
-		"[client] Time for your weekly check-in.",
+		"[client] Time for your weekly check-in: a few taps, under a minute.",
 		"[client] How have you been coping this week?",
+		"[client] How has work been this week? Pick any that apply.",
 		"[client] Did any of these happen at work this week? Pick all that apply.",
+		"[client] Sorry, I didn't catch that.",
 		"[client] shift starts no earlier than 10:00, every shift",
-		"[client] Are you still in the job?",
 		"[client] Anything you'd like your worker to know?",
 		"[client] Thanks, that's your check-in done. Your worker will see what happened at work",
 		"[worker] Alex: employment-rights concern.",
-		"[audit] prompt.answered [checkin] by client: 11 answered, 0 skipped",
+		"[audit] prompt.answered [checkin] by client: 6 answered, 0 skipped",
 	)
 	ping := strings.Join(tr.with("[worker]"), "\n")
 	if !strings.Contains(ping, "breaks") || !strings.Contains(ping, "treatment") {
@@ -178,8 +183,8 @@ func TestTryControlsInEveryState(t *testing.T) {
 		"> skip", "[audit] question.skipped [checkin] by client: sleep",
 		"> snooze", "[client] When shall I ask again?",
 		"> 1h", "[client] OK, I'll ask again Mon 23 Nov 07:00.",
-		"--- Mon 23 Nov 2026 07:00", "[client] Here's your weekly check-in you snoozed:", "[client] Has work felt harder",
-		"> talk to my worker", "[worker] Alex would like to talk to you.", "[client] I've asked your worker to get in touch. Carry on",
+		"--- Mon 23 Nov 2026 07:00", "[client] Here's your weekly check-in you snoozed:", "[client] How has work been this week?",
+		"> talk to my worker", "[worker] Alex: asked to talk to you.", "[client] I've asked your worker to get in touch. Carry on",
 		"> stop", "[client] Stopped. You won't get any more check-ins.", "[worker] Alex has stopped Steady's check-ins.",
 		"> hello", "[client] You've stopped Steady",
 		"> start", "[client] Welcome back.", "[worker] Alex has started Steady again.",
@@ -303,7 +308,7 @@ func TestScenario4CrisisInTheMiddleOfADebrief(t *testing.T) {
 	// The contacts come at once, first, kindly worded.
 	inOrder(t, crisis,
 		"[client] Alex, thank you for telling me. I'm sorry things feel this hard.",
-		"[client] I've stopped the questions.",
+		"[client] I've stopped the questions, and I'll hold off on your usual check-ins until your support team has picked this up.",
 		"[client] - Samaritans: call 116 123, free, any time",
 		"[client] - NHS 111, option 2",
 		"[client] - Text SHOUT to 85258",
@@ -323,10 +328,21 @@ func TestScenario4CrisisInTheMiddleOfADebrief(t *testing.T) {
 	if n := countLines(afterAck.lines, `^\[(worker|lead)\] (Reminder|Escalated|URGENT)`); n != 0 {
 		t.Errorf("%d pings after :ack:\n%s", n, afterAck.all)
 	}
+	// The words reach one place: the item on their own worker's to-read
+	// digest. Never a ping, the lead or the audit log.
+	quoted := 0
 	for _, l := range append(append(tr.with("[worker]"), tr.with("[lead]")...), tr.with("[audit]")...) {
-		if strings.Contains(l, "end it all") || strings.Contains(l, "cant do this") {
-			t.Errorf("the client's words reached %q", l)
+		if !strings.Contains(l, "end it all") && !strings.Contains(l, "cant do this") {
+			continue
 		}
+		if regexp.MustCompile(`^\[worker\] \d+\. Alex, Sat 28 Nov 23:10, during the shift debrief: "`).MatchString(l) {
+			quoted++
+			continue
+		}
+		t.Errorf("the client's words reached %q", l)
+	}
+	if quoted != 1 {
+		t.Errorf("the words are on the worker's to-read digest %d times, want once:\n%s", quoted, tr.all)
 	}
 	if peer := tr.with("[peer]"); len(peer) != 0 {
 		t.Errorf("a crisis reached the peer channel: %q", peer)
@@ -362,8 +378,12 @@ func TestScenario6StrangerAndBadInput(t *testing.T) {
 	if strings.Contains(tr.all, "panic") || strings.Contains(tr.all, "goroutine") || strings.Contains(tr.all, "error") {
 		t.Errorf("an error reached the transcript:\n%s", tr.all)
 	}
-	if n := strings.Count(tr.all, "[worker]"); n != 0 {
-		t.Errorf("a stranger's message reached staff: %d lines", n)
+	// Staff hear of Alex's answers Steady could not read (the to-read
+	// digest), never of the stranger.
+	for _, l := range append(tr.with("[worker]"), tr.with("[lead]")...) {
+		if strings.Contains(l, "support thing") || strings.Contains(l, "end it all") || strings.Contains(l, "stranger") {
+			t.Errorf("a stranger's message reached staff: %q", l)
+		}
 	}
 }
 
@@ -400,7 +420,7 @@ func TestTryResumesEveryFlowAfterKill(t *testing.T) {
 		args                                  []string
 	}{
 		{"checkin", "check in\n3\n", "How has your sleep been overall this week?",
-			"4\nskip\nskip\nskip\nskip\nskip\nskip\nskip\nskip\nskip\n", "[audit] prompt.answered [checkin] by client: 2 answered, 9 skipped", nil},
+			"4\nskip\nskip\nskip\n", "[audit] prompt.answered [checkin] by client: 2 answered, 3 skipped", nil},
 		{"debrief", "debrief\nleft early\n", "How stressed did you feel?",
 			"3\nnone\nno\n-\n", "[audit] prompt.answered [debrief] by client: 5 answered, 0 skipped", nil},
 		{"onboarding", "ok\nyes\n", "There's a peer support group.",

@@ -32,6 +32,7 @@ type world struct {
 	httpURL          string
 	staffRole, lead  string
 	staffCh, peerCh  string
+	staffCategory    string
 	general          string
 	worker, leadUser string
 	runErr           chan error
@@ -66,16 +67,24 @@ var e2eStart = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC) // a Monday; London
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
+	return newWorldWith(t, fakediscord.Options{}, nil)
+}
+
+// newWorldWith is newWorld against a fake Discord started with opt, with
+// serve's settings changed by settings (nil: none).
+func newWorldWith(t *testing.T, opt fakediscord.Options, settings func(w *world, env map[string]string)) *world {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute) // Discord's real 5-per-5s channel limit makes the bot wait, as it would live
 	t.Cleanup(cancel)
-	fake, err := fakediscord.Start(fakediscord.Options{})
+	fake, err := fakediscord.Start(opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(fake.Close)
 	w := &world{t: t, ctx: ctx, fake: fake, welcomed: map[string]int{}, clock: scheduler.NewFakeClock(e2eStart), logs: &lockedBuffer{}, runErr: make(chan error, 1)}
 	w.staffRole, w.lead = fake.AddRole(), fake.AddRole()
-	w.staffCh, w.peerCh, w.general = fake.AddChannel("staff"), fake.AddChannel("peer-support"), fake.AddChannel("general")
+	w.staffCategory = fake.AddCategory("staff")
+	w.staffCh, w.peerCh, w.general = fake.AddChannelIn("staff", w.staffCategory), fake.AddChannel("peer-support"), fake.AddChannel("general")
 	w.worker, w.leadUser = fake.AddUser("sam"), fake.AddUser("jo")
 	fake.AddMember(w.worker, w.staffRole)
 	fake.AddMember(w.leadUser, w.staffRole, w.lead)
@@ -89,6 +98,9 @@ func newWorld(t *testing.T) *world {
 		// The weekly huddle would add staff-channel posts that Discord's
 		// per-channel limit makes these tests wait for; it has its own tests.
 		"STEADY_HUDDLE_AT": "off",
+	}
+	if settings != nil {
+		settings(w, env)
 	}
 	cfg, err := loadConfig(func(k string) string { return env[k] }, nil)
 	if err != nil {
@@ -126,7 +138,7 @@ func newWorld(t *testing.T) *world {
 	})
 	w.await("the bot to connect and register its commands", func() bool {
 		ready, _, _ := fake.GatewayState()
-		return ready && len(fake.Commands(fake.GuildID)) > 0
+		return ready && len(fake.Commands(fake.GuildID)) > 0 && len(fake.Commands("global")) > 0
 	})
 	return w
 }
@@ -292,12 +304,44 @@ func TestServeEnrolAndCheckInWithButtons(t *testing.T) {
 	}
 }
 
-// staffPing waits for the worker ping about a client in the staff channel.
+// room waits for a member of staff's private Steady channel and returns its id.
+func (w *world) room(user string) string {
+	w.t.Helper()
+	id := ""
+	w.await("the private channel of "+user, func() bool {
+		id = roomOf(w.fake, user)
+		return id != ""
+	})
+	return id
+}
+
+// roomOf is the private Steady channel of a member of staff, or "".
+func roomOf(fake *fakediscord.Server, user string) string {
+	for _, ch := range fake.Channels() {
+		if !strings.HasPrefix(ch.Name, "steady-") {
+			continue
+		}
+		for _, o := range ch.Overwrites {
+			if o.Type == 1 && o.ID == user {
+				return ch.ID
+			}
+		}
+	}
+	return ""
+}
+
+// staffPing waits for the ping about a client in the worker's private channel.
 func (w *world) staffPing(name string) fakediscord.Message {
+	w.t.Helper()
+	return w.pingIn(w.room(w.worker), name)
+}
+
+// pingIn waits for a ping about a client, with both its buttons, in a channel.
+func (w *world) pingIn(channel, name string) fakediscord.Message {
 	w.t.Helper()
 	var ping fakediscord.Message
 	w.await("a staff ping about "+name, func() bool {
-		for _, m := range w.fake.Messages(w.staffCh) {
+		for _, m := range w.fake.Messages(channel) {
 			if strings.Contains(m.Content, name+":") && len(m.Buttons()) == 2 {
 				ping = m
 				return true
@@ -306,6 +350,22 @@ func (w *world) staffPing(name string) fakediscord.Message {
 		return false
 	})
 	return ping
+}
+
+// noClientIn fails if any message everyone in a channel can read names a
+// client (an ephemeral answer is its asker's alone).
+func (w *world) noClientIn(channel string, names ...string) {
+	w.t.Helper()
+	for _, m := range w.fake.Messages(channel) {
+		if m.Ephemeral {
+			continue
+		}
+		for _, n := range names {
+			if strings.Contains(m.Content, n) {
+				w.t.Errorf("the shared channel names %s: %q", n, m.Content)
+			}
+		}
+	}
 }
 
 func (w *world) click(user string, m fakediscord.Message, label string) string {
@@ -342,6 +402,9 @@ func TestServeTwoNightEscalationWithWorkingButtons(t *testing.T) {
 	w.fake.AddMember(other, w.staffRole) // staff, but Alex is not on her caseload
 	w.twoBadNights(client)
 
+	// The ping lands in Sam's own channel, which only Sam, the lead role and
+	// Steady can see, beside the staff channel.
+	room := w.room(w.worker)
 	ping := w.staffPing("Alex")
 	if !strings.HasPrefix(ping.Content, "<@"+w.worker+">") || len(ping.AllowedUsers) != 1 || ping.AllowedUsers[0] != w.worker {
 		t.Fatalf("ping does not mention the worker: %q, allowed %v", ping.Content, ping.AllowedUsers)
@@ -349,6 +412,15 @@ func TestServeTwoNightEscalationWithWorkingButtons(t *testing.T) {
 	if !strings.Contains(ping.Content, "two disrupted nights") {
 		t.Fatalf("ping = %q", ping.Content)
 	}
+	for user, want := range map[string]bool{w.worker: true, w.leadUser: true, w.fake.BotID: true, other: false, client: false, w.fake.AddUser("passer-by"): false} {
+		if got := w.fake.CanSee(user, room); got != want {
+			t.Errorf("can %s see Sam's channel: %v, want %v", user, got, want)
+		}
+	}
+	if ch := channelByID(w.fake, room); ch.ParentID != w.staffCategory {
+		t.Errorf("Sam's channel is in category %q, want the staff channel's %q", ch.ParentID, w.staffCategory)
+	}
+	w.noClientIn(w.staffCh, "Alex", "alex")
 	// The client hears first, with their plan's options.
 	w.await("the client's plan check", func() bool {
 		for _, m := range w.fake.DMsTo(client) {
@@ -358,12 +430,9 @@ func TestServeTwoNightEscalationWithWorkingButtons(t *testing.T) {
 		}
 		return false
 	})
-
-	if got := w.reply(w.click(w.fake.AddUser("passer-by"), ping, "Acknowledge")); !strings.Contains(got, "Only staff") {
-		t.Fatalf("a non-member's Acknowledge: %q", got)
-	}
-	if got := w.reply(w.click(other, ping, "Acknowledge")); !strings.Contains(got, "not on your caseload") {
-		t.Fatalf("another worker's Acknowledge: %q", got)
+	// Kim cannot see the channel, so cannot press its buttons.
+	if id := w.click(other, ping, "Acknowledge"); id != "" {
+		t.Fatalf("another worker pressed a button in Sam's channel: %q", w.reply(id))
 	}
 	ack := w.click(w.worker, ping, "Acknowledge")
 	if got := w.reply(ack); got != "Done." {
@@ -372,13 +441,19 @@ func TestServeTwoNightEscalationWithWorkingButtons(t *testing.T) {
 	if m, _ := w.fake.Message(w.fake.Interaction(ack).Original); !m.Ephemeral {
 		t.Fatal("a staff answer was posted for the whole channel to see")
 	}
-	w.await("the acknowledgement in the staff channel", func() bool {
-		for _, m := range w.fake.Messages(w.staffCh) {
+	w.await("the acknowledgement in Sam's channel", func() bool {
+		for _, m := range w.fake.Messages(room) {
 			if strings.Contains(m.Content, "has acknowledged Alex") {
 				return true
 			}
 		}
 		return false
+	})
+	// The ping now says who has it, and only Resolve is left on it.
+	w.await("the ping rewritten", func() bool {
+		m, _ := w.fake.Message(ping.ID)
+		b := m.Buttons()
+		return strings.Contains(m.Content, "Acknowledged by sam") && len(b) == 1 && b[0].Label == "Resolve"
 	})
 
 	resolve := w.click(w.worker, ping, "Resolve")
@@ -390,9 +465,29 @@ func TestServeTwoNightEscalationWithWorkingButtons(t *testing.T) {
 	if got := w.reply(submit); got != "Done." {
 		t.Fatalf("resolving answered %q", got)
 	}
+	// A press on an old copy's button (the lead has the channel open from
+	// before) is told what became of it.
 	if got := w.reply(w.click(w.leadUser, ping, "Acknowledge")); !strings.Contains(got, "already resolved") {
 		t.Fatalf("the lead's Acknowledge after resolution: %q", got)
 	}
+	w.await("the ping's buttons gone", func() bool {
+		m, _ := w.fake.Message(ping.ID)
+		return strings.Contains(m.Content, "Resolved by sam") && len(m.Buttons()) == 0
+	})
+	// /incident acknowledge on someone else's client is refused like an id
+	// nobody has, not "Acknowledged 0".
+	if got := w.command(other, "incident", map[string]any{"acknowledge": map[string]any{"client": "alex"}}); !strings.Contains(got, "no client with that id on your caseload") {
+		t.Fatalf("another worker's /incident acknowledge: %q", got)
+	}
+}
+
+func channelByID(fake *fakediscord.Server, id string) fakediscord.Channel {
+	for _, ch := range fake.Channels() {
+		if ch.ID == id {
+			return ch
+		}
+	}
+	return fakediscord.Channel{}
 }
 
 func TestServePeerNudgeFollowsConsent(t *testing.T) {
@@ -442,6 +537,14 @@ func TestServeStrangerGetsAPoliteAnswerAndNothingIsKept(t *testing.T) {
 		if strings.Contains(k, "{c:") {
 			t.Errorf("a client record exists after a stranger's DM: %s", k)
 		}
+		// Nothing about them is kept for good: not their DM channel, and the
+		// reply's delivery key only briefly.
+		if ok, _ := rdb.HExists(w.ctx, k, stranger).Result(); ok {
+			t.Errorf("%s remembers the stranger", k)
+		}
+		if ttl, _ := rdb.TTL(w.ctx, k).Result(); strings.Contains(k, "stranger/") && (ttl < 0 || ttl > time.Hour) {
+			t.Errorf("%s is kept for %v", k, ttl)
+		}
 		if v, _ := rdb.Dump(w.ctx, k).Result(); strings.Contains(v, "feeling rough") {
 			t.Errorf("the stranger's words are stored under %s", k)
 		}
@@ -454,7 +557,7 @@ func TestServeClientWithDMsClosedReachesTheWorker(t *testing.T) {
 	w.fake.CloseDMs(client)
 	w.morning(0)
 	w.await("the worker hears Alex can't be reached", func() bool {
-		for _, m := range w.fake.Messages(w.staffCh) {
+		for _, m := range w.fake.Messages(w.room(w.worker)) {
 			if strings.Contains(m.Content, "can't reach Alex") && strings.HasPrefix(m.Content, "<@"+w.worker+">") {
 				return true
 			}
@@ -622,7 +725,7 @@ func TestServeClientSlashCommandsStartConversations(t *testing.T) {
 		t.Fatalf("/checkin answered %q", got)
 	}
 	w.tap(client, dmWith(1, "How have you been coping this week?"), "3", "3")
-	dmWith(2, "How has your sleep been overall this week?")
+	dmWith(2, "How has work been this week?") // no sleep question: they have a daily sleep log
 
 	// Pausing mid-check-in, with the date as an option.
 	if got := clientCommand("pause", map[string]any{"until": "friday"}); !strings.Contains(got, "in your DMs") {

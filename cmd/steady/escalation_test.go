@@ -30,7 +30,7 @@ func TestScenario1EscalationIsResentUntilAcknowledged(t *testing.T) {
 	if ack < 0 {
 		t.Fatalf("no :ack in transcript:\n%s", tr.all)
 	}
-	before, after := transcript{lines: tr.lines[:ack]}, transcript{lines: tr.lines[ack:]}
+	before, after := transcript{lines: tr.lines[:ack]}.withoutHuddle(), transcript{lines: tr.lines[ack:]}.withoutHuddle()
 	if n := countLines(before.with("[worker]"), `^\[worker\] Reminder \(notice \d\)`); n != 4 {
 		t.Errorf("want 4 reminders by 2h05 (30, 60, 90 min and with the escalation at 2 h), got %d:\n%s", n, tr.all)
 	}
@@ -63,7 +63,7 @@ func TestScenario1EscalationIsResentUntilAcknowledged(t *testing.T) {
 // Out of hours, a non-urgent incident waits for the worker's next start, and
 // the client is told when to expect contact, with self-help and crisis contacts.
 func TestOutOfHoursEscalationWaitsForMonday(t *testing.T) {
-	p := profileWith(t, "  time_zone: Europe/London\n\nlead:", "  time_zone: Europe/London\n  hours: mon-fri 09:00-17:00\n\nlead:")
+	p := profileWith(t, `  # hours: "mon-fri 09:00-17:00" # working hours`, `  hours: "mon-fri 09:00-17:00"   # working hours`)
 	tr := trySteady(t, sixMornings()+":at 2026-11-30 08:59\n:at 2026-11-30 09:00\n:ack\n", nil, "--start", start, "--profile", p)
 	told := tr.indexOf("[client] Sam isn't working just now. They'll see this from Mon 30 Nov 09:00.")
 	if told < 0 {

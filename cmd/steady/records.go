@@ -157,6 +157,10 @@ func (offline) Post(context.Context, string, bot.Outgoing) (bot.MessageRef, erro
 func (offline) Update(context.Context, bot.MessageRef, bot.Outgoing) error { return errOffline }
 func (offline) OpenThread(context.Context, string, string) (string, error) { return "", errOffline }
 func (offline) Delete(context.Context, bot.MessageRef) error               { return errOffline }
+func (offline) SendStaff(context.Context, string, bot.Outgoing) (bot.MessageRef, error) {
+	return bot.MessageRef{}, errOffline
+}
+func (offline) UpdateSent(context.Context, string, bot.Outgoing) error { return errOffline }
 
 // open connects to the service's Redis with its keys. Both are required: a
 // records command without the keys could read nothing. With c.discord the

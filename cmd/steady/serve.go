@@ -161,8 +161,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	sched := scheduler.New(rdb, m.Clock, scheduler.Options{Prefix: cfg.Prefix, Log: log.With("part", "scheduler")})
 	dc, err := discord.New(discord.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, StaffRoleID: cfg.StaffRoleID, LeadRoleID: cfg.LeadRoleID,
-		PeerChannelID: cfg.PeerChannelID,
-		Redis:         rdb, Prefix: cfg.Prefix, Records: st, Rate: cfg.Rate, Catalog: cat, Log: log.With("part", "discord"),
+		PeerChannelID: cfg.PeerChannelID, StaffChannelID: cfg.StaffChannelID,
+		Redis: rdb, Prefix: cfg.Prefix, Records: st, Rate: cfg.Rate, Catalog: cat, Log: log.With("part", "discord"),
 	})
 	if err != nil {
 		return err
@@ -170,8 +170,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	engine := bot.New(bot.Deps{
 		Store: st, Scheduler: sched, Messenger: dc, Clock: m.Clock, Catalog: cat, Log: log.With("part", "engine"),
 		Config: bot.Config{StaffChannel: cfg.StaffChannelID, PeerChannel: cfg.PeerChannelID, LeadID: cfg.LeadID, Retention: cfg.Retention,
+			CrisisHold: cfg.CrisisHold,
 			Escalation: cfg.Escalation, ModeratorChannel: cfg.ModeratorChannelID, Moderators: cfg.Moderators,
-			ServiceZone: cfg.ServiceZone, HuddleAt: cfg.HuddleAt, CrisisContacts: cfg.CrisisContacts},
+			ServiceZone: cfg.ServiceZone, HuddleAt: cfg.HuddleAt, CrisisContacts: cfg.CrisisContacts, DangerContacts: cfg.DangerContacts},
 		Observe: metrics.observe,
 	})
 	if err := engine.ScheduleService(ctx); err != nil {

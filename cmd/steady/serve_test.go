@@ -99,7 +99,7 @@ func TestServeConfigFileAndEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Token != "from-env" || c.GuildID != "9" || c.Rate != 45 || c.HTTPAddr != ":8080" {
+	if c.Token != "from-env" || c.GuildID != "9" || c.Rate != 45 || c.HTTPAddr != "127.0.0.1:8080" {
 		t.Fatalf("config = %+v", c)
 	}
 }
@@ -198,5 +198,45 @@ func TestRetentionDaysAreCapped(t *testing.T) {
 		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
 			t.Errorf("%s days: err = %v, want it to say %q", tc.days, err, tc.want)
 		}
+	}
+}
+
+func TestServeDangerContactsSetting(t *testing.T) {
+	base := map[string]string{"STEADY_DISCORD_TOKEN": "t", "REDIS_URL": "redis://localhost:6379/0", "STEADY_GUILD_ID": "1",
+		"STEADY_STAFF_ROLE_ID": "2", "STEADY_STAFF_CHANNEL_ID": "3", "STEADY_ENCRYPTION_KEYS": testKey}
+	tests := []struct {
+		name, value string
+		want        []string // the contacts, when accepted
+		problem     string   // the mistake reported, when refused
+	}{
+		{"unset: the UK defaults", "", nil, ""},
+		{"a service's own", "999 in an emergency; Local refuge: 0300 123 4567 ", []string{"999 in an emergency", "Local refuge: 0300 123 4567"}, ""},
+		{"112 is an emergency number too", "112; Helpline 0800 000 000", []string{"112", "Helpline 0800 000 000"}, ""},
+		{"no emergency number", "National Domestic Abuse Helpline 0808 2000 247", nil, "include 999"},
+		{"a contact with no number", "999; ask a friend", nil, "\"ask a friend\" has no number"},
+		{"nothing but separators", " ; ;", nil, "no contacts"},
+		{"too long", "999; " + strings.Repeat("call 0800 000 000 ", 20), nil, "longer than 200 characters"},
+		{"too many", "999;1;2;3;4;5;6;7;8", nil, "at most 8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"STEADY_DANGER_CONTACTS": tt.value}
+			for k, v := range base {
+				env[k] = v
+			}
+			c, err := loadConfig(func(k string) string { return env[k] }, nil)
+			if tt.problem != "" {
+				if err == nil || !strings.Contains(err.Error(), "STEADY_DANGER_CONTACTS") || !strings.Contains(err.Error(), tt.problem) {
+					t.Fatalf("error %v, want one about %q", err, tt.problem)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(c.DangerContacts, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("contacts %q, want %q", c.DangerContacts, tt.want)
+			}
+		})
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"steady/bot"
 	"steady/bot/console"
+	"steady/flows"
 	"steady/scheduler"
 	"steady/store"
 	"steady/store/redisstore"
@@ -53,6 +54,11 @@ type tryOptions struct {
 	onboard  bool
 
 	peerApproval bool
+
+	// detect replaces the crisis detector. No flag sets it: only tests do,
+	// to give a phrase a meaning the detector of the day may not (danger
+	// from someone else) and show what Steady does with it.
+	detect func(recent []string, text string) flows.Detection
 }
 
 func runTry(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -141,9 +147,13 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 		leadID = profile.Lead.ID
 	}
 	engine := bot.New(bot.Deps{
-		Store: st, Scheduler: sched, Messenger: con, Clock: clock, Catalog: catalog,
+		Store: st, Scheduler: sched, Messenger: con, Clock: clock, Catalog: catalog, Detect: o.detect,
 		Config: bot.Config{StaffChannel: "staff", PeerChannel: "peer", LeadID: leadID,
-			Escalation: bot.EscalationConfig{PeerApproval: o.peerApproval}},
+			Escalation: bot.EscalationConfig{PeerApproval: o.peerApproval},
+			// The simulated clock stands still while you type, so a whole
+			// check-in, sleep log and debrief happen "at once": a person at
+			// a terminal is not the flood the inbound limit is for.
+			Inbound: bot.InboundLimit{Burst: 200}},
 	})
 	if err := engine.ScheduleService(ctx); err != nil {
 		return err
@@ -166,6 +176,9 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 		sim.UserID = c.DiscordID
 		con.SetClient(c.DiscordID)
 		con.Note("resuming %s's week at %s; :help lists commands", c.DisplayName, start.In(loc).Format("Mon 2 Jan 15:04 MST"))
+		if err := sim.Upcoming(ctx); err != nil {
+			return err
+		}
 		if err := sim.SkipAudit(ctx); err != nil {
 			return err
 		}
@@ -192,9 +205,10 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 		sim.UserID = c.DiscordID
 		con.SetClient(c.DiscordID)
 		con.Note("%s is enrolled (%s), worker %s; it is %s", c.DisplayName, c.TimeZone, profile.Worker.Name, start.In(loc).Format("Mon 2 Jan 15:04 MST"))
-		if c.Schedules.SleepLog != "" {
-			con.Note("sleep log every day at %s; type :advance 1d to let a day pass, :help for all commands", c.Schedules.SleepLog)
+		if err := sim.Upcoming(ctx); err != nil {
+			return err
 		}
+		con.Note("type :advance 1d to let a day pass (:at 07:30 to go to a time), :help for all commands")
 	default:
 		return err
 	}

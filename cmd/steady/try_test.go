@@ -34,6 +34,29 @@ func (t transcript) with(prefix string) []string {
 	return out
 }
 
+// huddleStart is the first line of a copy of the weekly huddle.
+var huddleStart = regexp.MustCompile(`^\[(worker|lead|staff)\] (Your caseload for the huddle|Whole caseload for the huddle|Weekly caseload huddle)`)
+
+// withoutHuddle drops the weekly huddle's copies (each worker's and the
+// lead's arrive privately as [worker] and [lead] lines; the staff channel's
+// counts as [staff]), so a test about pings sees only pings.
+func (t transcript) withoutHuddle() transcript {
+	var out []string
+	prefix := ""
+	for _, l := range t.lines {
+		if huddleStart.MatchString(l) {
+			prefix = l[:strings.Index(l, "]")+1]
+			continue
+		}
+		if prefix != "" && strings.HasPrefix(l, prefix) {
+			continue
+		}
+		prefix = ""
+		out = append(out, l)
+	}
+	return transcript{all: strings.Join(out, "\n"), lines: out}
+}
+
 func (t transcript) indexOf(substr string) int {
 	for i, l := range t.lines {
 		if strings.Contains(l, substr) {
@@ -179,7 +202,7 @@ func TestNamedPeerConsentNamesWithoutFigures(t *testing.T) {
 // Scenario 1 (sleep part): nights 1–4 alternate, nothing escalates; nights 5
 // and 6 do.
 func TestScenario1NothingEscalatesBeforeTwoConsecutiveNights(t *testing.T) {
-	tr := trySteady(t, badNight+goodNight+badNight+goodNight, nil, "--start", start)
+	tr := trySteady(t, badNight+goodNight+badNight+goodNight, nil, "--start", start).withoutHuddle()
 	for _, who := range []string{"[worker]", "[lead]", "[peer]"} {
 		if got := tr.with(who); len(got) != 0 {
 			t.Errorf("alternating nights reached %s: %q", who, got)
@@ -215,9 +238,12 @@ func TestScenario5NoConsentNoLeak(t *testing.T) {
 }
 
 func TestTryBadInputGetsSpecificReask(t *testing.T) {
-	tr := trySteady(t, ":at 07:30\n25:99\nyesterday-ish\n\n"+strings.Repeat("x", 4000)+"\n😴\n11pm\n", nil, "--start", start)
-	if n := strings.Count(tr.all, "[client] Sorry, I didn't catch a time there."); n != 5 {
-		t.Errorf("want 5 specific re-asks of the bedtime, got %d:\n%s", n, tr.all)
+	tr := trySteady(t, ":at 07:30\n25:99\n-5\nyesterday-ish\n\n"+strings.Repeat("x", 4000)+"\n😴\n11pm\n", nil, "--start", start)
+	if n := strings.Count(tr.all, "[client] Sorry, I didn't catch a time there."); n != 4 {
+		t.Errorf("want 4 re-asks of the bedtime for what is not a time, got %d:\n%s", n, tr.all)
+	}
+	if n := strings.Count(tr.all, "[client] That isn't a time on the clock."); n != 2 {
+		t.Errorf("want 2 re-asks of the bedtime for times off the clock (25:99, -5), got %d:\n%s", n, tr.all)
 	}
 	if tr.indexOf("[client] Roughly how long did it take you to fall asleep?") < 0 {
 		t.Errorf("a good answer after bad ones did not move on:\n%s", tr.all)

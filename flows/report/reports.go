@@ -487,10 +487,12 @@ func CheckContact(cr ClientRecords, loc *time.Location, asOf time.Time) ContactC
 	}
 
 	// The first three shifts, and the fourth to bound the third's window.
+	// A shift's window opens when it ends: its debrief is due a little
+	// later, but may go out as soon as the shift is over, together with
+	// another prompt the client has just answered.
 	shifts := cr.Client.Schedules.Rota.First(cr.Client.JobStart, 4)
-	after := cr.Client.Schedules.Rota.DebriefAfter()
 	debriefDue := func(i int) time.Time {
-		e := shifts[i].End.Add(after)
+		e := shifts[i].End
 		return time.Date(e.Year(), e.Month(), e.Day(), e.Hour(), e.Minute(), 0, 0, loc)
 	}
 	for n := range 3 {

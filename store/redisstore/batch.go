@@ -154,6 +154,10 @@ type Batch struct {
 	// incidents are ids to index to the client (service-wide, another
 	// Cluster slot), sent ahead of the commit in the same round trip.
 	incidents []string
+	// recentSet says the batch replaces the recent messages with recentRaw
+	// (as stored; "" deletes them).
+	recentSet bool
+	recentRaw string
 	err       error
 }
 
@@ -317,6 +321,9 @@ func (b *Batch) Next(st State, version int64) (Snapshot, bool) {
 	next.convV = version
 	if b.convMode == "set" {
 		next.convData, next.convW = b.convData, b.convW
+	}
+	if b.recentSet {
+		next.recent = b.recentRaw
 	}
 	return next, true
 }

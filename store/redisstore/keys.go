@@ -26,6 +26,8 @@ const (
 	recDebrDays  = "debriefs:days" // sorted set: score = shift date as days since 1970-01-01, member = debrief id
 	recMissed    = "missed"        // hash: prompt id → sealed JSON store.MissedPrompt
 	recMissDays  = "missed:days"   // sorted set: score = local date due as days since 1970-01-01, member = prompt id
+	recRecent    = "recent"        // string: sealed JSON []store.RecentMessage, the last few minutes of typed messages; expires
+	recToRead    = "toread"        // hash: item id → sealed JSON store.ReadItem, the worker's "to read" list
 	recMark      = "mark:"         // strings "mark:<name>": what a Messenger remembers about the client (Marker), sealed
 	recPosted    = "posted"        // set: sealed "channel/message" of messages posted about the client outside their own DMs
 	recTraces    = "traces"        // set: traces of the client outside their key space (Trace), removed at erasure
@@ -86,6 +88,8 @@ var records = map[string]recordSpec{
 	recDebrDays:  {layout: asZSet, export: true},
 	recMissed:    {layout: asHash, sealed: true, compact: true, export: true},
 	recMissDays:  {layout: asZSet, export: true},
+	recRecent:    {layout: asString, sealed: true, export: true},
+	recToRead:    {layout: asHash, sealed: true, export: true},
 	recMark:      {layout: asString, sealed: true},
 	recPosted:    {layout: asSet, sealed: true},
 	recTraces:    {layout: asSet},

@@ -272,6 +272,10 @@ type State struct {
 	Conversation store.Conversation // Version is set even when no flow is open
 	// Adjustments are the client's register, which conversations ask about.
 	Adjustments []store.Adjustment
+	// Recent are the client's typed messages of the last few minutes, oldest
+	// first, for reading the next one in context. They may include some
+	// older than the caller's window (Redis expires them on its own clock).
+	Recent []store.RecentMessage
 
 	snap Snapshot
 }
@@ -292,23 +296,26 @@ type Snapshot struct {
 	convW    string            // the conversation's write id
 	adj      map[string]string // never modified once read
 	digest   string            // stateDigest(profile, adj)
+	recent   string            // the recent messages as stored ("" none)
 }
 
 // Snapshot returns the stored form of the state, for keeping between steps.
 func (st State) Snapshot() Snapshot { return st.snap }
 
-// Load reads a client's profile, conversation and adjustments in one round
-// trip. A client being erased is not found.
+// Load reads a client's profile, conversation, adjustments and recent
+// messages in one round trip. A client being erased is not found.
 func (s *Store) Load(ctx context.Context, clientID string) (State, error) {
 	var prof *redis.StringCmd
 	var conv *redis.SliceCmd
 	var adj *redis.MapStringStringCmd
 	var erasing *redis.IntCmd
+	var recent *redis.StringCmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		prof = p.Get(ctx, s.clientKey(clientID, recProfile))
 		conv = p.HMGet(ctx, s.clientKey(clientID, recConv), "v", "data", records[recConv].writeID, records[recProfile].writeID)
 		adj = p.HGetAll(ctx, s.clientKey(clientID, recAdjust))
 		erasing = p.Exists(ctx, s.clientKey(clientID, recErasing))
+		recent = p.Get(ctx, s.clientKey(clientID, recRecent))
 		return nil
 	})
 	if errors.Is(prof.Err(), redis.Nil) || erasing.Val() == 1 {
@@ -317,7 +324,7 @@ func (s *Store) Load(ctx context.Context, clientID string) (State, error) {
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return State{}, fmt.Errorf("store: load client %s: %w", clientID, err)
 	}
-	snap := Snapshot{clientID: clientID, profile: prof.Val(), adj: adj.Val()}
+	snap := Snapshot{clientID: clientID, profile: prof.Val(), adj: adj.Val(), recent: recent.Val()}
 	if vals := conv.Val(); len(vals) == 4 {
 		if v, ok := vals[0].(string); ok {
 			n, err := strconv.ParseInt(v, 10, 64)
@@ -349,6 +356,9 @@ func (s *Store) Open(snap Snapshot) (State, error) {
 	st.Conversation.Version = snap.convV
 	var err error
 	if st.Adjustments, err = s.decodeAdjustments(id, snap.adj); err != nil {
+		return st, err
+	}
+	if st.Recent, err = s.decodeRecent(id, snap.recent); err != nil {
 		return st, err
 	}
 	return st, nil

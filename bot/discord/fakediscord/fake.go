@@ -9,6 +9,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +37,9 @@ type Options struct {
 	// SkipResponseChecks turns off validating the fake's own responses (a
 	// benchmark at full speed need not pay for it; tests keep it on).
 	SkipResponseChecks bool
+	// NoManageChannels makes creating a channel fail as it does for a bot
+	// without the Manage Channels permission (403, code 50013).
+	NoManageChannels bool
 }
 
 // Server is a running fake Discord.
@@ -168,9 +173,24 @@ type User struct {
 // Channel is a DM, a guild text channel or a thread.
 type Channel struct {
 	ID, Name, GuildID, ParentID string
-	Type                        int // 0 guild text, 1 DM, 11 public thread, 12 private thread
+	Type                        int // 0 guild text, 1 DM, 4 category, 11 public thread, 12 private thread
 	Recipient                   string
+	Topic                       string
+	Overwrites                  []Overwrite
 }
+
+// Overwrite is a channel's permission overwrite for a role (Type 0; the
+// guild's id is @everyone) or a member (Type 1).
+type Overwrite struct {
+	ID          string
+	Type        int
+	Allow, Deny int64
+}
+
+// Permission bits the fake reads.
+const (
+	PermViewChannel = 1 << 10
+)
 
 // Message is a message in a channel.
 type Message struct {
@@ -181,15 +201,19 @@ type Message struct {
 	Flags                   int64
 	Attachments             []upload
 	Edited                  bool
-	Interaction             string // id of the interaction this answered, if any
-	Ephemeral               bool
-	AllowedUsers            []string // allowed_mentions.users
+	// EditedAt is when its author last edited it (zero: never, or an edit
+	// by the bot, stamped with the clock when shown).
+	EditedAt     time.Time
+	Interaction  string // id of the interaction this answered, if any
+	Ephemeral    bool
+	AllowedUsers []string // allowed_mentions.users
 }
 
 // Button is one button of a message, flattened for assertions.
 type Button struct {
 	Label, CustomID, URL string
 	Style                int
+	Emoji                string // the emoji's name, if the button has one
 }
 
 // components returns a message's components of one type (2 button, 3
@@ -217,6 +241,9 @@ func (m Message) Buttons() []Button {
 		b.CustomID, _ = comp["custom_id"].(string)
 		b.URL, _ = comp["url"].(string)
 		b.Style, _ = strconv.Atoi(fmt.Sprint(comp["style"]))
+		if e, ok := comp["emoji"].(map[string]any); ok {
+			b.Emoji, _ = e["name"].(string)
+		}
 		out = append(out, b)
 	}
 	return out
@@ -395,11 +422,108 @@ func (s *Server) AddRole() string {
 
 // AddChannel creates a guild text channel.
 func (s *Server) AddChannel(name string) string {
+	return s.AddChannelIn(name, "")
+}
+
+// AddCategory creates a channel category.
+func (s *Server) AddCategory(name string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := s.newID()
-	s.channels[id] = &Channel{ID: id, Name: name, GuildID: s.GuildID, Type: 0}
+	s.channels[id] = &Channel{ID: id, Name: name, GuildID: s.GuildID, Type: 4}
 	return id
+}
+
+// AddChannelIn creates a guild text channel in a category ("" for none).
+func (s *Server) AddChannelIn(name, categoryID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.newID()
+	s.channels[id] = &Channel{ID: id, Name: name, GuildID: s.GuildID, Type: 0, ParentID: categoryID}
+	return id
+}
+
+// DeleteChannel removes a channel, as someone in the server might.
+func (s *Server) DeleteChannel(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.channels, id)
+	s.notify()
+}
+
+// Channels returns the guild's channels (not DMs), oldest first.
+func (s *Server) Channels() []Channel {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Channel
+	for _, ch := range s.channels {
+		if ch.GuildID != "" {
+			out = append(out, *ch)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return len(out[i].ID) < len(out[j].ID) || len(out[i].ID) == len(out[j].ID) && out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// CanSee reports whether a user can view a channel, as Discord works it
+// out from the channel's permission overwrites: @everyone's, then the
+// user's roles' (deny, then allow), then the user's own. Without
+// overwrites everyone sees a guild channel; a DM is its recipient's; the
+// bot sees everything.
+func (s *Server) CanSee(userID, channelID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.canSee(userID, channelID)
+}
+
+func (s *Server) canSee(userID, channelID string) bool {
+	ch, ok := s.channels[channelID]
+	switch {
+	case !ok:
+		return false
+	case userID == s.BotID:
+		return true
+	case ch.Type == 1:
+		return ch.Recipient == userID
+	case ch.Type == 11 || ch.Type == 12:
+		return s.canSee(userID, ch.ParentID)
+	}
+	roles := s.members[userID] // a user the tests never made a member has no roles
+	view := true
+	apply := func(o Overwrite) {
+		if o.Deny&PermViewChannel != 0 {
+			view = false
+		}
+		if o.Allow&PermViewChannel != 0 {
+			view = true
+		}
+	}
+	for _, o := range ch.Overwrites {
+		if o.Type == 0 && o.ID == s.GuildID {
+			apply(o)
+		}
+	}
+	var roleAllow, roleDeny bool
+	for _, o := range ch.Overwrites {
+		if o.Type == 0 && o.ID != s.GuildID && slices.Contains(roles, o.ID) {
+			roleDeny = roleDeny || o.Deny&PermViewChannel != 0
+			roleAllow = roleAllow || o.Allow&PermViewChannel != 0
+		}
+	}
+	if roleDeny {
+		view = false
+	}
+	if roleAllow {
+		view = true
+	}
+	for _, o := range ch.Overwrites {
+		if o.Type == 1 && o.ID == userID {
+			apply(o)
+		}
+	}
+	return view
 }
 
 // CloseDMs makes the bot unable to DM a user (Discord error 50007).

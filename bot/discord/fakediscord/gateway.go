@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -22,6 +24,7 @@ const (
 
 // Intents the fake honours.
 const (
+	intentGuilds         = 1 << 0
 	intentGuildMessages  = 1 << 9
 	intentDirectMessages = 1 << 12
 	intentMessageContent = 1 << 15
@@ -252,7 +255,7 @@ func (s *Server) UserSendsDM(userID, text string) string {
 	wants := s.gw.intents&intentDirectMessages != 0
 	s.gw.mu.Unlock()
 	if wants {
-		s.gw.dispatch("MESSAGE_CREATE", d)
+		s.dispatchChecked("MESSAGE_CREATE", d, "MessageResponse")
 	}
 	return m.ID
 }
@@ -279,8 +282,130 @@ func (s *Server) UserPosts(userID, channelID, text string) string {
 	if intents&intentMessageContent == 0 {
 		d["content"] = ""
 	}
-	s.gw.dispatch("MESSAGE_CREATE", d)
+	s.dispatchChecked("MESSAGE_CREATE", d, "MessageResponse")
 	return m.ID
+}
+
+// UserEditsMessage has a user edit a message they sent, a DM or a guild
+// post. As on Discord, the bot gets MESSAGE_UPDATE with the whole message and
+// its edited_timestamp, under the same intents as MESSAGE_CREATE (a guild
+// post's text only with Message Content).
+func (s *Server) UserEditsMessage(userID, messageID, text string) error {
+	s.mu.Lock()
+	m := s.findMessage("", messageID)
+	if m == nil || m.AuthorID != userID {
+		s.mu.Unlock()
+		return fmt.Errorf("fakediscord: user %s has no message %s to edit", userID, messageID)
+	}
+	m.Content = text
+	now := s.opt.Clock.Now()
+	if !now.After(m.EditedAt) {
+		now = m.EditedAt.Add(time.Millisecond) // two edits never share a timestamp
+	}
+	m.EditedAt = now
+	s.notify()
+	s.mu.Unlock()
+	s.dispatchUpdate(m)
+	return nil
+}
+
+// EmbedArrives updates a message as Discord does when a link's preview is
+// added: a MESSAGE_UPDATE that is not an edit (edited_timestamp stays as it
+// was, null for a message never edited).
+func (s *Server) EmbedArrives(messageID string) error {
+	s.mu.Lock()
+	m := s.findMessage("", messageID)
+	s.mu.Unlock()
+	if m == nil {
+		return fmt.Errorf("fakediscord: no message %s", messageID)
+	}
+	s.dispatchUpdate(m)
+	return nil
+}
+
+func (s *Server) dispatchUpdate(m *Message) {
+	s.mu.Lock()
+	d := s.messageJSON(m)
+	guild := ""
+	if ch := s.channels[m.ChannelID]; ch != nil {
+		guild = ch.GuildID
+	}
+	s.mu.Unlock()
+	s.gw.mu.Lock()
+	intents := s.gw.intents
+	s.gw.mu.Unlock()
+	if guild == "" {
+		if intents&intentDirectMessages != 0 {
+			s.dispatchChecked("MESSAGE_UPDATE", d, "MessageResponse")
+		}
+		return
+	}
+	d["guild_id"] = guild
+	if intents&intentGuildMessages == 0 {
+		return
+	}
+	if intents&intentMessageContent == 0 {
+		d["content"] = ""
+	}
+	s.dispatchChecked("MESSAGE_UPDATE", d, "MessageResponse")
+}
+
+// UserStartsThread has a user start a public thread in a guild channel and
+// returns its id. The bot hears THREAD_CREATE (Guilds intent) with the
+// thread's parent and newly_created, as on Discord; messages in the thread
+// then come with the thread's own channel id (UserPosts).
+func (s *Server) UserStartsThread(userID, parentID, name string) (string, error) {
+	s.mu.Lock()
+	parent, ok := s.channels[parentID]
+	if !ok || parent.Type != 0 {
+		s.mu.Unlock()
+		return "", fmt.Errorf("fakediscord: no guild text channel %s", parentID)
+	}
+	th := &Channel{ID: s.newID(), Name: name, GuildID: parent.GuildID, ParentID: parent.ID, Type: 11}
+	s.channels[th.ID] = th
+	d := s.channelJSON(th)
+	d["owner_id"] = userID
+	d["newly_created"] = true
+	s.notify()
+	s.mu.Unlock()
+	s.gw.mu.Lock()
+	wants := s.gw.intents&intentGuilds != 0
+	s.gw.mu.Unlock()
+	if wants {
+		s.dispatchChecked("THREAD_CREATE", d, "ThreadResponse")
+	}
+	return th.ID, nil
+}
+
+// AddThread adds a public thread under a guild channel without telling the
+// bot, as a thread started while the bot was offline: the bot learns of it
+// only when a message arrives in it.
+func (s *Server) AddThread(parentID, name string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	parent, ok := s.channels[parentID]
+	if !ok || parent.Type != 0 {
+		return "", fmt.Errorf("fakediscord: no guild text channel %s", parentID)
+	}
+	th := &Channel{ID: s.newID(), Name: name, GuildID: parent.GuildID, ParentID: parent.ID, Type: 11}
+	s.channels[th.ID] = th
+	return th.ID, nil
+}
+
+// dispatchChecked sends an event whose payload is one of the spec's objects
+// (a message, a thread), after checking it against that schema: Discord's
+// gateway payloads are not in the OpenAPI spec as events, but their inner
+// objects are. A payload that does not match is recorded as an invalid
+// exchange, so tests fail as they do for a bad REST body.
+func (s *Server) dispatchChecked(t string, d map[string]any, schema string) {
+	if !s.opt.SkipResponseChecks {
+		if err := s.spec.check("/components/schemas/"+schema, normalise(d), t+" payload"); err != nil {
+			s.mu.Lock()
+			s.traffic = append(s.traffic, Exchange{Method: "GATEWAY", Path: t, Route: "gateway " + t, Problems: splitErr(err)})
+			s.mu.Unlock()
+		}
+	}
+	s.gw.dispatch(t, d)
 }
 
 // Interaction types.
@@ -292,6 +417,11 @@ const (
 
 func (s *Server) raise(userID, channelID string, typ int, data map[string]any, msg *Message) string {
 	s.mu.Lock()
+	if ch := s.channels[channelID]; ch != nil && ch.GuildID != "" && !s.canSee(userID, channelID) {
+		// Discord shows nobody a channel they cannot view, nor its buttons.
+		s.mu.Unlock()
+		return ""
+	}
 	in := &Interaction{ID: s.newID(), Token: "tok-" + s.newID(), UserID: userID, ChannelID: channelID, Type: typ,
 		Created: s.opt.Clock.Now()}
 	if cid, ok := data["custom_id"].(string); ok {
@@ -326,7 +456,8 @@ func (s *Server) raise(userID, channelID string, typ int, data map[string]any, m
 	return in.ID
 }
 
-// Click presses a button on a message as a user; it returns the interaction id.
+// Click presses a button on a message as a user; it returns the interaction
+// id, or "" when the user cannot see the channel the message is in.
 func (s *Server) Click(userID string, m Message, customID string) string {
 	return s.raise(userID, m.ChannelID, InteractionComponent, map[string]any{"custom_id": customID, "component_type": 2}, &m)
 }
@@ -378,19 +509,42 @@ func (s *Server) SubmitModal(userID, interactionID string, values map[string]str
 
 // Command runs a slash command as a user in a guild channel. Options are by
 // name; their types come from the registered command, as Discord's would.
+//
+// As on Discord, a command exists only where it was registered for: a
+// server's commands in that server's channels, never in a DM; a global
+// command wherever its contexts allow (0 a server, 1 a DM with the bot; all,
+// when it names none).
 func (s *Server) Command(userID, channelID, name string, options map[string]any) (string, error) {
 	s.mu.Lock()
+	ch := s.channels[channelID]
+	inDM := ch != nil && ch.Type == 1
+	context := 0
+	if inDM {
+		context = 1
+	}
 	var def map[string]any
-	for _, scope := range []string{s.GuildID, "global"} {
+	registered := false
+	for _, scope := range []string{"global", s.GuildID} {
 		for _, raw := range s.commands[scope] {
 			var c map[string]any
 			_ = json.Unmarshal(raw, &c)
-			if c["name"] == name {
-				def = c
+			if c["name"] != name {
+				continue
 			}
+			registered = true
+			if scope != "global" && inDM {
+				continue // a server's command does not exist in DMs
+			}
+			if ctxs, ok := c["contexts"].([]any); ok && scope == "global" && !slices.ContainsFunc(ctxs, func(v any) bool { return num(v) == context }) {
+				continue
+			}
+			def = c
 		}
 	}
 	s.mu.Unlock()
+	if def == nil && registered {
+		return "", fmt.Errorf("fakediscord: /%s is not available in this channel", name)
+	}
 	if def == nil {
 		return "", fmt.Errorf("fakediscord: no command /%s is registered", name)
 	}

@@ -62,6 +62,22 @@ func (s *Server) dispatch(method, route string, p map[string]string, obj map[str
 			return 404, apiError{Code: 10003, Message: "Unknown Channel"}
 		}
 		return 200, s.channelJSON(ch)
+	case "DELETE /channels/{channel_id}":
+		ch, ok := s.channels[p["channel_id"]]
+		if !ok || ch.Type == 1 {
+			return 404, apiError{Code: 10003, Message: "Unknown Channel"}
+		}
+		delete(s.channels, ch.ID)
+		s.notify()
+		return 200, s.channelJSON(ch)
+	case "POST /guilds/{guild_id}/channels":
+		return s.createChannel(p["guild_id"], obj)
+	case "GET /guilds/{guild_id}/members/{user_id}":
+		roles, ok := s.members[p["user_id"]]
+		if p["guild_id"] != s.GuildID || !ok {
+			return 404, apiError{Code: 10007, Message: "Unknown Member"}
+		}
+		return 200, s.memberJSON(p["user_id"], roles)
 	case "POST /channels/{channel_id}/messages":
 		return s.createMessage(p["channel_id"], obj)
 	case "PATCH /channels/{channel_id}/messages/{message_id}":
@@ -137,6 +153,33 @@ func (s *Server) dispatch(method, route string, p map[string]string, obj map[str
 		return 200, s.messageJSON(m)
 	}
 	return 404, apiError{Code: 0, Message: "404: Not Found (the fake does not serve " + method + " " + route + ")"}
+}
+
+// createChannel makes a guild text channel with the overwrites asked for.
+func (s *Server) createChannel(guildID string, obj map[string]any) (int, any) {
+	if guildID != s.GuildID {
+		return 404, apiError{Code: 10004, Message: "Unknown Guild"}
+	}
+	if s.opt.NoManageChannels {
+		return 403, apiError{Code: 50013, Message: "Missing Permissions"}
+	}
+	ch := &Channel{ID: s.newID(), Name: str(obj["name"]), GuildID: guildID, Type: num(obj["type"]), Topic: str(obj["topic"]), ParentID: str(obj["parent_id"])}
+	if parent := ch.ParentID; parent != "" {
+		if p, ok := s.channels[parent]; !ok || p.Type != 4 {
+			return 400, apiError{Code: 50035, Message: "Invalid Form Body"}
+		}
+	}
+	list, _ := obj["permission_overwrites"].([]any)
+	for _, raw := range list {
+		o, _ := raw.(map[string]any)
+		var allow, deny int64
+		fmt.Sscan(str(o["allow"]), &allow)
+		fmt.Sscan(str(o["deny"]), &deny)
+		ch.Overwrites = append(ch.Overwrites, Overwrite{ID: str(o["id"]), Type: num(o["type"]), Allow: allow, Deny: deny})
+	}
+	s.channels[ch.ID] = ch
+	s.notify()
+	return 201, s.channelJSON(ch)
 }
 
 func (s *Server) createMessage(channelID string, obj map[string]any) (int, any) {
@@ -283,6 +326,9 @@ func (s *Server) commandsJSON(scope string) []any {
 		if ctx, ok := c["contexts"]; ok && ctx != nil {
 			resp["contexts"] = ctx
 		}
+		if it, ok := c["integration_types"]; ok && it != nil {
+			resp["integration_types"] = it
+		}
 		if scope != "global" {
 			resp["guild_id"] = scope
 		}
@@ -389,14 +435,43 @@ func (s *Server) channelJSON(ch *Channel) map[string]any {
 				"archive_timestamp": time.Unix(0, 0).UTC().Format(time.RFC3339), "locked": false},
 		}
 	}
-	return map[string]any{"id": ch.ID, "type": ch.Type, "flags": 0, "guild_id": ch.GuildID, "name": ch.Name,
-		"position": 0, "permission_overwrites": []any{}, "nsfw": false, "last_message_id": nil}
+	overwrites := []any{}
+	for _, o := range ch.Overwrites {
+		overwrites = append(overwrites, map[string]any{"id": o.ID, "type": o.Type, "allow": fmt.Sprint(o.Allow), "deny": fmt.Sprint(o.Deny)})
+	}
+	out := map[string]any{"id": ch.ID, "type": ch.Type, "flags": 0, "guild_id": ch.GuildID, "name": ch.Name,
+		"position": 0, "permission_overwrites": overwrites, "nsfw": false, "parent_id": nil}
+	if ch.Type != 4 {
+		out["last_message_id"] = nil
+		out["topic"] = nil
+		if ch.Topic != "" {
+			out["topic"] = ch.Topic
+		}
+	}
+	if ch.ParentID != "" {
+		out["parent_id"] = ch.ParentID
+	}
+	return out
+}
+
+func (s *Server) memberJSON(userID string, roles []string) map[string]any {
+	if roles == nil {
+		roles = []string{}
+	}
+	return map[string]any{
+		"user": s.userJSON(userID), "roles": roles, "nick": nil, "avatar": nil, "banner": nil,
+		"joined_at": time.Unix(0, 0).UTC().Format(time.RFC3339), "premium_since": nil, "deaf": false, "mute": false,
+		"pending": false, "flags": 0, "communication_disabled_until": nil,
+	}
 }
 
 func (s *Server) messageJSON(m *Message) map[string]any {
 	comps := numberComponents(m.Components)
 	var edited any
-	if m.Edited {
+	switch {
+	case !m.EditedAt.IsZero():
+		edited = m.EditedAt.UTC().Format(time.RFC3339Nano)
+	case m.Edited:
 		edited = s.opt.Clock.Now().UTC().Format(time.RFC3339)
 	}
 	atts := []any{}
