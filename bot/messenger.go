@@ -46,6 +46,12 @@ type Outgoing struct {
 	// message with the client's records, so erasing the client erases it, and
 	// takes back (deletes) what it posted about them.
 	Client string `json:"client,omitempty"`
+	// About are the clients a message about several of them carries the
+	// words of (a to-read digest): an adapter remembers where it went with
+	// each of them, so erasing any one of them takes the whole message back.
+	// Their other clients' items stay unread and come again in the reader's
+	// next reminder (docs/security.md, "Erasure").
+	About []string `json:"about,omitempty"`
 }
 
 // MessageRef points at a delivered message, for later updates.

@@ -272,12 +272,23 @@ func (e *Engine) fireReadDigest(ctx context.Context, o scheduler.Occurrence) err
 	// Like a ping, a digest carries a client's words: it goes privately,
 	// where their pings go (Messenger.SendStaff), never a shared channel.
 	out := Outgoing{Audience: aud, Staff: staff.DiscordID, StaffName: staff.Name, Text: m.Text, Choices: m.Choices, Prompt: m.Prompt,
-		Key: "readdigest/" + o.ID, Urgent: urgent}
+		Key: "readdigest/" + o.ID, Urgent: urgent, About: clientsOf(show)}
 	if err := e.commitService(ctx, []Outgoing{out}, store.AuditEvent{At: fc.Now, Actor: "steady", Action: "read_digest.sent",
 		Reason: fmt.Sprintf("%s: %d items to %s [%s]", o.Kind, len(show), staff.ID, o.ID)}); err != nil {
 		return err
 	}
 	return e.markDigested(ctx, show, staff, escalated)
+}
+
+// clientsOf lists the clients of the items a digest shows, once each.
+func clientsOf(shown []unreadItem) []string {
+	var ids []string
+	for _, u := range shown {
+		if !contains(ids, u.client.ID) {
+			ids = append(ids, u.client.ID)
+		}
+	}
+	return ids
 }
 
 // markDigested records, client by client, that items went out in a digest.

@@ -477,6 +477,7 @@ func (c *Client) deliver(ctx context.Context, channelID string, m bot.Outgoing) 
 		ref = bot.MessageRef{ChannelID: channelID, MessageID: msg.ID}
 		refs = append(refs, refString(ref))
 	}
+	c.rememberAbout(ctx, m.About, refs)
 	if m.Key == "" && m.Client == "" {
 		return ref, nil
 	}
@@ -502,6 +503,24 @@ func (c *Client) deliver(ctx context.Context, channelID string, m bot.Outgoing) 
 		c.takeBack(ctx, refs)
 	}
 	return ref, nil
+}
+
+// rememberAbout files a message about several clients (a to-read digest)
+// with each of them, for erasing any one of them to delete it whole: its
+// other clients' items stay on their lists and come again in the reader's
+// next reminder. A client whose erasure began meanwhile has it taken back.
+func (c *Client) rememberAbout(ctx context.Context, clients, refs []string) {
+	for _, id := range clients {
+		kept, err := c.records.SetMarker(ctx, id, "", "", 0, refs...)
+		if err != nil {
+			c.log.Warn("could not record delivery", "err", err)
+			continue
+		}
+		if !kept {
+			c.takeBack(ctx, refs)
+			return
+		}
+	}
 }
 
 // takeBack deletes messages just posted about a client whose erasure began

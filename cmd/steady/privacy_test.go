@@ -12,6 +12,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"steady/bot/discord/fakediscord"
+
 	"steady/store/redisstore"
 	"steady/store/redistest"
 )
@@ -282,14 +284,21 @@ func traces(t *testing.T, ctx context.Context, rdb redis.UniversalClient, prefix
 }
 
 // Steady's own messages left about a client on Discord: in their DMs, and
-// in the staff and peer channels (the worker's notice of the erasure, which
-// names them and nothing else, excepted).
+// in the staff and peer channels and the private channels of staff (the
+// worker's notice of the erasure, which names them and nothing else,
+// excepted).
 func (w *world) postedAbout(user, name string) []string {
 	var out []string
 	for _, m := range w.fake.DMsTo(user) {
 		out = append(out, "DM: "+m.Content)
 	}
-	for _, ch := range []string{w.staffCh, w.peerCh} {
+	places := []string{w.staffCh, w.peerCh}
+	for _, ch := range w.fake.Channels() {
+		if strings.HasPrefix(ch.Name, "steady-") {
+			places = append(places, ch.ID)
+		}
+	}
+	for _, ch := range places {
 		for _, m := range w.fake.Messages(ch) {
 			if m.AuthorID == w.fake.BotID && !m.Ephemeral && strings.Contains(m.Content, name) && !strings.Contains(m.Content, "asked Steady to delete") {
 				out = append(out, "channel: "+m.Content)
@@ -438,5 +447,77 @@ func TestEraseCommandUsesDiscordOrLeavesTheDeletionsToServe(t *testing.T) {
 	}
 	if jobs, _ := rdb.LLen(w.ctx, prefix+":discord:purge").Result(); jobs != 0 {
 		t.Fatalf("%d deletions left after serve's sweep", jobs)
+	}
+}
+
+// eraseByDiscord has a client erase themselves with /erase and its code.
+func (w *world) eraseByDiscord(user string) {
+	w.t.Helper()
+	id, err := w.fake.Command(user, w.general, "erase", nil)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	code := regexp.MustCompile(`\b\d{6}\b`).FindString(w.reply(id))
+	if code == "" {
+		w.t.Fatal("no erasure code")
+	}
+	if id, err = w.fake.Command(user, w.general, "erase", map[string]any{"code": code}); err != nil {
+		w.t.Fatal(err)
+	}
+	if got := w.reply(id); !strings.Contains(got, "has been deleted") {
+		w.t.Fatalf("/erase with the code: %q", got)
+	}
+	if err := w.main.Engine().FlushAll(w.ctx); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// A to-read digest that lists several clients carries each one's words:
+// erasing one of them deletes it whole (Steady keeps no copy of the others'
+// words to rebuild it from), and the other client's item stays unread on
+// their list, for the reader's next reminder. Erasing a client whose items
+// alone a digest held deletes it too.
+func TestServeEraseDeletesTheToReadDigestsThatCarriedTheClient(t *testing.T) {
+	w := newWorld(t)
+	alex := w.enrol("alex", "off")
+	bea := w.enrol("bea", "off")
+	w.fake.UserSendsDM(alex, "work was grim, not sure about any of it")
+	w.lastDM(alex, 1)
+	w.fake.UserSendsDM(bea, "work was grim, not sure about any of it")
+	w.lastDM(bea, 1)
+	w.at(e2eStart.Add(time.Hour)) // the next full hour: the digest
+	room := w.room(w.worker)
+	var digest fakediscord.Message
+	w.await("the digest of both clients' messages", func() bool {
+		for _, m := range w.fake.Messages(room) {
+			if strings.Contains(m.Content, "To read: 2 messages") {
+				digest = m
+			}
+		}
+		return digest.ID != ""
+	})
+	if !strings.Contains(digest.Content, "Alex") || !strings.Contains(digest.Content, "Bea") {
+		t.Fatalf("the digest does not list both clients: %q", digest.Content)
+	}
+
+	w.eraseByDiscord(alex)
+	for _, m := range w.fake.Messages(room) {
+		if m.ID == digest.ID {
+			t.Fatalf("the digest with the erased client's words is still there: %q", m.Content)
+		}
+	}
+	if left := w.postedAbout(alex, "Alex"); len(left) > 0 {
+		t.Fatalf("still on Discord after erasure:\n%s", strings.Join(left, "\n"))
+	}
+	rdb := redisClient(t)
+	if n, _ := rdb.HLen(w.ctx, w.main.Config.Prefix+":{c:bea}:toread").Result(); n != 1 {
+		t.Fatalf("bea's item: %d on her list, want 1 still unread", n)
+	}
+
+	// Erasing bea, whose item the deleted digest also held, finds nothing
+	// left to delete there and still completes.
+	w.eraseByDiscord(bea)
+	if left := traces(t, w.ctx, rdb, w.main.Config.Prefix, "{c:bea}", "{c:alex}"); len(left) > 0 {
+		t.Fatalf("after both erasures:\n%s", strings.Join(left, "\n"))
 	}
 }
