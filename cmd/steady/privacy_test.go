@@ -30,6 +30,8 @@ const (
 	canaryOutcome  = "CANARYOUTCOME spoke to their GP together"
 	canaryDischarg = "CANARYDISCHARGE admitted to hospital, psychosis"
 	canaryPlan     = "CANARYPLAN agreed at review"
+	canaryDanger   = "CANARYDANGER my partner said he will kill me if i leave"
+	canaryRead     = "work was grim CANARYREAD not sure about any of it"
 )
 
 // healthWords must not be readable anywhere at rest (audit actions, which
@@ -39,6 +41,7 @@ var healthWords = []string{
 	"suicide", "self_harm", "self-harm", "psychosis", "hospital", "two_disrupted_nights", "low_coping", "rights_concern",
 	"early_warning", "asleep_under", "latency_over", "poor_quality", "peer_group=", "worker_sees_answers=", "supervisor_liaison=",
 	"named", "anonymous", "functional", "GP together", "lockers", "rota changed", "end my own life",
+	"danger", "kill me", "grim", "talk to my worker",
 }
 
 // answerByDM types answers into the client's DMs one at a time, each once
@@ -114,7 +117,9 @@ func atRest(t *testing.T, ctx context.Context, rdb redis.UniversalClient, prefix
 
 // After a realistic run — enrolment, sleep logs, two bad nights, a crisis, a
 // debrief, a check-in, a consent change, an incident resolved, a plan edit,
-// a peer-channel concern, a discharge with a free-text reason — nothing in
+// a peer-channel concern, danger from someone else, a talk request, a
+// message on the worker's to-read list and its digest, a discharge with a
+// free-text reason — nothing in
 // Redis names the client or their worker, carries a health word or any free
 // text: every key and every value, of every type, is read.
 func TestServeNothingReadableAtRestAfterARealisticRun(t *testing.T) {
@@ -145,7 +150,7 @@ func TestServeNothingReadableAtRestAfterARealisticRun(t *testing.T) {
 
 	// Two disrupted nights: an incident, a ping, a named peer nudge.
 	w.twoBadNights(zoe)
-	ping := w.staffPing(canaryClient)
+	ping := w.pingIn(w.room(staffer), canaryClient)
 
 	// A crisis in the DMs.
 	w.answerByDM(zoe, canaryCrisis)
@@ -173,7 +178,9 @@ func TestServeNothingReadableAtRestAfterARealisticRun(t *testing.T) {
 	})
 	w.answerByDM(zoe, "talking to my supervisor", "no")
 
-	// A check-in, typed.
+	// A check-in, typed, once the answers so far are out of the way of the
+	// per-person inbound limit.
+	w.at(w.clock.Now().Add(11 * time.Minute))
 	if id, err = w.fake.Command(zoe, w.general, "checkin", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +189,8 @@ func TestServeNothingReadableAtRestAfterARealisticRun(t *testing.T) {
 		dms := w.fake.DMsTo(zoe)
 		return strings.Contains(dms[len(dms)-1].Content, "coping")
 	})
-	w.answerByDM(zoe, "2", "four", "harder", "some support", "1", "sometimes", "3", "1 4", "yes", canaryNote)
+	w.answerByDM(zoe, "2", "harder", "1 4", canaryNote)
+	w.answerByDM(zoe, "I'm OK for now") // what would help, after the concern the check-in raised
 
 	// The worker resolves the first incident with a free-text outcome.
 	resolve := w.click(staffer, ping, "Resolve")
@@ -200,6 +208,25 @@ func TestServeNothingReadableAtRestAfterARealisticRun(t *testing.T) {
 	w.fake.UserPosts(zoe, w.peerCh, canaryPeer)
 	w.await("the support reply in the peer channel", func() bool { return len(w.fake.Messages(w.peerCh)) > before+1 })
 
+	// Danger from someone else, a request to talk to the worker, and a
+	// message Steady does not understand, which waits on the worker's "to
+	// read" list for their digest, sent at the next full hour.
+	w.at(w.clock.Now().Add(11 * time.Minute))
+	w.answerByDM(zoe, canaryDanger)
+	w.inRoom(staffer, "in danger from someone else")
+	w.answerByDM(zoe, "talk to my worker")
+	w.inRoom(staffer, "asked to talk to you")
+	w.answerByDM(zoe, canaryRead)
+	w.at(w.clock.Now().Truncate(time.Hour).Add(time.Hour))
+	w.await("the to-read digest", func() bool {
+		for _, m := range w.fake.Messages(w.room(staffer)) {
+			if strings.Contains(m.Content, "To read:") && strings.Contains(m.Content, "CANARYREAD") {
+				return true
+			}
+		}
+		return false
+	})
+
 	// Discharged, with the worker's reasons in their own words.
 	if got := staff("discharge", map[string]any{"client": "c7", "reason": canaryDischarg}); !strings.Contains(got, "is discharged") {
 		t.Fatalf("/discharge: %q", got)
@@ -214,6 +241,13 @@ func TestServeNothingReadableAtRestAfterARealisticRun(t *testing.T) {
 	dump := atRest(t, w.ctx, rdb, prefix)
 	if len(dump) < 20 {
 		t.Fatalf("only %d keys: the run did not happen", len(dump))
+	}
+	// The safety net's records are there to be read: the last minutes of
+	// typed messages and the "to read" list.
+	for _, rec := range []string{"recent", "toread"} {
+		if _, ok := dump[prefix+":{c:c7}:"+rec]; !ok {
+			t.Errorf("no %s record after the run: the test does not cover it", rec)
+		}
 	}
 	words := append([]string{"Zebedee", "Quillfeather", "Samwise", "Tarkington", "CANARY"}, healthWords...)
 	var found []string
@@ -448,6 +482,21 @@ func TestEraseCommandUsesDiscordOrLeavesTheDeletionsToServe(t *testing.T) {
 	if jobs, _ := rdb.LLen(w.ctx, prefix+":discord:purge").Result(); jobs != 0 {
 		t.Fatalf("%d deletions left after serve's sweep", jobs)
 	}
+}
+
+// inRoom waits for a message in a member of staff's private channel that
+// says text.
+func (w *world) inRoom(user, text string) {
+	w.t.Helper()
+	room := w.room(user)
+	w.await(fmt.Sprintf("%q in the private channel of %s", text, user), func() bool {
+		for _, m := range w.fake.Messages(room) {
+			if strings.Contains(m.Content, text) {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // eraseByDiscord has a client erase themselves with /erase and its code.
