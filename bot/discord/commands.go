@@ -392,11 +392,13 @@ func (c *Client) runCommand(ctx context.Context, in *discordgo.Interaction) {
 }
 
 // typed returns the text a person typed into the command's options: every
-// string option but the ids that name a client.
+// string option but the ids that name a client and /erase's confirmation
+// code, which says nothing and must not wait behind a step of the client's
+// (their erasure would wait on a delivery to them under way).
 func (inv invocation) typed() []string {
 	var out []string
 	for name, o := range inv.opts {
-		if o.Type != optString || name == "client" || name == "id" {
+		if o.Type != optString || name == "client" || name == "id" || name == "code" {
 			continue
 		}
 		if v := strings.TrimSpace(o.StringValue()); v != "" {

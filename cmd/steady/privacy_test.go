@@ -344,15 +344,25 @@ func (w *world) postedAbout(user, name string) []string {
 
 // The client erases themselves with /erase while a message to them is in
 // flight: afterwards every key and value is read, and nothing of them
-// remains but the tombstone; every message Steady posted about them on
-// Discord (their DMs, staff pings, the peer nudge, the peer-channel alert
-// and reply) is gone, the one in flight included.
+// remains but the tombstone (no recent messages, no to-read list); every
+// message Steady posted about them on Discord (their DMs, staff pings —
+// a crisis, danger, a talk request — the to-read digest, the peer nudge,
+// the peer-channel alert and reply) is gone, the one in flight included.
 func TestServeEraseLeavesNothingWithADeliveryInFlight(t *testing.T) {
 	w := newWorld(t)
 	alex := w.enrol("alex", "named")
 	bea := w.enrol("bea", "off")
 	w.twoBadNights(alex)
 	w.staffPing("Alex")
+	// Danger from someone else, a talk request, and a message for the
+	// worker's to-read list, sent in a digest.
+	w.answerByDM(alex, "my partner said he will kill me if i leave")
+	w.inRoom(w.worker, "in danger from someone else")
+	w.answerByDM(alex, "talk to my worker")
+	w.inRoom(w.worker, "asked to talk to you")
+	w.answerByDM(alex, "work was grim, not sure about any of it")
+	w.at(w.clock.Now().Truncate(time.Hour).Add(time.Hour))
+	w.inRoom(w.worker, "To read:")
 	w.answerByDM(alex, "i want to end my own life")
 	before := len(w.fake.Messages(w.peerCh))
 	w.fake.UserPosts(alex, w.peerCh, "i want to end my own life")
