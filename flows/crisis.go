@@ -347,7 +347,11 @@ func DetectInContext(recent []string, text string) Detection {
 		// Read alone too: joining can put a "not" before the next message.
 		already = max(already, DetectCrisis(r).Concern)
 	}
-	joined := DetectCrisis(strings.Join(append(append([]string(nil), recent...), text), " "))
+	// The join is read by the rules alone: it is for a sentence split across
+	// messages ("i want to" / "die"), which the rules see; run together,
+	// unrelated answers (a number, an emoji, a line of letters) are not a
+	// sentence the model was trained on, and its guesses there are false alarms.
+	joined := readRules(strings.Join(append(append([]string(nil), recent...), text), " ")).Detection
 	if joined.Concern > alone.Concern && joined.Concern > already {
 		return joined
 	}

@@ -444,6 +444,7 @@ func TestDetectInContext(t *testing.T) {
 		{"danger split across messages", []string{"scared to go home"}, "he said he'll hurt me", Crisis, KindDanger},
 		{"danger after a worry", []string{"things are bad at home"}, "he hit me again", Crisis, KindDanger},
 		{"routine context stays routine", []string{"slept ok"}, "7", NoConcern, ""},
+		{"bad answers joined are not a worry", []string{"11", "four out of ten", "😩👍"}, strings.Repeat("x", 4000), NoConcern, ""},
 		{"routine words are not joined into a crisis", []string{"the train was late"}, "i jumped on the next one", NoConcern, ""},
 		{"a worry after routine talk is raised", []string{"slept ok"}, "i cant cope any more", Worry, KindDistress},
 		{"an earlier worry is not raised again", []string{"i cant cope"}, "yeah", NoConcern, ""},
