@@ -351,7 +351,17 @@ func DetectInContext(recent []string, text string) Detection {
 	// messages ("i want to" / "die"), which the rules see; run together,
 	// unrelated answers (a number, an emoji, a line of letters) are not a
 	// sentence the model was trained on, and its guesses there are false alarms.
-	joined := readRules(strings.Join(append(append([]string(nil), recent...), text), " ")).Detection
+	// It is still asked about a crisis the rules doubt, which it can only
+	// lower: otherwise "7" then "the game where you jump off buildings"
+	// would escalate where the message alone is only asked about.
+	together := strings.Join(append(append([]string(nil), recent...), text), " ")
+	jr := readRules(together)
+	joined := jr.Detection
+	if doubtedCrisis(jr) {
+		if p := crisismodel.Embedded().Scores(together); p[crisismodel.Crisis]+p[crisismodel.Danger] < modelDoubtAt {
+			joined = Detection{Concern: Worry, Kind: joined.Kind}
+		}
+	}
 	if joined.Concern > alone.Concern && joined.Concern > already {
 		return joined
 	}

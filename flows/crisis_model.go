@@ -63,6 +63,15 @@ func combine(r ruleReading, words int, p [crisismodel.Classes]float64) Detection
 	return combineAt(r, words, p, shipped)
 }
 
+// doubtedCrisis reports a crisis the rules read in a message they doubt,
+// which is escalated only if the model agrees: "bus was so rammed i wanted
+// to die lol", "the game where you jump off buildings" read by the model
+// as everyday are asked about, not escalated. Danger is never doubted: a
+// laugh is how abuse is played down.
+func doubtedCrisis(r ruleReading) bool {
+	return r.Concern == Crisis && r.doubt && r.Kind != KindDanger
+}
+
 // thresholds are the model thresholds, apart so the tests can measure
 // others.
 type thresholds struct{ worry, worryCleared, crisis, alone, danger, doubt float64 }
@@ -76,11 +85,7 @@ func combineAt(r ruleReading, words int, p [crisismodel.Classes]float64, t thres
 		return rules
 	}
 	urgent := p[crisismodel.Crisis] + p[crisismodel.Danger]
-	if rules.Concern == Crisis && r.doubt && rules.Kind != KindDanger && urgent < t.doubt {
-		// "bus was so rammed i wanted to die lol", "the game where you jump
-		// off buildings": the rules read the words, the model reads the
-		// message as everyday. Asked about, not escalated. Danger is left
-		// alone: a laugh is how abuse is played down.
+	if doubtedCrisis(r) && urgent < t.doubt {
 		return Detection{Concern: Worry, Kind: rules.Kind}
 	}
 	if rules.Concern < Crisis && urgent >= t.alone && words >= 3 && !r.lowered {

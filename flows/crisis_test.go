@@ -449,6 +449,10 @@ func TestDetectInContext(t *testing.T) {
 		{"a worry after routine talk is raised", []string{"slept ok"}, "i cant cope any more", Worry, KindDistress},
 		{"an earlier worry is not raised again", []string{"i cant cope"}, "yeah", NoConcern, ""},
 		{"the message alone is read even with no context", []string{}, "kms", Crisis, KindSuicide},
+		// The rules doubt a game; alone, the model's disagreement makes it a
+		// check. An answer before it must not make it an escalation.
+		{"a doubted crisis is not escalated by joining", []string{"7"}, "the game im playing you jump off buildings the whole time, its class", Worry, KindSuicide},
+		{"a doubted crisis the model agrees with still escalates joined", []string{"i want to"}, "die lol", Crisis, KindSuicide},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := DetectInContext(tc.recent, tc.text)
