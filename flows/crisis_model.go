@@ -10,23 +10,45 @@ import (
 // (flows/internal/crisismodel, retrained by `make crisis-model`). It reads
 // what the rules were not written for: new words, new spellings, new ways
 // round. Its scores combine with the rules as below. The thresholds were
-// chosen on rounds the rules had not been written for (round 3 with the
-// rules before it, round 4 with the rules before it), scored by a model
-// trained without them, as low as the tuning set's hard negatives allow
-// under cross-validation (safe checked ≤ 8%, escalated ≤ 2%:
-// TestCrisisModelCrossValidated); docs/safety.md, "How the crisis detector
-// is built and measured", has the figures.
+// chosen on rounds the rules had not been written for (rounds 3, 4 and the
+// first half of 5, each with the rules as they stood before it and a model
+// trained without it: TestCrisisUnseenRounds), where each step was worth
+// what it cost in false alarms, and checked against the tuning set's hard
+// negatives under cross-validation (TestCrisisModelCrossValidated);
+// docs/safety.md, "How the crisis detector is built and measured", has
+// the figures.
 const (
 	// modelWorryAt: a message the rules pass over gets the "are you safe?"
 	// check when the model puts at least this much on it not being safe.
-	modelWorryAt = 0.75
+	// On unseen rounds, 0.70 to 0.75 held three non-safe messages to every
+	// safe one; lower, the tuning set's hard negatives are checked too
+	// often under cross-validation.
+	modelWorryAt = 0.70
+	// modelWorryClearedAt: the same, for a message in which the rules read
+	// an idiom, a negation, a report about someone else or a past come
+	// through, and found nothing left: the model cannot read those, and
+	// asked at the lower threshold about as many safe messages as others.
+	modelWorryClearedAt = 0.90
 	// modelCrisisAt: a message the rules already worry about is escalated
 	// when the model puts at least this much on crisis or danger.
 	modelCrisisAt = 0.80
 	// modelAloneCrisisAt: a message is escalated on the model's word alone
 	// when it puts at least this much on crisis or danger. Stricter, as
-	// nothing a person can read backs it.
+	// nothing a person can read backs it. On unseen rounds 0.80 would have
+	// been worth it (the band from 0.80 to 0.85 held 17 crisis or danger
+	// messages to one safe one), but it escalates 2.4% of the tuning set's
+	// hard negatives under cross-validation, over the 2% target.
 	modelAloneCrisisAt = 0.85
+	// modelDangerAt: danger is escalated on the model's word when it puts
+	// at least this much on danger alone. The model is under-confident
+	// about danger, the smallest class: on unseen rounds, of the messages
+	// it gave 0.5 to 0.7, 87% were danger.
+	modelDangerAt = 0.6
+	// modelDoubtAt: a crisis the rules read in a message they doubt (a
+	// laugh, a past, a film or a game) is escalated only when the model
+	// puts at least this much on crisis or danger; otherwise it is asked
+	// about.
+	modelDoubtAt = 0.5
 )
 
 // combine folds the model's class probabilities into the rules' reading.
@@ -38,12 +60,24 @@ const (
 // and escalates nothing of fewer than three words ("die" alone is not read
 // as a crisis; "i want to" then "die" is, by DetectInContext).
 func combine(r ruleReading, words int, p [crisismodel.Classes]float64) Detection {
-	return combineAt(r, words, p, thresholds{modelWorryAt, modelCrisisAt, modelAloneCrisisAt})
+	return combineAt(r, words, p, shipped)
 }
 
-// thresholds are the three model thresholds, apart so the tests can
-// measure others.
-type thresholds struct{ worry, crisis, alone float64 }
+// doubtedCrisis reports a crisis the rules read in a message they doubt,
+// which is escalated only if the model agrees: "bus was so rammed i wanted
+// to die lol", "the game where you jump off buildings" read by the model
+// as everyday are asked about, not escalated. Danger is never doubted: a
+// laugh is how abuse is played down.
+func doubtedCrisis(r ruleReading) bool {
+	return r.Concern == Crisis && r.doubt && r.Kind != KindDanger
+}
+
+// thresholds are the model thresholds, apart so the tests can measure
+// others.
+type thresholds struct{ worry, worryCleared, crisis, alone, danger, doubt float64 }
+
+// shipped are the thresholds DetectCrisis uses.
+var shipped = thresholds{modelWorryAt, modelWorryClearedAt, modelCrisisAt, modelAloneCrisisAt, modelDangerAt, modelDoubtAt}
 
 func combineAt(r ruleReading, words int, p [crisismodel.Classes]float64, t thresholds) Detection {
 	rules := r.Detection
@@ -51,12 +85,22 @@ func combineAt(r ruleReading, words int, p [crisismodel.Classes]float64, t thres
 		return rules
 	}
 	urgent := p[crisismodel.Crisis] + p[crisismodel.Danger]
+	if doubtedCrisis(r) && urgent < t.doubt {
+		return Detection{Concern: Worry, Kind: rules.Kind}
+	}
 	if rules.Concern < Crisis && urgent >= t.alone && words >= 3 && !r.lowered {
 		return Detection{Concern: Crisis, Kind: urgentKind(rules.Kind, p)}
 	}
+	if rules.Concern < Crisis && p[crisismodel.Danger] >= t.danger && words >= 3 && !r.lowered {
+		return Detection{Concern: Crisis, Kind: KindDanger}
+	}
 	switch rules.Concern {
 	case NoConcern:
-		if 1-p[crisismodel.Safe] >= t.worry {
+		worry := t.worry
+		if r.lowered {
+			worry = t.worryCleared
+		}
+		if 1-p[crisismodel.Safe] >= worry {
 			return Detection{Concern: Worry, Kind: modelKind(p)}
 		}
 	case Worry:

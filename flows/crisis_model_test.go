@@ -54,6 +54,8 @@ func outOfFold(set []labelled, k int, o crisismodel.Options) [][crisismodel.Clas
 // thresholds the combination uses.
 func modelAlone(p [crisismodel.Classes]float64) Detection {
 	switch {
+	case p[crisismodel.Danger] >= modelDangerAt:
+		return Detection{Concern: Crisis, Kind: KindDanger}
 	case p[crisismodel.Crisis]+p[crisismodel.Danger] >= modelCrisisAt:
 		if p[crisismodel.Danger] > p[crisismodel.Crisis] {
 			return Detection{Concern: Crisis, Kind: KindDanger}
@@ -137,7 +139,7 @@ func TestCrisisCombinationGrid(t *testing.T) {
 		oof := outOfFold(set, crossValidationFolds, o)
 		for _, worry := range []float64{0.65, 0.75, 0.8, 0.9} {
 			for _, alone := range []float64{0.8, 0.9, 0.95, 1.01} {
-				th := thresholds{worry, modelCrisisAt, alone}
+				th := thresholds{worry, modelWorryClearedAt, modelCrisisAt, alone, modelDangerAt, modelDoubtAt}
 				s := scoreWith(set, func(i int, text string) Detection { return combineAt(rules[i], wordCount(text), oof[i], th) })
 				t.Logf("%-10s worry≥%.2f alone≥%.2f | %s", name, worry, alone, s.oneLine())
 			}
@@ -155,66 +157,143 @@ func (s crisisScore) oneLine() string {
 		pct(sf.escalated, sf.n), pct(sf.checked-sf.escalated, sf.n))
 }
 
-// TestCrisisModelOnUnseenRound measures what the model adds on phrasing
-// the rules were not written for, which cross-validation on the tuning set
-// cannot: the rules there are in-sample. It takes the readings an earlier
-// version of the rules gave a round before that round was used for tuning
-// (label<TAB>concern<TAB>kind<TAB>message, dumped from that version), trains
-// the model on every tuning file but that round, and prints the old rules
-// alone, the model alone and their combinations on the round.
+// unseenRounds are the independent rounds whose readings by the rules
+// before them are kept in testdata/crisis-before, with the tuning files a
+// model must not see to score them as new: the round itself and the
+// batches written from its misses.
+var unseenRounds = []struct {
+	file    string
+	without []string
+}{
+	{"round3.tsv", []string{"round3.tsv"}},
+	{"heldout4.tsv", []string{"heldout4.tsv", "concepts6.tsv", "concepts7.tsv"}},
+	{"heldout5.tsv", []string{"heldout5.tsv", "concepts10.tsv", "concepts11.tsv"}},
+}
+
+// roundsBefore are thresholds as they were before round 5: no doubt, no
+// danger on its own, the same check whatever the rules cleared.
+var roundsBefore = thresholds{worry: 0.75, worryCleared: 0.75, crisis: 0.80, alone: 0.85, danger: 2, doubt: 0}
+
+// TestCrisisUnseenRounds measures the combination where cross-validation
+// on the tuning set cannot: on phrasing the rules were not written for.
+// Each independent round is read by the rules as they stood before it
+// (testdata/crisis-before) and by a model trained without it, so both
+// readers are out of sample; it prints the rules alone, the model alone,
+// the thresholds before round 5, the shipped ones and a grid. This is how
+// the shipped thresholds were chosen (docs/safety.md).
 //
-//	STEADY_CRISIS_OLD_RULES=/tmp/round3_rules_before.tsv STEADY_CRISIS_ROUND=round3.tsv \
-//	  go test ./flows -run TestCrisisModelOnUnseenRound -v
-func TestCrisisModelOnUnseenRound(t *testing.T) {
-	dump, round := os.Getenv("STEADY_CRISIS_OLD_RULES"), os.Getenv("STEADY_CRISIS_ROUND")
-	if dump == "" || round == "" {
-		t.Skip("set STEADY_CRISIS_OLD_RULES and STEADY_CRISIS_ROUND")
+//	STEADY_CRISIS_UNSEEN=1 go test ./flows -run TestCrisisUnseenRounds -v
+func TestCrisisUnseenRounds(t *testing.T) {
+	if os.Getenv("STEADY_CRISIS_UNSEEN") == "" {
+		t.Skip("set STEADY_CRISIS_UNSEEN=1 to print the unseen rounds")
 	}
-	b, err := os.ReadFile(dump)
+	names, sets := tuningFiles(t)
+	var pooled []labelled
+	var pooledRules []ruleReading
+	var pooledProbs [][crisismodel.Classes]float64
+	line := func(name string, s crisisScore) { t.Logf("  %-40s %s", name, s.oneLine()) }
+	for _, round := range unseenRounds {
+		set, before := rulesBefore(t, "testdata/crisis-before/"+round.file)
+		skip := map[string]bool{}
+		for _, f := range round.without {
+			skip[f] = true
+		}
+		var train []crisismodel.Example
+		for i, n := range names {
+			if skip[n] {
+				continue
+			}
+			for _, p := range sets[i] {
+				c, _ := crisismodel.ClassOf(p.label)
+				train = append(train, crisismodel.Example{Class: c, Text: p.text})
+			}
+		}
+		m := crisismodel.Train(train, crisismodel.DefaultOptions)
+		probs := make([][crisismodel.Classes]float64, len(set))
+		for i, p := range set {
+			probs[i] = m.Scores(p.text)
+		}
+		with := func(th thresholds) func(int, string) Detection {
+			return func(i int, text string) Detection { return combineAt(before[i], wordCount(text), probs[i], th) }
+		}
+		t.Logf("%s", round.file)
+		line("rules before it", scoreWith(set, func(i int, _ string) Detection { return before[i].Detection }))
+		line("model alone", scoreWith(set, func(i int, _ string) Detection { return modelAlone(probs[i]) }))
+		line("rules + model, thresholds before round 5", scoreWith(set, with(roundsBefore)))
+		line("rules + model, shipped", scoreWith(set, with(shipped)))
+		pooled = append(pooled, set...)
+		pooledRules = append(pooledRules, before...)
+		pooledProbs = append(pooledProbs, probs...)
+	}
+	t.Logf("all three")
+	for _, worry := range []float64{0.65, 0.70, 0.75} {
+		for _, alone := range []float64{0.80, 0.85} {
+			for _, danger := range []float64{0.5, 0.6, 2} {
+				for _, doubt := range []float64{0, 0.5} {
+					th := thresholds{worry, modelWorryClearedAt, modelCrisisAt, alone, danger, doubt}
+					line(fmt.Sprintf("worry≥%.2f alone≥%.2f danger≥%.1f doubt<%.1f", worry, alone, danger, doubt),
+						scoreWith(pooled, func(i int, text string) Detection {
+							return combineAt(pooledRules[i], wordCount(text), pooledProbs[i], th)
+						}))
+				}
+			}
+		}
+	}
+}
+
+// rulesBefore reads a file of earlier rule readings
+// (label<TAB>concern<TAB>kind<TAB>lowered<TAB>message). What the rules
+// doubt is a property of the words, so it is read today.
+func rulesBefore(t *testing.T, path string) ([]labelled, []ruleReading) {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var set []labelled
-	var old []Detection
+	var readings []ruleReading
 	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		f := strings.SplitN(line, "\t", 4)
-		if len(f) != 4 {
-			t.Fatalf("bad line %q", line)
-		}
-		c, _ := strconv.Atoi(f[1])
-		set = append(set, labelled{f[0], f[3]})
-		old = append(old, Detection{Concern: Concern(c), Kind: f[2]})
-	}
-	paths, _ := filepath.Glob("testdata/crisis/tuning/*.tsv")
-	var train []crisismodel.Example
-	for _, p := range paths {
-		if filepath.Base(p) == round {
+		if strings.HasPrefix(line, "#") {
 			continue
 		}
-		for _, l := range loadPhrases(t, p) {
-			c, _ := crisismodel.ClassOf(l.label)
-			train = append(train, crisismodel.Example{Class: c, Text: l.text})
+		f := strings.SplitN(line, "\t", 5)
+		if len(f) != 5 {
+			t.Fatalf("%s: bad line %q", path, line)
 		}
-	}
-	m := crisismodel.Train(train, crisismodel.DefaultOptions)
-	probs := make([][crisismodel.Classes]float64, len(set))
-	for i, p := range set {
-		probs[i] = m.Scores(p.text)
-	}
-	line := func(name string, s crisisScore) { t.Logf("%-36s %s", name, s.oneLine()) }
-	line("earlier rules alone", scoreWith(set, func(i int, _ string) Detection { return old[i] }))
-	line("model alone", scoreWith(set, func(i int, _ string) Detection { return modelAlone(probs[i]) }))
-	for _, worry := range []float64{0.65, 0.75, 0.8, 0.9} {
-		for _, alone := range []float64{0.8, 0.9, 0.95, 1.01} {
-			th := thresholds{worry, modelCrisisAt, alone}
-			line(fmt.Sprintf("rules + model worry≥%.2f alone≥%.2f", worry, alone), scoreWith(set, func(i int, text string) Detection {
-				return combineAt(ruleReading{Detection: old[i]}, wordCount(text), probs[i], th)
-			}))
+		c, err := strconv.Atoi(f[1])
+		if err != nil {
+			t.Fatalf("%s: bad concern in %q", path, line)
 		}
+		set = append(set, labelled{f[0], f[4]})
+		readings = append(readings, ruleReading{
+			Detection: Detection{Concern: Concern(c), Kind: f[2]},
+			lowered:   f[3] == "true",
+			doubt:     doubted(f[4], canonical(f[4])),
+		})
 	}
-	line("shipped combination (combine)", scoreWith(set, func(i int, text string) Detection {
-		return combine(ruleReading{Detection: old[i]}, wordCount(text), probs[i])
-	}))
+	return set, readings
+}
+
+// TestDumpRuleReadings writes what today's rules read in a labelled set,
+// in the form TestCrisisUnseenRounds reads. Run it on a new sealed round
+// after its first score and before any change made on it, and keep the
+// file in testdata/crisis-before:
+//
+//	STEADY_CRISIS_DUMP=/path/to/set.tsv STEADY_CRISIS_DUMP_TO=/tmp/before.tsv \
+//	  go test ./flows -run TestDumpRuleReadings
+func TestDumpRuleReadings(t *testing.T) {
+	in, out := os.Getenv("STEADY_CRISIS_DUMP"), os.Getenv("STEADY_CRISIS_DUMP_TO")
+	if in == "" || out == "" {
+		t.Skip("set STEADY_CRISIS_DUMP and STEADY_CRISIS_DUMP_TO")
+	}
+	var b strings.Builder
+	for _, p := range loadPhrases(t, in) {
+		r := readRules(p.text)
+		fmt.Fprintf(&b, "%s\t%d\t%s\t%v\t%s\n", p.label, r.Concern, r.Kind, r.lowered, p.text)
+	}
+	if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // The committed model must be the one the tuning data trains: a tuning

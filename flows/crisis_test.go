@@ -444,10 +444,15 @@ func TestDetectInContext(t *testing.T) {
 		{"danger split across messages", []string{"scared to go home"}, "he said he'll hurt me", Crisis, KindDanger},
 		{"danger after a worry", []string{"things are bad at home"}, "he hit me again", Crisis, KindDanger},
 		{"routine context stays routine", []string{"slept ok"}, "7", NoConcern, ""},
+		{"bad answers joined are not a worry", []string{"11", "four out of ten", "😩👍"}, strings.Repeat("x", 4000), NoConcern, ""},
 		{"routine words are not joined into a crisis", []string{"the train was late"}, "i jumped on the next one", NoConcern, ""},
 		{"a worry after routine talk is raised", []string{"slept ok"}, "i cant cope any more", Worry, KindDistress},
 		{"an earlier worry is not raised again", []string{"i cant cope"}, "yeah", NoConcern, ""},
 		{"the message alone is read even with no context", []string{}, "kms", Crisis, KindSuicide},
+		// The rules doubt a game; alone, the model's disagreement makes it a
+		// check. An answer before it must not make it an escalation.
+		{"a doubted crisis is not escalated by joining", []string{"7"}, "the game im playing you jump off buildings the whole time, its class", Worry, KindSuicide},
+		{"a doubted crisis the model agrees with still escalates joined", []string{"i want to"}, "die lol", Crisis, KindSuicide},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := DetectInContext(tc.recent, tc.text)
