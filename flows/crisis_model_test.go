@@ -168,6 +168,7 @@ var unseenRounds = []struct {
 	{"round3.tsv", []string{"round3.tsv"}},
 	{"heldout4.tsv", []string{"heldout4.tsv", "concepts6.tsv", "concepts7.tsv"}},
 	{"heldout5.tsv", []string{"heldout5.tsv", "concepts10.tsv", "concepts11.tsv"}},
+	{"heldout6.tsv", []string{"heldout6.tsv", "concepts12.tsv"}},
 }
 
 // roundsBefore are thresholds as they were before round 5: no doubt, no
