@@ -226,7 +226,7 @@ func TestCrisisUnseenRounds(t *testing.T) {
 		pooledRules = append(pooledRules, before...)
 		pooledProbs = append(pooledProbs, probs...)
 	}
-	t.Logf("all three")
+	t.Logf("all rounds pooled")
 	for _, worry := range []float64{0.65, 0.70, 0.75} {
 		for _, alone := range []float64{0.80, 0.85} {
 			for _, danger := range []float64{0.5, 0.6, 2} {
