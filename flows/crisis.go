@@ -191,7 +191,7 @@ func readCanonical(text, s string) ruleReading {
 			t = index(s)
 		}
 	}
-	for _, group := range [][]crisisPattern{patterns, conceptPatterns, round5Concepts, dangerPatterns, distressConcepts} {
+	for _, group := range [][]crisisPattern{patterns, conceptPatterns, round5Concepts, round6Concepts, dangerPatterns, distressConcepts} {
 		for _, p := range group {
 			if !p.mayMatch(t) {
 				continue
@@ -464,11 +464,11 @@ var spelling = map[string]string{
 	"wasnt": "was not", "werent": "were not", "arent": "are not", "aint": "is not", "havent": "have not", "hasnt": "has not",
 	"wanna": "want to", "wana": "want to", "wannna": "want to", "gonna": "going to", "gona": "going to", "gunna": "going to",
 	"gna": "going to", "finna": "going to", "gotta": "have to", "tryna": "trying to", "anymore": "any more",
-	"u": "you", "ur": "your", "r": "are", "2": "to", "every1": "everyone", "some1": "someone", "no1": "no one",
+	"u": "you", "ur": "your", "r": "are", "2": "to", "every1": "everyone", "every1s": "everyone is", "some1": "someone", "no1": "no one",
 	"noone": "no one", "nobody": "no one", "somebody": "someone", "everybody": "everyone", "evryone": "everyone",
 	"kms": "kill myself", "kys": "kill yourself", "ctb": "kill myself", "sewerslide": "suicide",
 	"od": "overdose", "ods": "overdose", "oding": "overdosing", "oded": "overdosed",
-	"tmrw": "tomorrow", "tmr": "tomorrow", "tomoz": "tomorrow", "tomorow": "tomorrow", "tonite": "tonight", "2nite": "tonight",
+	"tmrw": "tomorrow", "tmr": "tomorrow", "2moro": "tomorrow", "2morro": "tomorrow", "2morrow": "tomorrow", "2mora": "tomorrow", "tomoro": "tomorrow", "tomorro": "tomorrow", "aft": "after", "tomoz": "tomorrow", "tomorow": "tomorrow", "tonite": "tonight", "2nite": "tonight",
 	"myslef": "myself", "mysefl": "myself", "myelf": "myself", "mysel": "myself", "mself": "myself", "meself": "myself",
 	"muself": "myself", "myslf": "myself", "myseld": "myself", "mysef": "myself",
 	"wnat": "want", "wamt": "want", "wnt": "want", "watn": "want", "whant": "want", "wan": "want",

@@ -66,6 +66,13 @@ var conceptIdioms = func() []string {
 		`overdos\S* (?:of|on) (?:meetings|work|emails|coffee|sugar|chocolate|caffeine|tv|telly|netflix|paperwork|carbs|crisps|cake|sweets|sun|sunshine|tea|energy drinks|red bull|monster|love|cheese|christmas|films|sleep|exercise|screen time|social media|admin)`,
 		`(?:rather|prefer to) (?:die|be dead) than (?:do|doing|go|going|sing|singing|work|working|sit|sitting|attend|wear|eat|eating|talk|watch|present|presenting|dance|dancing|give|speak|speaking|be seen|listen|play|run|wait|queue|drive|fill|answer|ring|call|phone|email|deal|face another meeting|have|make|read|clean|stand|use|do another|go back to that)`,
 		`(?:shot|shoot|shooting) (?:myself|me|ourselves) in the foot`,
+		// Round 6: figures of speech a new writer used.
+		`(?:stab|stabs|stabbed|stabbing) me in the back(?: over| again| about| at work| in (?:the|a) meeting| for)`,
+		`(?:threaten|threatens|threatened|threatening) to (?:come|visit|stay|sing|cook|move in|bring|call|ring|quit|retire|leave|post|show|make me|send|tell|bake|get|buy|start|visit me)`,
+		`(?:be|am|will be) dead (?:by|before) (?:\S+ ){1,5}at this rate`, `at this rate i will be dead (?:by|before)`,
+		// "it" and "gone" explained by the same message: a chore, a booking, a trip.
+		`(?:doing|do) it (?:tonight|today|tomorrow|now|this weekend|when i get home)(?: \.)? (?:finally )?(?:booking|booked|doing|sorting|getting|cleaning|painting|telling|asking|buying|applying|handing|starting|quitting|the big|my tax|the \S+ i have been putting off)`,
+		`(?:be |been )?gone (?:by|before) (?:the time (?:you|they|she|he|everyone) (?:wake|wakes|get|gets) (?:up|in|home)|morning|the morning|sunrise|dawn)(?: \.)? (?:\S+ ){0,3}(?:flight|flights|plane|airport|ferry|coach|train to|holiday|trip|early start|passport|see you|back on|back in)`,
 		`(?:last|final) (?:check in|checkin|check ins|message|shift|day) (?:before|for|until|till|of the|this|on|at)`,
 		`(?:last|final) (?:message|check in|checkin|text|post) (?:tonight|today|for (?:today|tonight|now|the day|the night|the week))`,
 		`(?:give|giving|gave|given) (?:away )?(?:all )?(?:my )?(?:old|spare|unused|outgrown|kids) \S+`,

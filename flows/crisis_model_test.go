@@ -168,6 +168,7 @@ var unseenRounds = []struct {
 	{"round3.tsv", []string{"round3.tsv"}},
 	{"heldout4.tsv", []string{"heldout4.tsv", "concepts6.tsv", "concepts7.tsv"}},
 	{"heldout5.tsv", []string{"heldout5.tsv", "concepts10.tsv", "concepts11.tsv"}},
+	{"heldout6.tsv", []string{"heldout6.tsv", "concepts12.tsv"}},
 }
 
 // roundsBefore are thresholds as they were before round 5: no doubt, no
@@ -225,7 +226,7 @@ func TestCrisisUnseenRounds(t *testing.T) {
 		pooledRules = append(pooledRules, before...)
 		pooledProbs = append(pooledProbs, probs...)
 	}
-	t.Logf("all three")
+	t.Logf("all rounds pooled")
 	for _, worry := range []float64{0.65, 0.70, 0.75} {
 		for _, alone := range []float64{0.80, 0.85} {
 			for _, danger := range []float64{0.5, 0.6, 2} {
