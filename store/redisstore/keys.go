@@ -21,6 +21,7 @@ const (
 	recMissDays  = "missed:days"   // sorted set: score = local date due as days since 1970-01-01, member = prompt id
 	recRecent    = "recent"        // string: sealed JSON []store.RecentMessage, the last few minutes of typed messages; expires
 	recToRead    = "toread"        // hash: item id → sealed JSON store.ReadItem, the worker's "to read" list
+	recFlush     = "flush"         // string: token of the replica delivering the outbox (flush.go); expires
 )
 
 func (s *Store) clientKey(clientID, record string) string {

@@ -19,7 +19,7 @@ import (
 // record added later is exported and erased without anyone remembering to.
 
 // notExported are records that are machinery, not data about the client.
-var notExported = map[string]bool{recErasure: true}
+var notExported = map[string]bool{recErasure: true, recFlush: true}
 
 // ExportClient returns every record held about a client, decrypted, keyed by
 // record name: sealed values as their JSON, other values as text, the audit
