@@ -38,6 +38,8 @@ type Plan struct {
 	RedisRestartAt time.Duration
 	// OutageAt and OutageFor take Discord down (503s, gateway refused).
 	OutageAt, OutageFor time.Duration
+	// Answer has every client answer their sleep log as it arrives.
+	Answer bool
 	// Settle bounds the wait, after the last prompt and fault, for every
 	// prompt to arrive; the run then watches Quiet longer for late duplicates.
 	Settle, Quiet time.Duration
@@ -49,7 +51,13 @@ type Result struct {
 	Kills, RedisRestarts    int
 	Outage                  time.Duration
 	LeftQueued              int // clients with messages still in their outbox
-	Elapsed                 time.Duration
+	// Answers, when the clients answer: thanked (the last answer was
+	// acknowledged), of which stored (the night is in Redis) and lost (not);
+	// thanked more than once; never thanked; replies "that prompt has
+	// closed" (a tap handled again, or late); entries stored twice.
+	Thanked, Stored, Lost, ThankedTwice, NotThanked, Closed, StoredTwice int
+	Taps                                                                 int
+	Elapsed                                                              time.Duration
 }
 
 func (r Result) String() string {
@@ -57,6 +65,11 @@ func (r Result) String() string {
 	fmt.Fprintf(&b, "| prompts due | delivered once | delivered twice or more | never delivered | replicas SIGKILLed | Redis restarts | Discord down | outboxes left queued |\n")
 	fmt.Fprintf(&b, "|---|---|---|---|---|---|---|---|\n")
 	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %s | %d |\n", r.Due, r.Once, r.Twice, r.Never, r.Kills, r.RedisRestarts, r.Outage, r.LeftQueued)
+	if r.Taps > 0 {
+		fmt.Fprintf(&b, "\n| taps | thanked | of which stored | thanked but lost | thanked twice | never thanked | \"prompt has closed\" replies | nights stored twice |\n")
+		fmt.Fprintf(&b, "|---|---|---|---|---|---|---|---|\n")
+		fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d |\n", r.Taps, r.Thanked, r.Stored, r.Lost, r.ThankedTwice, r.NotThanked, r.Closed, r.StoredTwice)
+	}
 	return b.String()
 }
 
@@ -128,6 +141,15 @@ func Run(ctx context.Context, root, dir string, plan Plan, log io.Writer) (Resul
 		return res, err
 	}
 	res.Due = len(users)
+	clients := newAnswerer(setup.Control)
+	answering, stopAnswering := context.WithCancel(ctx)
+	answered := make(chan struct{})
+	if plan.Answer {
+		go func() { defer close(answered); clients.run(answering) }()
+	} else {
+		close(answered)
+	}
+	defer func() { stopAnswering(); <-answered }()
 	fmt.Fprintf(log, "chaos: prompts fall due from %s over %s\n", first.Format(time.TimeOnly), plan.Spread)
 
 	// Faults, on their timeline from the first prompt due.
@@ -176,7 +198,7 @@ func Run(ctx context.Context, root, dir string, plan Plan, log io.Writer) (Resul
 		if err := get(ctx, setup.Control+"/dms", &dms); err != nil {
 			return res, err
 		}
-		if len(dms) == len(users) || time.Now().After(deadline) {
+		if settled(dms, users, plan.Answer) || time.Now().After(deadline) {
 			break
 		}
 		if err := sleepUntil(ctx, time.Now().Add(500*time.Millisecond)); err != nil {
@@ -186,11 +208,50 @@ func Run(ctx context.Context, root, dir string, plan Plan, log io.Writer) (Resul
 	if err := sleepUntil(ctx, time.Now().Add(plan.Quiet)); err != nil {
 		return res, err
 	}
+	stopAnswering()
+	<-answered
 	if err := get(ctx, setup.Control+"/dms", &dms); err != nil {
 		return res, err
 	}
-	for _, u := range users {
-		switch n := len(dms[u]); {
+	kr, err := redisstore.ParseKeys(harnessKey)
+	if err != nil {
+		return res, err
+	}
+	st := redisstore.New(rdb, prefix, redisstore.WithKeys(kr))
+	res.Taps = clients.taps
+	for i, u := range users {
+		if plan.Answer {
+			thanks := countText(dms[u], thanksText)
+			res.Closed += countText(dms[u], closedText)
+			nights, err := st.SleepEntries(ctx, fmt.Sprintf("c%d", i), "1970-01-01")
+			if err != nil {
+				return res, err
+			}
+			switch {
+			case thanks == 0:
+				res.NotThanked++
+				fmt.Fprintf(log, "chaos: client c%d was never thanked; what they saw:\n", i)
+				for _, m := range dms[u] {
+					fmt.Fprintf(log, "  %s %q (buttons %d, menu %t)\n", m.ID, m.Content, len(m.Buttons), m.Menu != "")
+				}
+				for _, line := range clients.trace(u) {
+					fmt.Fprintf(log, "  client: %s\n", line)
+				}
+			case len(nights) == 0:
+				res.Thanked++
+				res.Lost++
+			default:
+				res.Thanked++
+				res.Stored++
+			}
+			if thanks > 1 {
+				res.ThankedTwice++
+			}
+			if len(nights) > 1 {
+				res.StoredTwice++
+			}
+		}
+		switch n := countText(dms[u], promptText); {
 		case n == 0:
 			res.Never++
 		case n == 1:
@@ -206,6 +267,17 @@ func Run(ctx context.Context, root, dir string, plan Plan, log io.Writer) (Resul
 	res.LeftQueued = int(left)
 	res.Elapsed = time.Since(start)
 	return res, nil
+}
+
+// settled says every prompt has arrived and, if the clients answer, every
+// client has been thanked.
+func settled(dms map[string][]fakeDM, users []string, answer bool) bool {
+	for _, u := range users {
+		if !hasText(dms[u], promptText) || (answer && !hasText(dms[u], thanksText)) {
+			return false
+		}
+	}
+	return true
 }
 
 type fault struct {
@@ -456,7 +528,9 @@ type fakeSetup struct {
 
 type fakeDM struct {
 	ID, Content string
-	Buttons     []string
+	Buttons     []struct{ Label, CustomID string }
+	Menu        string
+	Options     []string
 }
 
 func startFake(ctx context.Context, bin, dir string) (*exec.Cmd, fakeSetup, error) {

@@ -21,7 +21,7 @@ func TestChaosShort(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := Plan{Clients: 150, Replicas: 3, Spread: 20 * time.Second, KillEvery: 8 * time.Second,
+	plan := Plan{Clients: 60, Answer: true, Replicas: 3, Spread: 16 * time.Second, KillEvery: 9 * time.Second,
 		RedisRestartAt: 10 * time.Second, OutageAt: 4 * time.Second, OutageFor: 5 * time.Second,
 		Settle: 30 * time.Second, Quiet: 3 * time.Second}
 	res, err := Run(ctx, root, t.TempDir(), plan, testLog{t})
@@ -31,6 +31,9 @@ func TestChaosShort(t *testing.T) {
 	t.Logf("\n%s(%s)", res, res.Elapsed.Round(time.Second))
 	if res.Twice != 0 || res.Never != 0 || res.Once != res.Due {
 		t.Errorf("of %d prompts due, %d arrived once, %d more than once, %d never", res.Due, res.Once, res.Twice, res.Never)
+	}
+	if res.Lost != 0 || res.NotThanked != 0 || res.ThankedTwice != 0 || res.StoredTwice != 0 {
+		t.Errorf("answers: %d thanked but lost, %d never thanked, %d thanked twice, %d stored twice", res.Lost, res.NotThanked, res.ThankedTwice, res.StoredTwice)
 	}
 	if res.LeftQueued != 0 {
 		t.Errorf("%d outboxes still hold messages", res.LeftQueued)

@@ -30,6 +30,7 @@ func main() {
 	flag.DurationVar(&p.OutageFor, "outage-for", 60*time.Second, "for this long")
 	flag.DurationVar(&p.Settle, "settle", 3*time.Minute, "longest wait for every prompt after the last")
 	flag.DurationVar(&p.Quiet, "quiet", 10*time.Second, "then watch this long for late duplicates")
+	flag.BoolVar(&p.Answer, "answer", true, "clients answer their sleep logs")
 	keep := flag.Bool("keep", false, "keep the run's directory (logs, AOF)")
 	flag.Parse()
 	root, err := moduleRoot()
@@ -54,7 +55,7 @@ func main() {
 	}
 	fmt.Print(res)
 	fmt.Printf("\n%d clients, %d replicas, run took %s\n", p.Clients, p.Replicas, res.Elapsed.Round(time.Second))
-	if res.Twice > 0 || res.Never > 0 {
+	if res.Twice > 0 || res.Never > 0 || res.Lost > 0 || res.NotThanked > 0 || res.ThankedTwice > 0 || res.StoredTwice > 0 {
 		os.Exit(1)
 	}
 }

@@ -6,6 +6,8 @@
 //	POST /users?n=N          add N users (the clients); answers their ids
 //	POST /down?on=true|false start or end an outage (503s, no gateway)
 //	GET  /dms                every DM the bot sent, by user id
+//	POST /click?user=U&message=M&custom_id=C         a user presses a button
+//	POST /choose?user=U&message=M&custom_id=C&value=V a user picks from a menu
 //	GET  /stats              requests answered, by status
 //
 // It is test support, like the package it runs.
@@ -35,11 +37,16 @@ type Setup struct {
 	Worker, Lead               string
 }
 
-// DM is one message the bot sent a user.
+// DM is one message the bot sent a user, with its choices.
 type DM struct {
 	ID, Content string
-	Buttons     []string // custom ids
+	Buttons     []Choice `json:",omitempty"`
+	Menu        string   `json:",omitempty"` // a select menu's custom id
+	Options     []string `json:",omitempty"` // its values
 }
+
+// Choice is a button.
+type Choice struct{ Label, CustomID string }
 
 func main() {
 	flag.Parse()
@@ -87,13 +94,31 @@ func main() {
 			for _, m := range fake.DMsTo(id) {
 				dm := DM{ID: m.ID, Content: m.Content}
 				for _, b := range m.Buttons() {
-					dm.Buttons = append(dm.Buttons, b.CustomID)
+					dm.Buttons = append(dm.Buttons, Choice{b.Label, b.CustomID})
 				}
+				dm.Menu, dm.Options = m.SelectOptions()
 				out[id] = append(out[id], dm)
 			}
 		}
 		writeJSON(w, out)
 	})
+	press := func(w http.ResponseWriter, r *http.Request, choose bool) {
+		q := r.URL.Query()
+		m, ok := fake.Message(q.Get("message"))
+		if !ok {
+			http.Error(w, "no such message", http.StatusNotFound)
+			return
+		}
+		var id string
+		if choose {
+			id = fake.Choose(q.Get("user"), m, q.Get("custom_id"), q.Get("value"))
+		} else {
+			id = fake.Click(q.Get("user"), m, q.Get("custom_id"))
+		}
+		writeJSON(w, id)
+	}
+	mux.HandleFunc("POST /click", func(w http.ResponseWriter, r *http.Request) { press(w, r, false) })
+	mux.HandleFunc("POST /choose", func(w http.ResponseWriter, r *http.Request) { press(w, r, true) })
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, _ *http.Request) {
 		byStatus := map[int]int{}
 		for _, ex := range fake.Traffic() {
