@@ -57,6 +57,9 @@ type Result struct {
 	// closed" (a tap handled again, or late); entries stored twice.
 	Thanked, Stored, Lost, ThankedTwice, NotThanked, Closed, StoredTwice int
 	Taps                                                                 int
+	// Discord's answers over the run: refused as invalid (400, e.g. a second
+	// callback to one interaction), rate limited (429), down (503).
+	Refused, RateLimited, Unavailable int
 	Elapsed                                                              time.Duration
 }
 
@@ -70,6 +73,7 @@ func (r Result) String() string {
 		fmt.Fprintf(&b, "|---|---|---|---|---|---|---|---|\n")
 		fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d |\n", r.Taps, r.Thanked, r.Stored, r.Lost, r.ThankedTwice, r.NotThanked, r.Closed, r.StoredTwice)
 	}
+	fmt.Fprintf(&b, "\nDiscord answered %d requests 400 (refused), %d 429 (rate limited), %d 503 (down).\n", r.Refused, r.RateLimited, r.Unavailable)
 	return b.String()
 }
 
@@ -265,6 +269,13 @@ func Run(ctx context.Context, root, dir string, plan Plan, log io.Writer) (Resul
 		return res, fmt.Errorf("count queued outboxes: %w", err)
 	}
 	res.LeftQueued = int(left)
+	var stats struct {
+		ByStatus map[string]int `json:"by_status"`
+	}
+	if err := get(ctx, setup.Control+"/stats", &stats); err != nil {
+		return res, err
+	}
+	res.Refused, res.RateLimited, res.Unavailable = stats.ByStatus["400"], stats.ByStatus["429"], stats.ByStatus["503"]
 	res.Elapsed = time.Since(start)
 	return res, nil
 }

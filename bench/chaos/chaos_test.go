@@ -35,6 +35,9 @@ func TestChaosShort(t *testing.T) {
 	if res.Lost != 0 || res.NotThanked != 0 || res.ThankedTwice != 0 || res.StoredTwice != 0 {
 		t.Errorf("answers: %d thanked but lost, %d never thanked, %d thanked twice, %d stored twice", res.Lost, res.NotThanked, res.ThankedTwice, res.StoredTwice)
 	}
+	if res.Refused != 0 {
+		t.Errorf("Discord refused %d requests (400)", res.Refused)
+	}
 	if res.LeftQueued != 0 {
 		t.Errorf("%d outboxes still hold messages", res.LeftQueued)
 	}
