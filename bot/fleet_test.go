@@ -210,3 +210,84 @@ func TestAFlushLeaseLeftByADeadReplicaExpires(t *testing.T) {
 		t.Fatalf("delivered %d times, want once", n)
 	}
 }
+
+// Issue 13: every replica's gateway session hears every DM, so each replica
+// of a fleet hands the same DM (same key) to its engine, at once or later.
+// The client still gets one reply, and a crisis message opens one incident
+// and pings the worker once: the engine takes each input once.
+func TestADMHeardByEveryReplicaIsTakenOnce(t *testing.T) {
+	tests := []struct{ name, text string }{
+		{"a greeting, nothing open", "hello"},
+		{"a crisis message", "i want to kill myself"},
+		{"talk to my worker", "can I talk to my worker please"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rdb, prefix := redistest.New(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			clock := scheduler.NewFakeClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
+			st := redisstore.New(rdb, prefix)
+			sched := scheduler.New(rdb, clock, scheduler.Options{Prefix: prefix})
+			ms := []*gatedMessenger{newGated(), newGated(), newGated()}
+			var fleet []*bot.Engine
+			for _, m := range ms {
+				fleet = append(fleet, replica(st, sched, clock, m))
+			}
+			p, err := bot.ParseProfile([]byte(profileYAML))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := fleet[0].Enrol(ctx, p, "sam"); err != nil {
+				t.Fatal(err)
+			}
+			before := map[string]int{}
+			for _, m := range ms {
+				for _, k := range m.sent {
+					before[k]++
+				}
+			}
+			in := bot.Inbound{UserID: "u-alex", Key: "msg:1", Text: tc.text}
+			// Two replicas at once, the third a moment later (its session
+			// was resuming).
+			errs := make(chan error, 2)
+			for _, e := range fleet[:2] {
+				go func() { errs <- e.HandleMessage(ctx, in) }()
+			}
+			for range 2 {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := fleet[2].HandleMessage(ctx, in); err != nil {
+				t.Fatal(err)
+			}
+			sent := map[string]int{}
+			total := 0
+			for _, m := range ms {
+				for _, k := range m.sent {
+					if before[k] == 0 {
+						sent[k]++
+						total++
+					}
+				}
+			}
+			if total == 0 {
+				t.Fatal("nothing was sent in answer")
+			}
+			for k, n := range sent {
+				if n > 1 {
+					t.Errorf("%q sent %d times", k, n)
+				}
+			}
+			incidents, err := st.Incidents(ctx, "alex")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(incidents) > 1 {
+				t.Errorf("%d incidents opened, want at most one", len(incidents))
+			}
+			t.Logf("%d messages sent, %d incidents", total, len(incidents))
+		})
+	}
+}
