@@ -25,7 +25,10 @@ var goodNight = []struct{ question, label, value string }{
 const (
 	promptText = "Time for your sleep log"
 	thanksText = "Thanks, that's logged"
-	closedText = "has closed"
+	// crisisDM is what some clients then write; crisisReply starts the answer.
+	crisisDM    = "i want to kill myself"
+	crisisReply = "thank you for telling me"
+	closedText  = "has closed"
 )
 
 // retapAfter is how long a client waits for the next question before
@@ -36,20 +39,22 @@ const retapAfter = 8 * time.Second
 // Discord's gateway, question by question, as the questions arrive.
 type answerer struct {
 	control string
+	crisis  map[string]bool // clients who write crisisDM once thanked
 	mu      sync.Mutex
 	state   map[string]*answering // by user id
 	taps    int
 }
 
 type answering struct {
+	wrote   bool      // sent crisisDM
 	tapped  string    // message last tapped
 	tappedN int       // DMs seen when it was tapped
 	at      time.Time // when
 	trace   []string  // what this client did, for a run that went wrong
 }
 
-func newAnswerer(control string) *answerer {
-	return &answerer{control: control, state: map[string]*answering{}}
+func newAnswerer(control string, crisis map[string]bool) *answerer {
+	return &answerer{control: control, crisis: crisis, state: map[string]*answering{}}
 }
 
 // run answers until ctx ends.
@@ -73,6 +78,13 @@ func (a *answerer) pass(ctx context.Context, dms map[string][]fakeDM) {
 		}
 		a.mu.Unlock()
 		if hasText(msgs, thanksText) {
+			if a.crisis[user] && !st.wrote {
+				values := url.Values{"user": {user}, "text": {crisisDM}}
+				if err := post(ctx, a.control+"/dm?"+values.Encode(), nil); err == nil {
+					st.wrote = true
+					st.trace = append(st.trace, time.Now().Format("15:04:05.000")+" wrote a crisis DM")
+				}
+			}
 			continue
 		}
 		last := -1

@@ -40,6 +40,9 @@ type Plan struct {
 	OutageAt, OutageFor time.Duration
 	// Answer has every client answer their sleep log as it arrives.
 	Answer bool
+	// CrisisEvery has every so many clients (0: none), once thanked, write
+	// a DM in crisis, which must open one incident and be answered once.
+	CrisisEvery int
 	// Settle bounds the wait, after the last prompt and fault, for every
 	// prompt to arrive; the run then watches Quiet longer for late duplicates.
 	Settle, Quiet time.Duration
@@ -60,7 +63,10 @@ type Result struct {
 	// Discord's answers over the run: refused as invalid (400, e.g. a second
 	// callback to one interaction), rate limited (429), down (503).
 	Refused, RateLimited, Unavailable int
-	Elapsed                                                              time.Duration
+	// Crisis DMs written, answered once, more than once, never; incidents
+	// opened in all (one is expected per crisis DM, none otherwise).
+	Crises, CrisisOnce, CrisisTwice, CrisisNever, Incidents int
+	Elapsed                                                 time.Duration
 }
 
 func (r Result) String() string {
@@ -72,6 +78,11 @@ func (r Result) String() string {
 		fmt.Fprintf(&b, "\n| taps | thanked | of which stored | thanked but lost | thanked twice | never thanked | \"prompt has closed\" replies | nights stored twice |\n")
 		fmt.Fprintf(&b, "|---|---|---|---|---|---|---|---|\n")
 		fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d |\n", r.Taps, r.Thanked, r.Stored, r.Lost, r.ThankedTwice, r.NotThanked, r.Closed, r.StoredTwice)
+	}
+	if r.Crises > 0 {
+		fmt.Fprintf(&b, "\n| crisis DMs | answered once | answered twice or more | never answered | incidents opened (expected %d) |\n", r.Crises)
+		fmt.Fprintf(&b, "|---|---|---|---|---|\n")
+		fmt.Fprintf(&b, "| %d | %d | %d | %d | %d |\n", r.Crises, r.CrisisOnce, r.CrisisTwice, r.CrisisNever, r.Incidents)
 	}
 	fmt.Fprintf(&b, "\nDiscord answered %d requests 400 (refused), %d 429 (rate limited), %d 503 (down).\n", r.Refused, r.RateLimited, r.Unavailable)
 	return b.String()
@@ -145,7 +156,13 @@ func Run(ctx context.Context, root, dir string, plan Plan, log io.Writer) (Resul
 		return res, err
 	}
 	res.Due = len(users)
-	clients := newAnswerer(setup.Control)
+	crisis := map[string]bool{}
+	for i, u := range users {
+		if plan.CrisisEvery > 0 && i%plan.CrisisEvery == 0 {
+			crisis[u] = true
+		}
+	}
+	clients := newAnswerer(setup.Control, crisis)
 	answering, stopAnswering := context.WithCancel(ctx)
 	answered := make(chan struct{})
 	if plan.Answer {
@@ -202,7 +219,7 @@ func Run(ctx context.Context, root, dir string, plan Plan, log io.Writer) (Resul
 		if err := get(ctx, setup.Control+"/dms", &dms); err != nil {
 			return res, err
 		}
-		if settled(dms, users, plan.Answer) || time.Now().After(deadline) {
+		if settled(dms, users, plan.Answer, crisis) || time.Now().After(deadline) {
 			break
 		}
 		if err := sleepUntil(ctx, time.Now().Add(500*time.Millisecond)); err != nil {
@@ -254,6 +271,22 @@ func Run(ctx context.Context, root, dir string, plan Plan, log io.Writer) (Resul
 			if len(nights) > 1 {
 				res.StoredTwice++
 			}
+			incidents, err := st.Incidents(ctx, fmt.Sprintf("c%d", i))
+			if err != nil {
+				return res, err
+			}
+			res.Incidents += len(incidents)
+			if crisis[u] {
+				res.Crises++
+				switch countText(dms[u], crisisReply) {
+				case 0:
+					res.CrisisNever++
+				case 1:
+					res.CrisisOnce++
+				default:
+					res.CrisisTwice++
+				}
+			}
 		}
 		switch n := countText(dms[u], promptText); {
 		case n == 0:
@@ -282,9 +315,12 @@ func Run(ctx context.Context, root, dir string, plan Plan, log io.Writer) (Resul
 
 // settled says every prompt has arrived and, if the clients answer, every
 // client has been thanked.
-func settled(dms map[string][]fakeDM, users []string, answer bool) bool {
+func settled(dms map[string][]fakeDM, users []string, answer bool, crisis map[string]bool) bool {
 	for _, u := range users {
 		if !hasText(dms[u], promptText) || (answer && !hasText(dms[u], thanksText)) {
+			return false
+		}
+		if answer && crisis[u] && !hasText(dms[u], crisisReply) {
 			return false
 		}
 	}

@@ -21,7 +21,7 @@ func TestChaosShort(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := Plan{Clients: 60, Answer: true, Replicas: 3, Spread: 16 * time.Second, KillEvery: 9 * time.Second,
+	plan := Plan{Clients: 60, Answer: true, CrisisEvery: 12, Replicas: 3, Spread: 16 * time.Second, KillEvery: 9 * time.Second,
 		RedisRestartAt: 10 * time.Second, OutageAt: 4 * time.Second, OutageFor: 5 * time.Second,
 		Settle: 30 * time.Second, Quiet: 3 * time.Second}
 	res, err := Run(ctx, root, t.TempDir(), plan, testLog{t})
@@ -34,6 +34,9 @@ func TestChaosShort(t *testing.T) {
 	}
 	if res.Lost != 0 || res.NotThanked != 0 || res.ThankedTwice != 0 || res.StoredTwice != 0 {
 		t.Errorf("answers: %d thanked but lost, %d never thanked, %d thanked twice, %d stored twice", res.Lost, res.NotThanked, res.ThankedTwice, res.StoredTwice)
+	}
+	if res.CrisisOnce != res.Crises || res.Incidents != res.Crises {
+		t.Errorf("%d crisis DMs: %d answered once, %d twice, %d never; %d incidents opened", res.Crises, res.CrisisOnce, res.CrisisTwice, res.CrisisNever, res.Incidents)
 	}
 	if res.Refused != 0 {
 		t.Errorf("Discord refused %d requests (400)", res.Refused)

@@ -31,6 +31,7 @@ func main() {
 	flag.DurationVar(&p.Settle, "settle", 3*time.Minute, "longest wait for every prompt after the last")
 	flag.DurationVar(&p.Quiet, "quiet", 10*time.Second, "then watch this long for late duplicates")
 	flag.BoolVar(&p.Answer, "answer", true, "clients answer their sleep logs")
+	flag.IntVar(&p.CrisisEvery, "crisis-every", 50, "every so many clients then write a DM in crisis (0: none)")
 	keep := flag.Bool("keep", false, "keep the run's directory (logs, AOF)")
 	flag.Parse()
 	root, err := moduleRoot()
@@ -55,7 +56,8 @@ func main() {
 	}
 	fmt.Print(res)
 	fmt.Printf("\n%d clients, %d replicas, run took %s\n", p.Clients, p.Replicas, res.Elapsed.Round(time.Second))
-	if res.Twice > 0 || res.Never > 0 || res.Lost > 0 || res.NotThanked > 0 || res.ThankedTwice > 0 || res.StoredTwice > 0 {
+	if res.Twice > 0 || res.Never > 0 || res.Lost > 0 || res.NotThanked > 0 || res.ThankedTwice > 0 || res.StoredTwice > 0 ||
+		res.CrisisOnce != res.Crises || res.Incidents != res.Crises {
 		os.Exit(1)
 	}
 }

@@ -8,6 +8,7 @@
 //	GET  /dms                every DM the bot sent, by user id
 //	POST /click?user=U&message=M&custom_id=C         a user presses a button
 //	POST /choose?user=U&message=M&custom_id=C&value=V a user picks from a menu
+//	POST /dm?user=U&text=T   a user DMs the bot
 //	GET  /stats              requests answered, by status
 //
 // It is test support, like the package it runs.
@@ -119,6 +120,9 @@ func main() {
 	}
 	mux.HandleFunc("POST /click", func(w http.ResponseWriter, r *http.Request) { press(w, r, false) })
 	mux.HandleFunc("POST /choose", func(w http.ResponseWriter, r *http.Request) { press(w, r, true) })
+	mux.HandleFunc("POST /dm", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, fake.UserSendsDM(r.URL.Query().Get("user"), r.URL.Query().Get("text")))
+	})
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, _ *http.Request) {
 		byStatus := map[int]int{}
 		for _, ex := range fake.Traffic() {
