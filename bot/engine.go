@@ -76,6 +76,11 @@ type Config struct {
 	CrisisHold time.Duration
 	// Inbound bounds how fast one person's messages are answered.
 	Inbound InboundLimit
+	// Alone says this is the only process on its Redis prefix (steady try):
+	// with no fleet to share an outbox with, a flush takes no lease, so one
+	// left by a run killed mid-delivery does not hold the next run's
+	// messages back until it expires.
+	Alone bool
 }
 
 // Deps are what an Engine is built from.
@@ -562,6 +567,11 @@ const flushLeaseTTL = 10 * time.Second
 // delivers whatever was committed while it held it, this step's too. The
 // caller holds the client's flush lock.
 func (e *Engine) flushUnderLease(ctx context.Context, clientID string, fresh []redisstore.OutboxItem) error {
+	if e.cfg.Alone {
+		// No lease is taken: the empty token holds none, and the flush lock
+		// already keeps this process's flushes of the client apart.
+		return e.deliverOutbox(ctx, clientID, "", fresh)
+	}
 	token := redisstore.NewFlushToken()
 	held, err := e.store.TakeFlush(ctx, clientID, token, flushLeaseTTL)
 	if err != nil || !held {
