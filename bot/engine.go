@@ -76,6 +76,11 @@ type Config struct {
 	CrisisHold time.Duration
 	// Inbound bounds how fast one person's messages are answered.
 	Inbound InboundLimit
+	// Alone says this is the only process on its Redis prefix (steady try):
+	// with no fleet to share an outbox with, a flush takes no lease, so one
+	// left by a run killed mid-delivery does not hold the next run's
+	// messages back until it expires.
+	Alone bool
 }
 
 // Deps are what an Engine is built from.
@@ -121,7 +126,8 @@ type Engine struct {
 	// flushing serialises deliveries of one client's outbox in this process
 	// (striped by client id): two flushes reading the same queue would each
 	// send its head, and a message that fails (DMs closed) would be tried,
-	// and reported to the worker, once per flush.
+	// and reported to the worker, once per flush. Across replicas the
+	// client's flush lease in Redis does the same (flushUnderLease).
 	flushing [64]sync.Mutex
 }
 
@@ -542,7 +548,7 @@ func (e *Engine) Flush(ctx context.Context, clientID string) error {
 	mu := e.flushLock(clientID)
 	mu.Lock()
 	defer mu.Unlock()
-	return e.flushLocked(ctx, clientID)
+	return e.flushUnderLease(ctx, clientID, nil)
 }
 
 func (e *Engine) flushLock(clientID string) *sync.Mutex {
@@ -551,9 +557,85 @@ func (e *Engine) flushLock(clientID string) *sync.Mutex {
 	return &e.flushing[h.Sum32()%uint32(len(e.flushing))]
 }
 
-// flushLocked delivers the client's outbox from Redis; the caller holds
-// the client's flush lock.
-func (e *Engine) flushLocked(ctx context.Context, clientID string) error {
+// flushLeaseTTL is how long a replica's hold on delivering one client's
+// outbox lasts unless renewed: a replica that dies holding it delays that
+// client's messages by at most this, until the next flush by another.
+const flushLeaseTTL = 10 * time.Second
+
+// flushUnderLease delivers the client's outbox while holding its flush
+// lease, so one replica of the fleet delivers it at a time (a failing
+// message is tried, and reported, once). fresh, if set, are messages a step
+// has just committed at the head of the outbox, delivered from memory.
+//
+// When another replica holds the lease this does nothing: that replica ends
+// its lease only in the same script that finds the outbox empty, so it
+// delivers whatever was committed while it held it, this step's too. The
+// caller holds the client's flush lock.
+func (e *Engine) flushUnderLease(ctx context.Context, clientID string, fresh []redisstore.OutboxItem) error {
+	if e.cfg.Alone {
+		// No lease is taken: the empty token holds none, and the flush lock
+		// already keeps this process's flushes of the client apart.
+		return e.deliverOutbox(ctx, clientID, "", fresh)
+	}
+	token := redisstore.NewFlushToken()
+	held, err := e.store.TakeFlush(ctx, clientID, token, flushLeaseTTL)
+	if err != nil || !held {
+		return err
+	}
+	// Delivery may outlast the lease (retries through an outage): it is
+	// renewed meanwhile, and a lost lease stops the delivery, since another
+	// replica may now be sending the same messages.
+	leased, lost := context.WithCancel(ctx)
+	renewing := make(chan struct{})
+	go func() {
+		defer close(renewing)
+		e.keepFlushLease(leased, lost, clientID, token)
+	}()
+	err = e.deliverOutbox(leased, clientID, token, fresh)
+	lost()
+	<-renewing
+	if err != nil {
+		// What is left waits for the next flush, by any replica.
+		if derr := e.store.DropFlush(context.WithoutCancel(ctx), clientID, token); derr != nil {
+			err = errors.Join(err, derr)
+		}
+	}
+	return err
+}
+
+// keepFlushLease renews a flush lease every third of its life until ctx
+// ends; if it is lost, it cancels the delivery. The lease's expiry is
+// Redis's wall-clock time, so this waits on a timer, not the domain clock.
+func (e *Engine) keepFlushLease(ctx context.Context, lost context.CancelFunc, clientID, token string) {
+	t := time.NewTicker(flushLeaseTTL / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		held, err := e.store.KeepFlush(ctx, clientID, token, flushLeaseTTL)
+		if ctx.Err() != nil {
+			return
+		}
+		if err == nil && !held {
+			e.log.Warn("flush lease lost mid-delivery; another flush takes over", "client", clientID)
+			lost()
+			return
+		}
+	}
+}
+
+// deliverOutbox delivers fresh (if any) and then the client's outbox from
+// Redis until it is empty, which ends the lease token holds.
+func (e *Engine) deliverOutbox(ctx context.Context, clientID, token string, fresh []redisstore.OutboxItem) error {
+	if fresh != nil {
+		left, err := e.deliverItems(ctx, clientID, token, fresh, true)
+		if err != nil || left == 0 {
+			return err
+		}
+	}
 	const batch = 16
 	for {
 		items, err := e.store.Outbox(ctx, clientID, batch)
@@ -561,9 +643,13 @@ func (e *Engine) flushLocked(ctx context.Context, clientID string) error {
 			return err
 		}
 		if len(items) == 0 {
-			return e.store.OutboxDrained(ctx, clientID)
+			left, err := e.store.EndFlush(ctx, clientID, token)
+			if err != nil || left == 0 {
+				return err
+			}
+			continue // committed meanwhile: ours to deliver
 		}
-		left, err := e.deliverItems(ctx, clientID, items, len(items) < batch)
+		left, err := e.deliverItems(ctx, clientID, token, items, len(items) < batch)
 		if err != nil || left == 0 {
 			return err
 		}
@@ -574,42 +660,41 @@ func (e *Engine) flushLocked(ctx context.Context, clientID string) error {
 // the commit found nothing older in the outbox, so they are its head. Only
 // what was queued meanwhile (by another handler for the client) is read back.
 //
-// If another flush of this client is under way, it may already have read
-// these messages from Redis; rather than send them a second time, this
-// waits for it and then flushes from Redis (one read more, only then).
+// If another flush of this client is under way in this process, it may
+// already have read these messages from Redis; rather than send them a
+// second time, this waits for it and then flushes from Redis (one read
+// more, only then).
 func (e *Engine) flushFresh(ctx context.Context, clientID string, items []redisstore.OutboxItem) error {
 	mu := e.flushLock(clientID)
 	if !mu.TryLock() {
 		mu.Lock()
 		defer mu.Unlock()
-		return e.flushLocked(ctx, clientID)
+		return e.flushUnderLease(ctx, clientID, nil)
 	}
 	defer mu.Unlock()
-	left, err := e.deliverItems(ctx, clientID, items, true)
-	if err != nil || left == 0 {
-		return err
-	}
-	return e.flushLocked(ctx, clientID)
+	return e.flushUnderLease(ctx, clientID, items)
 }
 
 // deliverItems sends outbox messages, urgent ones first and otherwise in
-// order, and then removes the sent ones in one round trip (a crash in
-// between re-sends them on the next flush, which the Messenger turns into
-// nothing: every message carries its delivery key). It returns how many
-// messages remain queued.
-func (e *Engine) deliverItems(ctx context.Context, clientID string, items []redisstore.OutboxItem, last bool) (int64, error) {
+// order, and then removes the sent ones in one round trip, which also ends
+// the flush lease token holds if nothing is left (a crash in between
+// re-sends them on the next flush, which the Messenger turns into nothing:
+// every message carries its delivery key). It returns how many messages
+// remain queued.
+func (e *Engine) deliverItems(ctx context.Context, clientID, token string, items []redisstore.OutboxItem, last bool) (int64, error) {
 	items = urgentFirst(items)
 	for i, it := range items {
 		if err := e.deliverQueued(ctx, clientID, it.Data); err != nil {
 			if i > 0 {
-				if _, perr := e.store.Delivered(ctx, clientID, items[:i], false); perr != nil {
+				if _, perr := e.store.Delivered(context.WithoutCancel(ctx), clientID, items[:i], false); perr != nil {
 					return 0, errors.Join(err, perr)
 				}
 			}
 			return 0, err
 		}
 	}
-	return e.store.Delivered(ctx, clientID, items, last)
+	// Recorded even if the lease was lost meanwhile: these were sent.
+	return e.store.FlushDelivered(context.WithoutCancel(ctx), clientID, token, items, last)
 }
 
 // deliverUrgent sends a step's urgent messages at once, ahead of older ones

@@ -123,13 +123,18 @@ func (c *Client) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCr
 	}
 	defer done()
 	in := ic.Interaction
+	won := c.claimInteraction(ctx, in) // fleet.go
 	switch in.Type {
 	case discordgo.InteractionApplicationCommand:
-		c.runCommand(ctx, in)
+		if won {
+			c.runCommand(ctx, in)
+		}
 	case discordgo.InteractionMessageComponent:
-		c.onComponent(ctx, in)
+		c.onComponent(ctx, in, won)
 	case discordgo.InteractionModalSubmit:
-		c.onModal(ctx, in)
+		if won {
+			c.onModal(ctx, in)
+		}
 	}
 }
 
@@ -147,16 +152,24 @@ func displayName(u *discordgo.User) string {
 	return u.Username
 }
 
-func (c *Client) onComponent(ctx context.Context, in *discordgo.Interaction) {
+// onComponent handles a button or menu. won says this replica answers it;
+// otherwise it only hands a client's answer to the engine (fleet.go).
+func (c *Client) onComponent(ctx context.Context, in *discordgo.Interaction, won bool) {
 	data := in.MessageComponentData()
 	id, ok := c.parseCustomID(ctx, data.CustomID)
 	user := userOf(in)
+	if !won && (!ok || user == nil) {
+		return
+	}
 	if !ok || user == nil {
 		c.respond(ctx, in, ephemeral(c.cat.T("prompt.closed", nil)))
 		return
 	}
 	staffPrompt := strings.HasPrefix(id.prompt, flows.PeerPrompt("")) || strings.HasPrefix(id.prompt, flows.IncidentPrompt("")) ||
 		strings.HasPrefix(id.prompt, flows.ReadPromptPrefix)
+	if !won && (staffPrompt || in.GuildID != "" || id.kind == idType) {
+		return
+	}
 	if !staffPrompt && in.GuildID != "" {
 		// A client's answer is only ever taken from their DMs: the same
 		// custom_id pressed in a server channel (copied onto a staff ping,
@@ -196,8 +209,10 @@ func (c *Client) onComponent(ctx context.Context, in *discordgo.Interaction) {
 	}
 	// A client's answer: show what they picked and take the buttons away at
 	// once (Discord's 3 s), then let the engine do the rest.
-	c.respond(ctx, in, c.picked(in, data.CustomID, choice, values...))
-	c.inbound.Add(1)
+	if won {
+		c.respond(ctx, in, c.picked(in, data.CustomID, choice, values...))
+		c.inbound.Add(1)
+	}
 	if err := c.engine.HandleMessage(ctx, bot.Inbound{UserID: user.ID, Key: "int:" + in.ID, Choice: choice, Values: values, Prompt: id.prompt}); err != nil {
 		c.log.Error("handling a choice failed", "err", err)
 	}

@@ -153,7 +153,10 @@ func try(ctx context.Context, o tryOptions, stdin io.Reader, stdout, stderr io.W
 			// The simulated clock stands still while you type, so a whole
 			// check-in, sleep log and debrief happen "at once": a person at
 			// a terminal is not the flood the inbound limit is for.
-			Inbound: bot.InboundLimit{Burst: 200}},
+			Inbound: bot.InboundLimit{Burst: 200},
+			// A practice run is one process: a run killed mid-delivery must
+			// show its question again at once when started again.
+			Alone: true},
 	})
 	if err := engine.ScheduleService(ctx); err != nil {
 		return err

@@ -31,6 +31,7 @@ const (
 	recMark      = "mark:"         // strings "mark:<name>": what a Messenger remembers about the client (Marker), sealed
 	recPosted    = "posted"        // set: sealed "channel/message" of messages posted about the client outside their own DMs
 	recTraces    = "traces"        // set: traces of the client outside their key space (Trace), removed at erasure
+	recFlush     = "flush"         // string: token of the replica delivering the outbox (flush.go); expires
 )
 
 // layout is how a record's key holds its values.
@@ -91,6 +92,7 @@ var records = map[string]recordSpec{
 	recRecent:    {layout: asString, sealed: true, export: true},
 	recToRead:    {layout: asHash, sealed: true, export: true},
 	recMark:      {layout: asString, sealed: true},
+	recFlush:     {layout: asString}, // a replica's random token, not data about the client
 	recPosted:    {layout: asSet, sealed: true},
 	recTraces:    {layout: asSet},
 }

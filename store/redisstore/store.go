@@ -569,17 +569,3 @@ func (s *Store) OutboxClients(ctx context.Context) ([]string, error) {
 	}
 	return ids, nil
 }
-
-// OutboxDrained drops a client from the outbox index if their outbox is empty.
-func (s *Store) OutboxDrained(ctx context.Context, clientID string) error {
-	n, err := s.rdb.LLen(ctx, s.clientKey(clientID, recOutbox)).Result()
-	if err != nil {
-		return fmt.Errorf("store: outbox length of %s: %w", clientID, err)
-	}
-	if n == 0 {
-		if err := s.rdb.SRem(ctx, s.outboxesKey(), clientID).Err(); err != nil {
-			return fmt.Errorf("store: unindex outbox of %s: %w", clientID, err)
-		}
-	}
-	return nil
-}

@@ -1,7 +1,10 @@
 // Package fakediscord is a local Discord for tests and benchmarks: REST
 // (DMs, guild channels, threads, messages with components and file uploads,
 // slash-command registration, interaction callbacks and follow-ups) and a JSON
-// gateway (Hello, Identify, Ready, heartbeats, Resume, dispatches).
+// gateway (Hello, Identify, Ready, heartbeats, Resume, dispatches). Like
+// Discord, the gateway holds several sessions of one bot at once (replicas
+// sharing a token), each receiving every event; SetDown simulates an outage.
+// cmd/fakediscord runs it as its own process for the chaos harness.
 //
 // It is strict where Discord is strict: every request is checked against
 // Discord's published OpenAPI spec (../shared/discord-api/openapi.json) with

@@ -72,6 +72,7 @@ type Server struct {
 	limits   *limiter
 	gw       *gateway
 	fail     []failure
+	down     bool // an outage: REST answers 503, the gateway refuses connections
 }
 
 // Start runs a fake Discord on a free loopback port.
@@ -395,6 +396,24 @@ func (s *Server) Deleted() []Message {
 	return append([]Message(nil), s.deleted...)
 }
 
+// SetDown starts or ends an outage of the whole of Discord: while down every
+// REST request is answered 503 and the gateway refuses connections; going
+// down drops every gateway connection, as a Discord outage does.
+func (s *Server) SetDown(down bool) {
+	s.mu.Lock()
+	s.down = down
+	s.mu.Unlock()
+	if down {
+		s.gw.drop()
+	}
+}
+
+func (s *Server) isDown() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.down
+}
+
 // --- people and places --------------------------------------------------------
 
 // AddUser creates a user who can DM the bot and be DMed.
@@ -605,7 +624,13 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	}
 	ex := Exchange{Method: r.Method, Path: r.URL.Path}
 	rec := &recorder{h: http.Header{}}
-	s.handle(rec, r, body, &ex)
+	if s.isDown() {
+		rec.status = http.StatusServiceUnavailable
+		rec.h.Set("Content-Type", "text/plain")
+		rec.body.WriteString("upstream connect error")
+	} else {
+		s.handle(rec, r, body, &ex)
+	}
 	ex.Status = rec.status
 	// Recorded before the answer goes out, so whoever got the answer sees it.
 	s.mu.Lock()

@@ -30,22 +30,37 @@ const (
 	intentMessageContent = 1 << 15
 )
 
-// gateway is the fake's JSON gateway: one bot session at a time (sharding is
-// not simulated), with every dispatch kept so a resume can replay it.
+// gateway is the fake's JSON gateway. As on Discord, a bot may hold several
+// sessions at once (replicas of one service, each identifying with the same
+// token, sharding not simulated): every session receives every dispatch,
+// each numbered in its own sequence and kept so a resume can replay it.
 type gateway struct {
 	s        *Server
 	upgrader websocket.Upgrader
 
 	mu                  sync.Mutex
-	conn                *websocket.Conn
 	writeMu             sync.Mutex
-	sessionID           string
-	intents             int
-	seq                 int64
-	log                 []frame // dispatches of the current session, for resume
+	sessions            map[string]*gwSession // by session id, newest last in order
+	order               []string              // session ids, oldest first
+	byConn              map[*websocket.Conn]*gwSession
 	identifies, resumes int
-	ready               bool
 }
+
+// gwSession is one bot session: its connection while connected, and its
+// dispatches for resume.
+type gwSession struct {
+	id      string
+	intents int
+	seq     int64
+	log     []frame
+	conn    *websocket.Conn // nil while disconnected
+	ready   bool
+}
+
+// keptSessions bounds how many sessions the fake remembers for resume: a
+// replica killed without closing leaves its session behind, as on Discord,
+// where an unresumed session expires.
+const keptSessions = 16
 
 type frame struct {
 	Op int             `json:"op"`
@@ -55,7 +70,7 @@ type frame struct {
 }
 
 func newGateway(s *Server) *gateway {
-	return &gateway{s: s}
+	return &gateway{s: s, sessions: map[string]*gwSession{}, byConn: map[*websocket.Conn]*gwSession{}}
 }
 
 func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
@@ -63,17 +78,14 @@ func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the fake gateway speaks encoding=json only", http.StatusBadRequest)
 		return
 	}
+	if g.s.isDown() {
+		http.Error(w, "upstream connect error", http.StatusServiceUnavailable)
+		return
+	}
 	conn, err := g.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return
 	}
-	g.mu.Lock()
-	if g.conn != nil {
-		g.conn.Close()
-	}
-	g.conn = conn
-	g.ready = false
-	g.mu.Unlock()
 	g.send(conn, frame{Op: opHello, D: mustJSON(map[string]any{"heartbeat_interval": 41250})})
 	g.read(conn)
 }
@@ -87,8 +99,11 @@ func (g *gateway) send(conn *websocket.Conn, f frame) error {
 func (g *gateway) read(conn *websocket.Conn) {
 	defer func() {
 		g.mu.Lock()
-		if g.conn == conn {
-			g.conn, g.ready = nil, false
+		if ss := g.byConn[conn]; ss != nil {
+			delete(g.byConn, conn)
+			if ss.conn == conn {
+				ss.conn, ss.ready = nil, false
+			}
 		}
 		g.mu.Unlock()
 		conn.Close()
@@ -137,38 +152,63 @@ func (g *gateway) closeWith(conn *websocket.Conn, code int, text string) {
 func (g *gateway) identify(conn *websocket.Conn, intents int) {
 	g.mu.Lock()
 	g.s.mu.Lock()
-	g.sessionID = "session-" + g.s.newID()
+	ss := &gwSession{id: "session-" + g.s.newID(), intents: intents, conn: conn}
 	bot := g.s.userJSON(g.s.BotID)
 	g.s.mu.Unlock()
-	g.intents, g.seq, g.log = intents, 0, nil
+	g.sessions[ss.id] = ss
+	g.order = append(g.order, ss.id)
+	g.forgetOldSessions()
+	g.byConn[conn] = ss
 	g.identifies++
 	ready := map[string]any{
-		"v": 10, "user": bot, "session_id": g.sessionID, "resume_gateway_url": g.s.GatewayURL(),
+		"v": 10, "user": bot, "session_id": ss.id, "resume_gateway_url": g.s.GatewayURL(),
 		"guilds":      []any{map[string]any{"id": g.s.GuildID, "unavailable": true}},
 		"application": map[string]any{"id": g.s.AppID, "flags": 0}, "private_channels": []any{},
 	}
-	f := g.nextFrame("READY", ready)
-	g.ready = true
+	f := ss.nextFrame("READY", ready)
+	ss.ready = true
 	g.mu.Unlock()
 	g.send(conn, f)
 	g.s.changedNow()
 }
 
+// forgetOldSessions drops the oldest disconnected sessions beyond
+// keptSessions. Call with g.mu held.
+func (g *gateway) forgetOldSessions() {
+	for i := 0; len(g.order) > keptSessions && i < len(g.order); {
+		ss := g.sessions[g.order[i]]
+		if ss.conn != nil {
+			i++
+			continue
+		}
+		delete(g.sessions, ss.id)
+		g.order = append(g.order[:i], g.order[i+1:]...)
+	}
+}
+
 func (g *gateway) resume(conn *websocket.Conn, token, session string, seq int64) bool {
 	g.mu.Lock()
-	if strings.TrimPrefix(token, "Bot ") != g.s.opt.Token || session != g.sessionID {
+	ss := g.sessions[session]
+	if strings.TrimPrefix(token, "Bot ") != g.s.opt.Token || ss == nil {
 		g.mu.Unlock()
 		return false
 	}
+	if ss.conn != nil && ss.conn != conn {
+		// The session moves to its new connection, as on Discord.
+		delete(g.byConn, ss.conn)
+		ss.conn.Close()
+	}
+	ss.conn = conn
+	g.byConn[conn] = ss
 	g.resumes++
 	var replay []frame
-	for _, f := range g.log {
+	for _, f := range ss.log {
 		if *f.S > seq {
 			replay = append(replay, f)
 		}
 	}
-	resumed := g.nextFrame("RESUMED", map[string]any{})
-	g.ready = true
+	resumed := ss.nextFrame("RESUMED", map[string]any{})
+	ss.ready = true
 	g.mu.Unlock()
 	for _, f := range replay {
 		g.send(conn, f)
@@ -178,35 +218,61 @@ func (g *gateway) resume(conn *websocket.Conn, token, session string, seq int64)
 	return true
 }
 
-// nextFrame numbers a dispatch and keeps it for resume. Call with g.mu held.
-func (g *gateway) nextFrame(t string, d any) frame {
-	g.seq++
-	seq := g.seq
+// nextFrame numbers a dispatch in the session and keeps it for resume.
+// Call with the gateway's mu held.
+func (ss *gwSession) nextFrame(t string, d any) frame {
+	ss.seq++
+	seq := ss.seq
 	f := frame{Op: opDispatch, T: t, S: &seq, D: mustJSON(d)}
-	g.log = append(g.log, f)
+	ss.log = append(ss.log, f)
 	return f
 }
 
-// dispatch sends an event to the bot, or keeps it for the bot's resume when
-// it is disconnected.
+// dispatch sends an event to every session of the bot, or keeps it for a
+// session's resume while it is disconnected.
 func (g *gateway) dispatch(t string, d any) {
+	type out struct {
+		conn *websocket.Conn
+		f    frame
+	}
+	var sends []out
 	g.mu.Lock()
-	f := g.nextFrame(t, d)
-	conn := g.conn
-	ready := g.ready
+	for _, id := range g.order {
+		ss := g.sessions[id]
+		f := ss.nextFrame(t, d)
+		if ss.conn != nil && ss.ready {
+			sends = append(sends, out{ss.conn, f})
+		}
+	}
 	g.mu.Unlock()
-	if conn != nil && ready {
-		g.send(conn, f)
+	for _, o := range sends {
+		g.send(o.conn, o.f)
 	}
 }
 
-// drop cuts the connection without a close frame, as a network fault would.
+// intents is what the bot's sessions asked for together: an event reaches
+// the bot if any session wants it (every replica asks for the same).
+func (g *gateway) intents() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	n := 0
+	for _, ss := range g.sessions {
+		n |= ss.intents
+	}
+	return n
+}
+
+// drop cuts every connection without a close frame, as a network fault would.
 func (g *gateway) drop() {
 	g.mu.Lock()
-	conn := g.conn
-	g.conn, g.ready = nil, false
+	var conns []*websocket.Conn
+	for conn, ss := range g.byConn {
+		conns = append(conns, conn)
+		ss.conn, ss.ready = nil, false
+	}
+	g.byConn = map[*websocket.Conn]*gwSession{}
 	g.mu.Unlock()
-	if conn != nil {
+	for _, conn := range conns {
 		conn.UnderlyingConn().Close()
 	}
 }
@@ -235,7 +301,10 @@ func (s *Server) GatewayState() (ready bool, identifies, resumes int) {
 	g := s.gw
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.ready && g.conn != nil, g.identifies, g.resumes
+	for _, ss := range g.sessions {
+		ready = ready || (ss.ready && ss.conn != nil)
+	}
+	return ready, g.identifies, g.resumes
 }
 
 // DropGateway cuts the bot's gateway connection; the bot should reconnect
@@ -251,9 +320,7 @@ func (s *Server) UserSendsDM(userID, text string) string {
 	d := s.messageJSON(m)
 	s.notify()
 	s.mu.Unlock()
-	s.gw.mu.Lock()
-	wants := s.gw.intents&intentDirectMessages != 0
-	s.gw.mu.Unlock()
+	wants := s.gw.intents()&intentDirectMessages != 0
 	if wants {
 		s.dispatchChecked("MESSAGE_CREATE", d, "MessageResponse")
 	}
@@ -273,9 +340,7 @@ func (s *Server) UserPosts(userID, channelID, text string) string {
 	}
 	s.notify()
 	s.mu.Unlock()
-	s.gw.mu.Lock()
-	intents := s.gw.intents
-	s.gw.mu.Unlock()
+	intents := s.gw.intents()
 	if intents&intentGuildMessages == 0 {
 		return m.ID
 	}
@@ -331,9 +396,7 @@ func (s *Server) dispatchUpdate(m *Message) {
 		guild = ch.GuildID
 	}
 	s.mu.Unlock()
-	s.gw.mu.Lock()
-	intents := s.gw.intents
-	s.gw.mu.Unlock()
+	intents := s.gw.intents()
 	if guild == "" {
 		if intents&intentDirectMessages != 0 {
 			s.dispatchChecked("MESSAGE_UPDATE", d, "MessageResponse")
@@ -368,9 +431,7 @@ func (s *Server) UserStartsThread(userID, parentID, name string) (string, error)
 	d["newly_created"] = true
 	s.notify()
 	s.mu.Unlock()
-	s.gw.mu.Lock()
-	wants := s.gw.intents&intentGuilds != 0
-	s.gw.mu.Unlock()
+	wants := s.gw.intents()&intentGuilds != 0
 	if wants {
 		s.dispatchChecked("THREAD_CREATE", d, "ThreadResponse")
 	}
