@@ -9,6 +9,7 @@ import (
 
 	"steady/bot/discord/fakediscord"
 	"steady/store"
+	"steady/store/redisstore"
 	"steady/store/redistest"
 )
 
@@ -43,7 +44,7 @@ func TestOneReplicaAnswersEachInteraction(t *testing.T) {
 	var asked atomic.Int32
 	var fleet []*Client
 	for range 3 {
-		c, err := New(Options{Token: fake.Token(), APIURL: fake.URL, Redis: rdb, Prefix: prefix,
+		c, err := New(Options{Token: fake.Token(), APIURL: fake.URL, Redis: rdb, Prefix: prefix, Records: redisstore.New(rdb, prefix),
 			GuildID: fake.GuildID, StaffRoleID: staffRole})
 		if err != nil {
 			t.Fatal(err)
