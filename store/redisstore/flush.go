@@ -104,28 +104,8 @@ func (s *Store) FlushDelivered(ctx context.Context, clientID, token string, item
 	for _, it := range items {
 		args = append(args, it.stored)
 	}
-	var unindex func(redis.Pipeliner)
-	if expectEmpty {
-		unindex = func(p redis.Pipeliner) { p.SRem(ctx, s.outboxesKey(), clientID) }
-	}
 	keys := []string{s.clientKey(clientID, recOutbox), s.clientKey(clientID, recFlush)}
-	res, unindexErr, err := s.runScript(ctx, flushDeliveredScript, keys, args, unindex)
-	if err != nil {
-		return 0, fmt.Errorf("store: mark delivered for %s: %w", clientID, err)
-	}
-	left, err := res.Int64()
-	if err != nil {
-		return 0, fmt.Errorf("store: mark delivered for %s: %w", clientID, err)
-	}
-	if expectEmpty && left > 0 {
-		if err := s.rdb.SAdd(ctx, s.outboxesKey(), clientID).Err(); err != nil {
-			return left, fmt.Errorf("store: re-index outbox of %s: %w", clientID, err)
-		}
-	}
-	if unindexErr != nil && left == 0 {
-		return 0, fmt.Errorf("store: unindex outbox of %s: %w", clientID, unindexErr)
-	}
-	return left, nil
+	return s.removeDelivered(ctx, clientID, flushDeliveredScript, keys, args, expectEmpty)
 }
 
 // EndFlush ends the flush lease held by token if the client's outbox is

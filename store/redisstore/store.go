@@ -538,11 +538,21 @@ func (s *Store) Delivered(ctx context.Context, clientID string, items []OutboxIt
 	for i, it := range items {
 		args[i] = it.stored
 	}
+	return s.removeDelivered(ctx, clientID, deliveredScript, []string{s.clientKey(clientID, recOutbox)}, args, expectEmpty)
+}
+
+// removeDelivered runs a script that removes delivered messages from a
+// client's outbox and returns how many remain (deliveredScript, or
+// flushDeliveredScript, which also ends the flush lease), and keeps the
+// outbox index in step with the result: when the caller expects the outbox
+// empty the index entry goes in the same round trip, and is put back if
+// anything was queued meanwhile.
+func (s *Store) removeDelivered(ctx context.Context, clientID string, script *redis.Script, keys []string, args []any, expectEmpty bool) (int64, error) {
 	var unindex func(redis.Pipeliner)
 	if expectEmpty {
 		unindex = func(p redis.Pipeliner) { p.SRem(ctx, s.outboxesKey(), clientID) }
 	}
-	res, unindexErr, err := s.runScript(ctx, deliveredScript, []string{s.clientKey(clientID, recOutbox)}, args, unindex)
+	res, unindexErr, err := s.runScript(ctx, script, keys, args, unindex)
 	if err != nil {
 		return 0, fmt.Errorf("store: mark delivered for %s: %w", clientID, err)
 	}
