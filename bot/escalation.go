@@ -209,31 +209,35 @@ func (e *Engine) armTimers(ctx context.Context, fc flows.Context, effects []flow
 // cancelTimers takes back the timers a step armed (armTimers) when its
 // commit was refused.
 func (e *Engine) cancelTimers(ctx context.Context, fc flows.Context, effects []flows.Effect) error {
+	var timers []flows.Timer
 	for _, ef := range effects {
 		if t, ok := ef.(flows.Timer); ok {
-			o, err := timerOccurrence(fc, t.Kind, t.Ref, t.Due)
-			if err != nil {
-				return err
-			}
-			if err := e.sched.Cancel(ctx, o.ID); err != nil {
-				return err
-			}
+			timers = append(timers, t)
 		}
 	}
-	return nil
+	return e.cancelEach(ctx, fc, timers)
 }
 
 // disarmTimers cancels timers after the step that made them moot committed.
 func (e *Engine) disarmTimers(ctx context.Context, fc flows.Context, effects []flows.Effect) error {
+	var timers []flows.Timer
 	for _, ef := range effects {
 		if t, ok := ef.(flows.CancelTimer); ok {
-			o, err := timerOccurrence(fc, t.Kind, t.Ref, t.Due)
-			if err != nil {
-				return err
-			}
-			if err := e.sched.Cancel(ctx, o.ID); err != nil {
-				return err
-			}
+			timers = append(timers, flows.Timer(t))
+		}
+	}
+	return e.cancelEach(ctx, fc, timers)
+}
+
+// cancelEach cancels the occurrence each timer was armed as.
+func (e *Engine) cancelEach(ctx context.Context, fc flows.Context, timers []flows.Timer) error {
+	for _, t := range timers {
+		o, err := timerOccurrence(fc, t.Kind, t.Ref, t.Due)
+		if err != nil {
+			return err
+		}
+		if err := e.sched.Cancel(ctx, o.ID); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -61,56 +61,25 @@ func (w *world) answerByDM(user string, answers ...string) {
 // what happened, by design), everything else is returned.
 func atRest(t *testing.T, ctx context.Context, rdb redis.UniversalClient, prefix string) map[string][]string {
 	t.Helper()
-	out := map[string][]string{}
-	iter := rdb.Scan(ctx, 0, prefix+":*", 1000).Iterator()
-	for iter.Next(ctx) {
-		key := iter.Val()
-		typ, err := rdb.Type(ctx, key).Result()
-		if err != nil {
-			t.Fatal(err)
+	out := redistest.Dump(ctx, t, rdb, prefix)
+	for key, vals := range out {
+		if typ, err := rdb.Type(ctx, key).Result(); err != nil || typ != "stream" {
+			continue
 		}
-		var vals []string
-		switch typ {
-		case "none":
-			continue // gone since the scan
-		case "string":
-			v, _ := rdb.Get(ctx, key).Result()
-			vals = []string{v}
-		case "hash":
-			m, _ := rdb.HGetAll(ctx, key).Result()
-			for f, v := range m {
-				vals = append(vals, f, v)
+		// A stream's values come as field, value pairs.
+		var kept []string
+		for i := 0; i+1 < len(vals); i += 2 {
+			f, v := vals[i], vals[i+1]
+			switch f {
+			case "at", "actor", "action", "client", "s":
+			default:
+				t.Errorf("%s: an audit entry keeps %q in the clear", key, f)
 			}
-		case "list":
-			vals, _ = rdb.LRange(ctx, key, 0, -1).Result()
-		case "set":
-			vals, _ = rdb.SMembers(ctx, key).Result()
-		case "zset":
-			zs, _ := rdb.ZRangeWithScores(ctx, key, 0, -1).Result()
-			for _, z := range zs {
-				vals = append(vals, fmt.Sprint(z.Member), fmt.Sprint(z.Score))
+			if f != "action" {
+				kept = append(kept, f, v)
 			}
-		case "stream":
-			msgs, _ := rdb.XRange(ctx, key, "-", "+").Result()
-			for _, m := range msgs {
-				for f, v := range m.Values {
-					switch f {
-					case "at", "actor", "action", "client", "s":
-					default:
-						t.Errorf("%s: an audit entry keeps %q in the clear", key, f)
-					}
-					if f != "action" {
-						vals = append(vals, f, fmt.Sprint(v))
-					}
-				}
-			}
-		default:
-			t.Fatalf("%s has unexpected type %s", key, typ)
 		}
-		out[key] = vals
-	}
-	if err := iter.Err(); err != nil {
-		t.Fatal(err)
+		out[key] = kept
 	}
 	return out
 }
